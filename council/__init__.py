@@ -1,0 +1,1 @@
+"""Joystream council dashboard: fetching, storage, statistics and charts."""

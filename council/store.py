@@ -1,0 +1,243 @@
+"""The SQLite cache: schema, atomic replacement and the meta table.
+
+This is the only module that writes the cache. Every table carries a ``network`` column
+(``mainnet``, ``sumer``, ...) so that data from different chains never mixes: the same
+cycle id or member id means different things on different networks, so primary keys are
+``(network, id)``.
+
+Amounts (stakes, vote power, rewards) are stored exactly as the chain gives them, in HAPI,
+as decimal text: they can exceed 2^63, which SQLite integers cannot hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One cache table: its columns (name -> Python type), primary key and indexes."""
+
+    name: str
+    columns: dict[str, type]
+    pk: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = ()
+
+
+# Column types: str for text (including HAPI amounts), int for integers and booleans.
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "members",
+            {"network": str, "id": str, "handle": str, "root_account": str},
+            pk=("network", "id"),
+            indexes=(("handle",),),
+        ),
+        TableSpec(
+            "election_rounds",
+            {
+                "network": str,
+                "cycle_id": int,
+                "round_id": str,
+                "is_finished": int,
+                "started_at_block": int,
+                "ended_at_block": int,
+                "ended_at_time": str,
+                "ended_at_time_estimated": int,
+                "seats": int,
+                "voting_started_at_block": int,
+                "voting_ends_at_block": int,
+                "revealing_started_at_block": int,
+                "revealing_ends_at_block": int,
+                "council_id": str,
+                "next_council_id": str,
+                "losers_recorded": int,
+                "source": str,
+            },
+            pk=("network", "cycle_id"),
+            indexes=(("ended_at_block",),),
+        ),
+        TableSpec(
+            "candidates",
+            {
+                "network": str,
+                "id": str,
+                "cycle_id": int,
+                "member_id": str,
+                "stake": str,
+                "vote_power": str,
+                "status": str,
+                "staking_account": str,
+                "reward_account": str,
+                "note_header": str,
+                "note_bullet_points": str,
+            },
+            pk=("network", "id"),
+            indexes=(("network", "cycle_id"), ("network", "member_id")),
+        ),
+        TableSpec(
+            "votes",
+            {
+                "network": str,
+                "id": str,
+                "cycle_id": int,
+                "cast_by": str,
+                "voter_member_id": str,
+                "stake": str,
+                "vote_power": str,
+                "vote_for_candidate_id": str,
+                "commitment": str,
+            },
+            pk=("network", "id"),
+            indexes=(("network", "cycle_id"), ("network", "vote_for_candidate_id")),
+        ),
+        TableSpec(
+            "councils",
+            {
+                "network": str,
+                "id": str,
+                "elected_in_cycle_id": int,
+                "elected_at_block": int,
+                "elected_at_time": str,
+                "ended_at_block": int,
+                "ended_at_time": str,
+                "is_resigned": int,
+            },
+            pk=("network", "id"),
+            indexes=(("elected_at_block",),),
+        ),
+        TableSpec(
+            "council_members",
+            {
+                "network": str,
+                "id": str,
+                "council_id": str,
+                "member_id": str,
+                "stake": str,
+                "accumulated_reward": str,
+                "unpaid_reward": str,
+                "last_payment_block": int,
+            },
+            pk=("network", "id"),
+            indexes=(("network", "council_id"), ("network", "member_id")),
+        ),
+    )
+}
+
+META_TABLE = "meta"
+
+# Rows for each table, keyed by table name.
+TableRows = Mapping[str, Iterable[Mapping[str, Any]]]
+
+
+def default_db_path() -> Path:
+    """The cache path: $COUNCIL_DB, or data/council.db beside the project."""
+    env = os.environ.get("COUNCIL_DB")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data" / "council.db"
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create every cache table (empty) with its primary key and indexes."""
+    for spec in TABLES.values():
+        table = db.table(spec.name)
+        table.create(spec.columns, pk=list(spec.pk), if_not_exists=True)
+        for index in spec.indexes:
+            table.create_index(list(index), if_not_exists=True)
+    db.table(META_TABLE).create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+
+def insert_rows(db: sqlite_utils.Database, rows: TableRows) -> None:
+    """Upsert rows into their tables; unknown tables or columns are a programming error."""
+    for name, records in rows.items():
+        spec = TABLES[name]
+        records = list(records)
+        for record in records[:1]:
+            unknown = set(record) - set(spec.columns)
+            if unknown:
+                raise ValueError(f"{name}: unknown columns {sorted(unknown)}")
+        db.table(name).upsert_all(records, pk=list(spec.pk), columns=spec.columns, alter=False)
+
+
+def write_meta(db: sqlite_utils.Database, meta: Mapping[str, Any]) -> None:
+    """Store key/value facts about the cache (source, refresh time, schema version)."""
+    db.table(META_TABLE).upsert_all(
+        [{"key": k, "value": "" if v is None else str(v)} for k, v in meta.items()], pk="key"
+    )
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The meta table of the cache at ``path`` ({} when there is no usable cache)."""
+    if not path.exists():
+        return {}
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            return dict(conn.execute(f"select key, value from {META_TABLE}").fetchall())
+    except sqlite3.Error:
+        return {}
+
+
+def utc_now_iso() -> str:
+    """The current UTC time as an ISO 8601 string with a Z suffix."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextlib.contextmanager
+def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
+    """Build a new cache beside ``path`` and swap it in only if the block succeeds.
+
+    Yields a fresh database with the schema created. On any exception the temporary file is
+    removed and the existing cache at ``path`` is left byte-for-byte untouched. The swap is an
+    ``os.replace``, atomic on POSIX: a reader sees either the old file or the new one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(conn)
+        create_schema(db)
+        with conn:
+            yield db
+        conn.execute("vacuum")
+        conn.close()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.close()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_cache(path: Path, rows: TableRows, meta: Mapping[str, Any]) -> None:
+    """Atomically replace the cache at ``path`` with ``rows`` and ``meta``."""
+    with atomic_cache(path) as db:
+        insert_rows(db, rows)
+        write_meta(db, {"schema_version": SCHEMA_VERSION, **meta})
+
+
+def read_rows(path: Path, table: str, where: str | None = None, params: Any = None) -> list[dict]:
+    """All rows of ``table`` in the cache at ``path`` (used to carry rows across a refresh)."""
+    db = sqlite_utils.Database(path)
+    try:
+        if not db.table(table).exists():
+            return []
+        return list(db.table(table).rows_where(where, params or []))
+    finally:
+        db.close()
