@@ -1,0 +1,21 @@
+"""Joystream Council Dashboard: entry point (`streamlit run app.py`)."""
+
+import streamlit as st
+
+from council import ui
+
+st.set_page_config(
+    page_title="Joystream Council Dashboard",
+    page_icon=":material/how_to_vote:",
+    layout="wide",
+)
+
+pages = st.navigation(
+    [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
+        st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
+    ]
+)
+ui.freshness_sidebar(ui.council_data().meta)
+pages.run()

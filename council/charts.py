@@ -1,0 +1,100 @@
+"""Altair chart builders. Data in, chart out; no Streamlit here.
+
+Colours follow the Okabe–Ito palette, which stays distinguishable for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+OUTCOME_COLOURS = {
+    "elected": "#0072B2",
+    "not elected": "#E69F00",
+    "withdrawn": "#999999",
+    "running": "#009E73",
+}
+
+ROUND_TRENDS = {
+    "candidates": "Candidates",
+    "votes_cast": "Votes cast",
+    "total_backing_stake_joy": "Backing stake (JOY)",
+    "re_elected_share": "Share re-elected",
+}
+
+
+def _outcome_scale() -> alt.Scale:
+    return alt.Scale(domain=list(OUTCOME_COLOURS), range=list(OUTCOME_COLOURS.values()))
+
+
+def round_trends(summary: pd.DataFrame) -> alt.HConcatChart | alt.Chart:
+    """Small multiples over rounds: candidates, votes, backing stake, share re-elected."""
+    frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
+    charts = []
+    for column, title in ROUND_TRENDS.items():
+        axis_format = ".0%" if column.endswith("share") else ",.0f"
+        charts.append(
+            alt.Chart(frame, title=title, height=160, width=260)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d")),
+                y=alt.Y(f"{column}:Q", title=None, axis=alt.Axis(format=axis_format)),
+                tooltip=[
+                    alt.Tooltip("cycle_id:Q", title="Round"),
+                    alt.Tooltip(f"{column}:Q", title=title, format=axis_format),
+                ],
+            )
+        )
+    return alt.concat(*charts, columns=2)
+
+
+def member_timeline(timeline: pd.DataFrame, max_members: int = 60) -> alt.Chart:
+    """Who stood when: one row per member, one mark per round, coloured by outcome.
+
+    Shows the ``max_members`` members with the most candidacies, so the chart stays readable.
+    """
+    counts = timeline["handle"].value_counts()
+    shown = counts.index[:max_members]
+    frame = timeline[timeline["handle"].isin(shown)]
+    return (
+        alt.Chart(frame, height=alt.Step(14))
+        .mark_square(size=90)
+        .encode(
+            x=alt.X("cycle_id:O", title="Round"),
+            y=alt.Y("handle:N", title=None, sort=list(shown)),
+            color=alt.Color("outcome:N", scale=_outcome_scale(), title="Outcome"),
+            tooltip=[
+                alt.Tooltip("handle:N", title="Member"),
+                alt.Tooltip("cycle_id:O", title="Round"),
+                alt.Tooltip("outcome:N", title="Outcome"),
+            ],
+        )
+    )
+
+
+def vote_power_bars(round_results: pd.DataFrame, threshold: float | None) -> alt.LayerChart:
+    """Vote power per candidate in one round, with the last-seat line."""
+    frame = round_results[["handle", "vote_power_joy", "outcome"]]
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("vote_power_joy:Q", title="Vote power (JOY)", axis=alt.Axis(format=",.0f")),
+            y=alt.Y("handle:N", sort="-x", title=None),
+            color=alt.Color("outcome:N", scale=_outcome_scale(), title="Outcome"),
+            tooltip=[
+                alt.Tooltip("handle:N", title="Candidate"),
+                alt.Tooltip("vote_power_joy:Q", title="Vote power (JOY)", format=",.0f"),
+                alt.Tooltip("outcome:N", title="Outcome"),
+            ],
+        )
+    )
+    layers = [bars]
+    if threshold is not None and not pd.isna(threshold):
+        line = pd.DataFrame({"threshold": [threshold]})
+        layers.append(
+            alt.Chart(line)
+            .mark_rule(strokeDash=[4, 3], color="#D55E00")
+            .encode(x="threshold:Q", tooltip=alt.value("Last elected seat"))
+        )
+    return alt.layer(*layers)

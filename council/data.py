@@ -1,0 +1,129 @@
+"""Read the SQLite cache into pandas DataFrames with stable column names.
+
+The only code that reads the cache. Amounts arrive in HAPI as exact decimal text and leave as
+JOY floats in columns named ``*_joy``; this is the one place that converts. Times leave as
+timezone-aware UTC timestamps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from council import store
+
+HAPI_PER_JOY = 10**10
+
+# Amount columns per table: HAPI text in the cache, ``<name>_joy`` floats here.
+AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "candidates": ("stake", "vote_power"),
+    "votes": ("stake", "vote_power"),
+    "council_members": ("stake", "accumulated_reward", "unpaid_reward"),
+}
+TIME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "election_rounds": ("ended_at_time",),
+    "councils": ("elected_at_time", "ended_at_time"),
+}
+BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
+    "councils": ("is_resigned",),
+}
+
+
+@dataclass
+class CouncilData:
+    """Every cache table as a DataFrame, plus the meta facts."""
+
+    members: pd.DataFrame
+    rounds: pd.DataFrame
+    candidates: pd.DataFrame
+    votes: pd.DataFrame
+    councils: pd.DataFrame
+    council_members: pd.DataFrame
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def for_network(self, network: str) -> CouncilData:
+        """The same tables restricted to one network's rows."""
+        frames = {
+            attr: getattr(self, attr)[getattr(self, attr)["network"] == network]
+            for attr in _TABLE_ATTRS.values()
+        }
+        return CouncilData(**frames, meta=self.meta)
+
+    @property
+    def networks(self) -> list[str]:
+        """The networks that have election rounds in the cache."""
+        return sorted(self.rounds["network"].dropna().unique())
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the cache holds no election round at all."""
+        return self.rounds.empty
+
+
+_TABLE_ATTRS = {
+    "members": "members",
+    "election_rounds": "rounds",
+    "candidates": "candidates",
+    "votes": "votes",
+    "councils": "councils",
+    "council_members": "council_members",
+}
+
+
+def _convert(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    for column in AMOUNT_COLUMNS.get(table, ()):
+        frame[f"{column}_joy"] = hapi_to_joy(frame.pop(column))
+    for column in TIME_COLUMNS.get(table, ()):
+        frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601")
+    for column in BOOL_COLUMNS.get(table, ()):
+        frame[column] = frame[column].fillna(0).astype(bool)
+    return frame
+
+
+def hapi_to_joy(values: pd.Series) -> pd.Series:
+    """HAPI amounts (decimal text, possibly above 2^63, or null) as JOY floats.
+
+    ``float()`` of the decimal text is correctly rounded, also above 2^63.
+    """
+    as_float = values.map(float, na_action="ignore").astype("float64")
+    return as_float / HAPI_PER_JOY
+
+
+def _empty_frame(table: str) -> pd.DataFrame:
+    spec = store.TABLES[table]
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in spec.columns})
+
+
+def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
+    """One cache table as a converted DataFrame (empty with its columns when absent)."""
+    try:
+        frame = pd.read_sql_query(f"select * from {table}", conn)
+    except (sqlite3.Error, pd.errors.DatabaseError):
+        frame = _empty_frame(table)
+    return _convert(table, frame)
+
+
+def load(path: Path) -> CouncilData:
+    """Read the whole cache at ``path``. A missing file reads as an empty cache."""
+    tables: dict[str, pd.DataFrame] = {}
+    if Path(path).exists():
+        uri = f"file:{Path(path).resolve()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            for table, attr in _TABLE_ATTRS.items():
+                tables[attr] = read_table(conn, table)
+    else:
+        tables = {attr: _convert(t, _empty_frame(t)) for t, attr in _TABLE_ATTRS.items()}
+    return CouncilData(**tables, meta=store.read_meta(Path(path)))
+
+
+def cache_mtime(path: Path) -> float:
+    """The cache file's modification time (0 when absent): the key for page-level caching."""
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,1 @@
+"""Statistics per page: pure pandas functions, DataFrames in, DataFrames out."""

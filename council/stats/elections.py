@@ -1,0 +1,278 @@
+"""Election statistics: per candidacy, per round, across rounds. Pure pandas, no I/O.
+
+Inputs are the DataFrames of ``council.data`` (amounts already in JOY). Every function
+returns a new DataFrame and leaves its inputs unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from council.data import CouncilData
+
+OUTCOME_BY_STATUS = {
+    "elected": "elected",
+    "failed": "not elected",
+    "withdrawn": "withdrawn",
+    "active": "running",
+}
+OUTCOMES = ("elected", "not elected", "withdrawn", "running")
+
+CANDIDACY_COLUMNS = [
+    "network",
+    "cycle_id",
+    "ended_at_block",
+    "ended_at_time",
+    "ended_at_time_estimated",
+    "is_finished",
+    "candidate_id",
+    "member_id",
+    "handle",
+    "outcome",
+    "stake_joy",
+    "votes_received",
+    "backing_stake_joy",
+    "vote_power_joy",
+    "rank",
+    "margin_joy",
+]
+
+
+def outcome(status: str, is_finished: bool) -> str:
+    """The council's word for a candidacy status (an 'active' one in a finished round lost)."""
+    if status == "active" and is_finished:
+        return "not elected"
+    return OUTCOME_BY_STATUS.get(status, status)
+
+
+def _revealed_backing(votes: pd.DataFrame) -> pd.DataFrame:
+    revealed = votes[votes["vote_for_candidate_id"].notna()]
+    grouped = revealed.groupby(["network", "vote_for_candidate_id"], sort=False)
+    return (
+        grouped.agg(votes_received=("id", "size"), backing_stake_joy=("stake_joy", "sum"))
+        .reset_index()
+        .rename(columns={"vote_for_candidate_id": "candidate_id"})
+    )
+
+
+def _thresholds(results: pd.DataFrame, rounds: pd.DataFrame) -> pd.Series:
+    """Vote power of the last elected seat per (network, cycle_id).
+
+    For an unfinished round: the vote power at the last seat so far (the seats-th best).
+    """
+    elected = results[results["outcome"] == "elected"]
+    finished = elected.groupby(["network", "cycle_id"])["vote_power_joy"].min()
+    running = results[results["outcome"] == "running"].merge(
+        rounds[["network", "cycle_id", "seats"]], on=["network", "cycle_id"], how="left"
+    )
+    running = running[running["seats"].notna() & (running["rank"] <= running["seats"])]
+    live = running.groupby(["network", "cycle_id"])["vote_power_joy"].min()
+    return pd.concat([finished, live[~live.index.isin(finished.index)]])
+
+
+def candidacy_results(
+    rounds: pd.DataFrame,
+    candidates: pd.DataFrame,
+    votes: pd.DataFrame,
+    members: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per candidacy with its outcome, stakes, votes, rank and margin.
+
+    ``rank`` is the place by vote power within the round among candidates who did not
+    withdraw (ties share the better place); ``margin_joy`` is vote power minus the vote power
+    of the last elected seat (negative for those who missed out; null when unknown).
+    Newest round first, then by rank.
+    """
+    round_cols = [
+        "network",
+        "cycle_id",
+        "ended_at_block",
+        "ended_at_time",
+        "ended_at_time_estimated",
+        "is_finished",
+    ]
+    frame = candidates.rename(columns={"id": "candidate_id"}).merge(
+        rounds[round_cols], on=["network", "cycle_id"], how="left"
+    )
+    frame["is_finished"] = frame["is_finished"].fillna(False).astype(bool)
+    frame = frame.merge(
+        members[["network", "id", "handle"]].rename(columns={"id": "member_id"}),
+        on=["network", "member_id"],
+        how="left",
+    )
+    frame["handle"] = frame["handle"].fillna("member " + frame["member_id"].astype(str))
+    frame["outcome"] = [
+        outcome(s, f) for s, f in zip(frame["status"], frame["is_finished"], strict=True)
+    ]
+    frame = frame.merge(_revealed_backing(votes), on=["network", "candidate_id"], how="left")
+    frame["votes_received"] = frame["votes_received"].fillna(0).astype(int)
+    frame["backing_stake_joy"] = frame["backing_stake_joy"].fillna(0.0)
+    standing = frame["outcome"] != "withdrawn"
+    frame["rank"] = (
+        frame[standing]
+        .groupby(["network", "cycle_id"])["vote_power_joy"]
+        .rank(method="min", ascending=False)
+        .astype("Int64")
+    )
+    threshold = _thresholds(frame, rounds).rename("threshold").reset_index()
+    frame = frame.merge(threshold, on=["network", "cycle_id"], how="left")
+    frame["margin_joy"] = np.where(standing, frame["vote_power_joy"] - frame["threshold"], np.nan)
+    frame = frame.sort_values(
+        ["cycle_id", "rank", "handle"], ascending=[False, True, True], na_position="last"
+    )
+    return frame[CANDIDACY_COLUMNS].reset_index(drop=True)
+
+
+def _incumbent_flags(
+    results: pd.DataFrame, rounds: pd.DataFrame, council_members: pd.DataFrame
+) -> pd.DataFrame:
+    """For each elected candidacy: was the member on the council ruling during the round?"""
+    ruling = rounds[["network", "cycle_id", "council_id"]].merge(
+        council_members[["network", "council_id", "member_id"]],
+        on=["network", "council_id"],
+        how="inner",
+    )
+    ruling["incumbent"] = True
+    elected = results[results["outcome"] == "elected"][["network", "cycle_id", "member_id"]]
+    elected = elected.merge(
+        ruling[["network", "cycle_id", "member_id", "incumbent"]],
+        on=["network", "cycle_id", "member_id"],
+        how="left",
+    )
+    elected["incumbent"] = elected["incumbent"].fillna(False).astype(bool)
+    known = rounds[["network", "cycle_id", "council_id"]].merge(
+        council_members[["network", "council_id"]].drop_duplicates(),
+        on=["network", "council_id"],
+        how="inner",
+    )[["network", "cycle_id"]]
+    known["incumbents_known"] = True
+    return elected.merge(known, on=["network", "cycle_id"], how="left")
+
+
+def round_summary(
+    rounds: pd.DataFrame,
+    results: pd.DataFrame,
+    votes: pd.DataFrame,
+    council_members: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per round: field, seats, votes, voters, stakes, threshold, renewal.
+
+    ``results`` is the output of :func:`candidacy_results`. ``competitiveness`` is
+    candidates who stood (did not withdraw) per seat. ``re_elected`` counts elected members
+    who sat on the council ruling during the round; it is null where that council's seats are
+    not in the cache. Newest round first.
+    """
+    keys = ["network", "cycle_id"]
+    summary = rounds[
+        [
+            *keys,
+            "is_finished",
+            "ended_at_block",
+            "ended_at_time",
+            "ended_at_time_estimated",
+            "seats",
+            "losers_recorded",
+        ]
+    ].copy()
+    by_round = results.groupby(keys)
+    field = pd.DataFrame(
+        {
+            "candidates": by_round.size(),
+            "withdrawn": by_round["outcome"].apply(lambda s: int((s == "withdrawn").sum())),
+            "seats_filled": by_round["outcome"].apply(lambda s: int((s == "elected").sum())),
+            "total_candidate_stake_joy": by_round["stake_joy"].sum(),
+        }
+    )
+    winners = results[results["outcome"] == "elected"].groupby(keys)["vote_power_joy"].min()
+    field["winning_threshold_joy"] = winners
+    by_vote = votes.groupby(keys)
+    ballots = pd.DataFrame(
+        {
+            "votes_cast": by_vote.size(),
+            "voters": by_vote["cast_by"].nunique(),
+            "unrevealed_votes": by_vote["vote_for_candidate_id"].apply(
+                lambda s: int(s.isna().sum())
+            ),
+            "total_backing_stake_joy": by_vote["stake_joy"].sum(),
+        }
+    )
+    flags = _incumbent_flags(results, rounds, council_members)
+    renewal = flags.groupby(keys).agg(
+        re_elected=("incumbent", "sum"), incumbents_known=("incumbents_known", "any")
+    )
+    summary = summary.join(field, on=keys).join(ballots, on=keys).join(renewal, on=keys)
+    for column in ("candidates", "withdrawn", "seats_filled", "votes_cast", "voters"):
+        summary[column] = summary[column].fillna(0).astype(int)
+    summary["unrevealed_votes"] = summary["unrevealed_votes"].fillna(0).astype(int)
+    for column in ("total_candidate_stake_joy", "total_backing_stake_joy"):
+        summary[column] = summary[column].fillna(0.0)
+    seats = summary["seats"].where(summary["seats"].notna(), summary["seats_filled"])
+    summary["seats"] = seats.astype("Int64")
+    standing = summary["candidates"] - summary["withdrawn"]
+    summary["competitiveness"] = (standing / seats.where(seats > 0)).astype(float)
+    known = summary["incumbents_known"].fillna(False).astype(bool)
+    summary["re_elected"] = summary["re_elected"].where(known).astype("Int64")
+    summary["newcomers"] = (summary["seats_filled"] - summary["re_elected"]).astype("Int64")
+    summary["re_elected_share"] = summary["re_elected"].astype(float) / summary[
+        "seats_filled"
+    ].where(summary["seats_filled"] > 0)
+    summary = summary.drop(columns=["incumbents_known"])
+    return summary.sort_values(keys, ascending=[True, False]).reset_index(drop=True)
+
+
+def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-candidacy results and the per-round summary of one network's data."""
+    results = candidacy_results(data.rounds, data.candidates, data.votes, data.members)
+    summary = round_summary(data.rounds, results, data.votes, data.council_members)
+    return results, summary
+
+
+def filter_candidacies(
+    results: pd.DataFrame,
+    cycle_range: tuple[int, int] | None = None,
+    date_range: tuple[date, date] | None = None,
+    handles: Iterable[str] = (),
+    outcomes: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The candidacies inside the given round range, end-date range, members and outcomes.
+
+    An empty ``handles`` or ``outcomes`` means no restriction. Rounds without an end date
+    (still running) pass any date range.
+    """
+    keep = pd.Series(True, index=results.index)
+    if cycle_range is not None:
+        keep &= results["cycle_id"].between(*cycle_range)
+    if date_range is not None:
+        ended = results["ended_at_time"].dt.date
+        keep &= ended.isna() | ((ended >= date_range[0]) & (ended <= date_range[1]))
+    handles = list(handles)
+    if handles:
+        keep &= results["handle"].isin(handles)
+    outcomes = list(outcomes)
+    if outcomes:
+        keep &= results["outcome"].isin(outcomes)
+    return results[keep]
+
+
+def round_votes(
+    votes: pd.DataFrame, results: pd.DataFrame, network: str, cycle_id: int
+) -> pd.DataFrame:
+    """Every vote of one round: voter account, stake, vote power, for whom, revealed or not."""
+    in_round = votes[(votes["network"] == network) & (votes["cycle_id"] == cycle_id)]
+    names = results[["network", "candidate_id", "handle"]].rename(
+        columns={"candidate_id": "vote_for_candidate_id", "handle": "voted_for"}
+    )
+    frame = in_round.merge(names, on=["network", "vote_for_candidate_id"], how="left")
+    frame["revealed"] = frame["vote_for_candidate_id"].notna()
+    columns = ["cast_by", "stake_joy", "vote_power_joy", "voted_for", "revealed"]
+    return frame[columns].sort_values("stake_joy", ascending=False).reset_index(drop=True)
+
+
+def member_timeline(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per (member, round) they stood in, with the outcome: who served when."""
+    columns = ["handle", "cycle_id", "ended_at_time", "outcome"]
+    return results[columns].sort_values(["handle", "cycle_id"]).reset_index(drop=True)

@@ -1,0 +1,141 @@
+"""Display tables: statistics frames with people's column names, ready to show and export.
+
+Pure pandas. The page shows exactly these frames and offers exactly them as CSV.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from council.format import block_with_date, short_account
+
+CANDIDACY_LABELS = {
+    "cycle_id": "Round",
+    "ended": "Ended (block · date UTC)",
+    "handle": "Candidate",
+    "outcome": "Outcome",
+    "stake_joy": "Own stake (JOY)",
+    "votes_received": "Votes received",
+    "backing_stake_joy": "Backing stake (JOY)",
+    "vote_power_joy": "Vote power (JOY)",
+    "rank": "Rank",
+    "margin_joy": "Margin to last seat (JOY)",
+}
+
+ROUND_LABELS = {
+    "cycle_id": "Round",
+    "ended": "Ended (block · date UTC)",
+    "status": "Status",
+    "candidates": "Candidates",
+    "withdrawn": "Withdrew",
+    "seats": "Seats",
+    "seats_filled": "Seats filled",
+    "competitiveness": "Candidates per seat",
+    "votes_cast": "Votes cast",
+    "voters": "Voters",
+    "unrevealed_votes": "Unrevealed votes",
+    "total_candidate_stake_joy": "Candidate stake (JOY)",
+    "total_backing_stake_joy": "Backing stake (JOY)",
+    "winning_threshold_joy": "Winning threshold (JOY)",
+    "re_elected": "Re-elected",
+    "newcomers": "Newcomers",
+}
+
+VOTE_LABELS = {
+    "voter": "Voter account",
+    "stake_joy": "Stake (JOY)",
+    "vote_power_joy": "Vote power (JOY)",
+    "voted_for": "Voted for",
+    "revealed": "Revealed",
+}
+
+
+def _ended(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [
+            block_with_date(block, when, bool(est))
+            for block, when, est in zip(
+                frame["ended_at_block"],
+                frame["ended_at_time"],
+                frame["ended_at_time_estimated"],
+                strict=True,
+            )
+        ],
+        index=frame.index,
+        dtype="object",
+    )
+
+
+def _round_status(row: pd.Series) -> str:
+    if not row["is_finished"]:
+        return "running"
+    if not row["losers_recorded"]:
+        return "finished (winners only)"
+    return "finished"
+
+
+def _labelled(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    return frame[list(labels)].rename(columns=labels).reset_index(drop=True)
+
+
+def candidacy_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The per-candidacy results as shown on the election page."""
+    frame = results.copy()
+    frame["ended"] = _ended(frame)
+    for column in ("stake_joy", "backing_stake_joy", "vote_power_joy", "margin_joy"):
+        frame[column] = frame[column].round(2)
+    return _labelled(frame, CANDIDACY_LABELS)
+
+
+def round_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-round summary as shown on the election page."""
+    frame = summary.copy()
+    frame["ended"] = _ended(frame)
+    frame["status"] = frame.apply(_round_status, axis=1) if len(frame) else []
+    frame["competitiveness"] = frame["competitiveness"].round(2)
+    for column in ("total_candidate_stake_joy", "total_backing_stake_joy", "winning_threshold_joy"):
+        frame[column] = frame[column].round(2)
+    return _labelled(frame, ROUND_LABELS)
+
+
+def vote_table(votes: pd.DataFrame) -> pd.DataFrame:
+    """One round's votes as shown in the drill-down (accounts shortened)."""
+    frame = votes.copy()
+    frame["voter"] = frame["cast_by"].map(short_account)
+    frame["voted_for"] = frame["voted_for"].where(frame["revealed"], "(not revealed)")
+    for column in ("stake_joy", "vote_power_joy"):
+        frame[column] = frame[column].round(2)
+    return _labelled(frame, VOTE_LABELS)
+
+
+def candidate_notes(candidates: pd.DataFrame) -> list[dict[str, object]]:
+    """Header and bullet points of each candidacy note, for the round drill-down."""
+    notes = []
+    for row in candidates.itertuples():
+        bullets = json.loads(row.note_bullet_points) if row.note_bullet_points else []
+        notes.append(
+            {
+                "candidate_id": row.id,
+                "header": row.note_header or "",
+                "bullet_points": [b for b in bullets if b],
+            }
+        )
+    return notes
+
+
+COUNCIL_LABELS = {
+    "handle": "Councillor",
+    "member_id": "Member ID",
+    "stake_joy": "Own stake (JOY)",
+    "vote_power_joy": "Vote power (JOY)",
+}
+
+
+def council_table(elected: pd.DataFrame) -> pd.DataFrame:
+    """A council's seats as shown on the overview page."""
+    frame = elected.copy()
+    for column in ("stake_joy", "vote_power_joy"):
+        frame[column] = frame[column].round(2)
+    return _labelled(frame, COUNCIL_LABELS)

@@ -1,0 +1,142 @@
+"""Streamlit helpers shared by the pages: cached loading, freshness, URL state, downloads.
+
+The only module in council/ that imports streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from council import data, store
+from council.format import age_text, safe_csv_bytes
+
+
+def db_path() -> Path:
+    """The cache the app reads ($COUNCIL_DB or data/council.db)."""
+    return store.default_db_path()
+
+
+@st.cache_resource(show_spinner="Loading council data…", max_entries=2)
+def _load(path: str, mtime: float) -> data.CouncilData:
+    # Keyed on mtime so a refresh (which replaces the file) is picked up without a restart.
+    # A resource, not cache_data: the frames are shared read-only, never copied per rerun.
+    del mtime
+    return data.load(Path(path))
+
+
+def council_data() -> data.CouncilData:
+    """The cache's tables, loaded once per cache version. Treat them as read-only."""
+    path = db_path()
+    return _load(str(path), data.cache_mtime(path))
+
+
+def cache_key() -> tuple[str, float]:
+    """A hashable key that changes when the cache file changes (for st.cache_data)."""
+    path = db_path()
+    return str(path), data.cache_mtime(path)
+
+
+def clear_caches() -> None:
+    """Forget every cached load and computation, so pages show the new cache."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def freshness_sidebar(meta: dict[str, str]) -> None:
+    """Sidebar block: where the data came from and how old it is."""
+    with st.sidebar:
+        st.caption("**Data**")
+        if not meta:
+            st.warning("No data cache yet. Run `make run` or refresh on the Data page.")
+            return
+        source = meta.get("source", "unknown")
+        refreshed = meta.get("refreshed_at")
+        st.caption(f"Source: {source}")
+        if refreshed:
+            when = datetime.fromisoformat(refreshed.replace("Z", "+00:00"))
+            st.caption(
+                f"Refreshed: {when:%Y-%m-%d %H:%M} UTC ({age_text(when, datetime.now(UTC))})"
+            )
+        if meta.get("networks"):
+            st.caption(f"Networks: {meta['networks']}")
+
+
+def empty_state(message: str) -> None:
+    """A friendly notice for a page or section with nothing to show."""
+    st.info(message, icon="ℹ️")
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
+    """A download button for exactly the rows and columns of ``frame`` (formula-safe)."""
+    st.download_button(
+        label,
+        data=safe_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"download-{file_name}",
+        icon=":material/download:",
+    )
+
+
+def param_list(name: str) -> list[str]:
+    """All values of a repeated URL query parameter (``?member=a&member=b``)."""
+    return st.query_params.get_all(name)
+
+
+def param_int(name: str) -> int | None:
+    """An integer URL query parameter, or None when absent or not a number."""
+    value = st.query_params.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def set_params(**values: object) -> None:
+    """Reflect the current view in the URL; None or empty values remove the parameter."""
+    for name, value in values.items():
+        is_list = isinstance(value, Sequence) and not isinstance(value, str)
+        if value is None or (is_list and not value):
+            if name in st.query_params:
+                del st.query_params[name]
+        elif is_list:
+            st.query_params[name] = [str(v) for v in value]
+        else:
+            st.query_params[name] = str(value)
+
+
+def column_config(frame: pd.DataFrame) -> dict[str, object]:
+    """Number formats by column label: JOY amounts with separators, shares as percent."""
+    config: dict[str, object] = {}
+    for column in frame.columns:
+        if "(JOY)" in column:
+            config[column] = st.column_config.NumberColumn(column, format="localized")
+        elif "share" in column.lower():
+            config[column] = st.column_config.NumberColumn(column, format="percent")
+    return config
+
+
+def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
+    """A table plus a CSV download of exactly its rows and columns."""
+    if frame.empty:
+        empty_state("No rows match the current filters.")
+        return
+    st.dataframe(frame, column_config=column_config(frame), hide_index=True, height=height)
+    csv_download(frame, file_name)
+
+
+def network_picker(networks: Sequence[str]) -> str | None:
+    """Sidebar choice of network (kept in the URL); mainnet by default when present."""
+    if not networks:
+        return None
+    options = sorted(networks, key=lambda n: (n != "mainnet", n))
+    wanted = st.query_params.get("network")
+    index = options.index(wanted) if wanted in options else 0
+    choice = st.sidebar.selectbox("Network", options, index=index, key="network")
+    set_params(network=choice if choice != options[0] else None)
+    return choice

@@ -1,0 +1,64 @@
+"""Data & refresh: where the data comes from, its limits, and a refresh from a query node."""
+
+import os
+
+import streamlit as st
+
+from council import fetch, ui
+
+st.title("Data & refresh")
+data = ui.council_data()
+meta = data.meta
+
+st.subheader("Where the data comes from")
+if not meta:
+    ui.empty_state("There is no cache yet: run `make run`, or refresh below.")
+else:
+    st.markdown(
+        f"- **Source:** {meta.get('source', 'unknown')}\n"
+        f"- **Last refreshed:** {meta.get('refreshed_at', 'unknown')} (UTC)\n"
+        f"- **Networks:** {meta.get('networks', '–')}\n"
+        f"- **Cache file:** `{ui.db_path()}` (schema version {meta.get('schema_version', '?')})"
+    )
+    if meta.get("snapshot_origin"):
+        st.markdown(
+            f"**Bundled snapshot.** {meta['snapshot_origin']}  \n"
+            f"Rounds ended between {meta.get('data_from', '?')} and {meta.get('data_to', '?')}."
+        )
+    if meta.get("snapshot_limits"):
+        st.warning(f"**Limits of this data.** {meta['snapshot_limits']}", icon="⚠️")
+
+counts = {
+    "Members": len(data.members),
+    "Election rounds": len(data.rounds),
+    "Candidacies": len(data.candidates),
+    "Votes": len(data.votes),
+    "Councils": len(data.councils),
+    "Council seats": len(data.council_members),
+}
+st.dataframe({"Table": list(counts), "Rows": [f"{n:,}" for n in counts.values()]}, hide_index=False)
+
+st.subheader("Refresh from a query node")
+st.caption(
+    "Fetches every election round, candidacy, vote and council from a Joystream GraphQL "
+    "query node and replaces the cache only if the whole fetch succeeds. The same as "
+    "`python -m council.fetch --endpoint URL` on the command line."
+)
+endpoint = st.text_input(
+    "Query node endpoint", os.environ.get("COUNCIL_ENDPOINT", fetch.DEFAULT_ENDPOINT)
+)
+if st.button("Refresh now", icon=":material/refresh:"):
+    bar = st.progress(0.0, text="Starting…")
+
+    def show_progress(entity: str, fetched: int, total: int) -> None:
+        bar.progress(min(1.0, fetched / total) if total else 1.0, text=f"{entity}: {fetched:,}")
+
+    try:
+        stats = fetch.refresh(endpoint, ui.db_path(), progress=show_progress)
+    except fetch.FetchError as error:
+        st.error(f"Refresh failed, the previous data is kept. Reason: {error}")
+    else:
+        ui.clear_caches()
+        st.success(
+            f"Refreshed: {sum(stats.rows.values()):,} rows in {stats.total_requests} requests."
+        )

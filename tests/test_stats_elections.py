@@ -1,0 +1,214 @@
+"""Election statistics on a small hand-made cache; every expected number worked out by hand.
+
+Round 1 (finished, 2 seats): A elected (500 JOY vote power), B elected and C failed tied at
+300, D withdrew; C staked 10^9 JOY = 10^19 HAPI, above 2^63; one vote of 50 unrevealed.
+Round 2 (finished, 2 seats): nobody voted; A and E elected with 0 vote power, B failed.
+Round 3 (running, 2 seats): F 70, A 40, G 10 so far; one vote of 25 unrevealed.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from council import data, store
+from council.stats import elections
+
+HAPI = 10**10
+NET = "test"
+
+
+def candidate(cid: str, cycle: int, member: str, stake: int, power: int, status: str) -> dict:
+    return {
+        "network": NET,
+        "id": cid,
+        "cycle_id": cycle,
+        "member_id": member,
+        "stake": str(stake * HAPI),
+        "vote_power": str(power * HAPI),
+        "status": status,
+    }
+
+
+def vote(vid: str, cycle: int, account: str, stake: int, for_id: str | None) -> dict:
+    return {
+        "network": NET,
+        "id": vid,
+        "cycle_id": cycle,
+        "cast_by": account,
+        "stake": str(stake * HAPI),
+        "vote_power": str(stake * HAPI),
+        "vote_for_candidate_id": for_id,
+    }
+
+
+def round_row(cycle: int, finished: bool, council: str, block: int | None) -> dict:
+    return {
+        "network": NET,
+        "cycle_id": cycle,
+        "is_finished": int(finished),
+        "ended_at_block": block,
+        "ended_at_time": f"2023-0{cycle}-01T00:00:00Z" if finished else None,
+        "seats": 2,
+        "council_id": council,
+        "losers_recorded": 1,
+    }
+
+
+def seat(council: str, member: str) -> dict:
+    return {"network": NET, "id": f"{council}-{member}", "council_id": council, "member_id": member}
+
+
+@pytest.fixture(scope="module")
+def council_data(tmp_path_factory: pytest.TempPathFactory) -> data.CouncilData:
+    path: Path = tmp_path_factory.mktemp("stats") / "council.db"
+    rows = {
+        "members": [{"network": NET, "id": m, "handle": m.lower()} for m in "ABCDEFG"],
+        "election_rounds": [
+            round_row(1, True, "c0", 1000),
+            round_row(2, True, "c1", 2000),
+            round_row(3, False, "c2", None),
+        ],
+        "candidates": [
+            candidate("1A", 1, "A", 100, 500, "elected"),
+            candidate("1B", 1, "B", 50, 300, "elected"),
+            candidate("1C", 1, "C", 10**9, 300, "failed"),
+            candidate("1D", 1, "D", 20, 0, "withdrawn"),
+            candidate("2A", 2, "A", 100, 0, "elected"),
+            candidate("2E", 2, "E", 60, 0, "elected"),
+            candidate("2B", 2, "B", 50, 0, "failed"),
+            candidate("3A", 3, "A", 100, 40, "active"),
+            candidate("3F", 3, "F", 30, 70, "active"),
+            candidate("3G", 3, "G", 5, 10, "active"),
+        ],
+        "votes": [
+            vote("v1", 1, "acct1", 200, "1A"),
+            vote("v2", 1, "acct2", 300, "1A"),
+            vote("v3", 1, "acct1", 300, "1B"),
+            vote("v4", 1, "acct3", 300, "1C"),
+            vote("v5", 1, "acct4", 50, None),
+            vote("v6", 3, "acct1", 70, "3F"),
+            vote("v7", 3, "acct5", 40, "3A"),
+            vote("v8", 3, "acct6", 25, None),
+            vote("v9", 3, "acct7", 10, "3G"),
+        ],
+        "council_members": [seat("c1", "A"), seat("c1", "B"), seat("c2", "A"), seat("c2", "E")],
+    }
+    store.write_cache(path, rows, {"source": "hand-made"})
+    return data.load(path)
+
+
+@pytest.fixture(scope="module")
+def results(council_data: data.CouncilData) -> pd.DataFrame:
+    d = council_data
+    return elections.candidacy_results(d.rounds, d.candidates, d.votes, d.members)
+
+
+@pytest.fixture(scope="module")
+def summary(council_data: data.CouncilData, results: pd.DataFrame) -> pd.DataFrame:
+    d = council_data
+    return elections.round_summary(d.rounds, results, d.votes, d.council_members)
+
+
+def by_id(results: pd.DataFrame, candidate_id: str) -> pd.Series:
+    return results.set_index("candidate_id").loc[candidate_id]
+
+
+def test_results_are_newest_round_first_then_by_rank(results: pd.DataFrame) -> None:
+    assert list(results["candidate_id"]) == [
+        "3F", "3A", "3G", "2A", "2B", "2E", "1A", "1B", "1C", "1D",
+    ]  # fmt: skip
+
+
+def test_outcomes_use_the_councils_words(results: pd.DataFrame) -> None:
+    outcomes = dict(zip(results["candidate_id"], results["outcome"], strict=True))
+    assert outcomes["1A"] == "elected"
+    assert outcomes["1C"] == "not elected"
+    assert outcomes["1D"] == "withdrawn"
+    assert outcomes["3F"] == "running"
+
+
+def test_votes_and_backing_count_revealed_votes_only(results: pd.DataFrame) -> None:
+    a = by_id(results, "1A")
+    assert (a["votes_received"], a["backing_stake_joy"]) == (2, 500.0)
+    d = by_id(results, "1D")
+    assert (d["votes_received"], d["backing_stake_joy"]) == (0, 0.0)
+
+
+def test_ties_share_the_better_rank_and_withdrawn_have_none(results: pd.DataFrame) -> None:
+    assert by_id(results, "1A")["rank"] == 1
+    assert by_id(results, "1B")["rank"] == 2
+    assert by_id(results, "1C")["rank"] == 2
+    assert pd.isna(by_id(results, "1D")["rank"])
+
+
+def test_margin_is_distance_to_the_last_elected_seat(results: pd.DataFrame) -> None:
+    assert by_id(results, "1A")["margin_joy"] == 200.0
+    assert by_id(results, "1C")["margin_joy"] == 0.0
+    assert pd.isna(by_id(results, "1D")["margin_joy"])
+    # Running round: the last seat so far is A's 40 JOY (2nd of 2 seats).
+    assert by_id(results, "3F")["margin_joy"] == 30.0
+    assert by_id(results, "3G")["margin_joy"] == -30.0
+
+
+def test_stake_above_2_pow_63_hapi_is_read_exactly(results: pd.DataFrame) -> None:
+    assert 10**9 * HAPI > 2**63
+    assert by_id(results, "1C")["stake_joy"] == 1_000_000_000.0
+
+
+def test_round_summary_counts(summary: pd.DataFrame) -> None:
+    r1 = summary.set_index("cycle_id").loc[1]
+    assert r1["candidates"] == 4
+    assert r1["withdrawn"] == 1
+    assert r1["seats"] == 2
+    assert r1["seats_filled"] == 2
+    assert r1["competitiveness"] == 1.5
+    assert r1["votes_cast"] == 5
+    assert r1["voters"] == 4
+    assert r1["unrevealed_votes"] == 1
+    assert r1["total_backing_stake_joy"] == 1150.0
+    assert r1["total_candidate_stake_joy"] == 1_000_000_170.0
+    assert r1["winning_threshold_joy"] == 300.0
+
+
+def test_round_with_no_votes(summary: pd.DataFrame) -> None:
+    r2 = summary.set_index("cycle_id").loc[2]
+    assert (r2["votes_cast"], r2["voters"], r2["unrevealed_votes"]) == (0, 0, 0)
+    assert r2["total_backing_stake_joy"] == 0.0
+    assert r2["winning_threshold_joy"] == 0.0
+
+
+def test_incumbents_re_elected_vs_newcomers(summary: pd.DataFrame) -> None:
+    by_cycle = summary.set_index("cycle_id")
+    # Round 2 was held under council c1 (A, B): A came back, E is new.
+    assert (by_cycle.loc[2, "re_elected"], by_cycle.loc[2, "newcomers"]) == (1, 1)
+    assert by_cycle.loc[2, "re_elected_share"] == 0.5
+    # Round 1 was held under council c0, whose seats are not in the cache: unknown, not zero.
+    assert pd.isna(by_cycle.loc[1, "re_elected"])
+
+
+def test_running_round(summary: pd.DataFrame) -> None:
+    r3 = summary.set_index("cycle_id").loc[3]
+    assert not r3["is_finished"]
+    assert r3["seats_filled"] == 0
+    assert (r3["votes_cast"], r3["voters"], r3["unrevealed_votes"]) == (4, 4, 1)
+    assert r3["total_backing_stake_joy"] == 145.0
+    assert pd.isna(r3["winning_threshold_joy"])
+
+
+def test_filters(results: pd.DataFrame) -> None:
+    from datetime import date
+
+    assert set(elections.filter_candidacies(results, cycle_range=(2, 3))["cycle_id"]) == {2, 3}
+    in_feb = elections.filter_candidacies(results, date_range=(date(2023, 2, 1), date(2023, 2, 28)))
+    # Round 2 ended 2023-02-01; round 3 has no end date and passes any date range.
+    assert set(in_feb["cycle_id"]) == {2, 3}
+    mine = elections.filter_candidacies(results, handles=["a"], outcomes=["elected"])
+    assert list(mine["candidate_id"]) == ["2A", "1A"]
+
+
+def test_round_votes(council_data: data.CouncilData, results: pd.DataFrame) -> None:
+    votes = elections.round_votes(council_data.votes, results, NET, 1)
+    assert list(votes["stake_joy"]) == [300.0, 300.0, 300.0, 200.0, 50.0]
+    assert votes["revealed"].tolist().count(False) == 1
+    assert set(votes["voted_for"].dropna()) == {"a", "b", "c"}
