@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` prints figures and writes bench/results/latest.md."""

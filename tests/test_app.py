@@ -1,0 +1,68 @@
+"""Every page renders without exception on the bundled snapshot (streamlit AppTest)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from council.snapshot import build_cache_from_snapshot
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["pages/overview.py", "pages/elections.py", "pages/about.py"]
+
+
+@pytest.fixture(scope="module")
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("app") / "council.db"
+    build_cache_from_snapshot(path)
+    return path
+
+
+def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("COUNCIL_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with_column(at: AppTest, column: str):
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page: str, snapshot_db: Path, monkeypatch) -> None:
+    at = run_page(page, snapshot_db, monkeypatch)
+    assert at.title, "page has no title"
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_election_page_shows_round_25_winners(snapshot_db: Path, monkeypatch) -> None:
+    at = run_page("pages/elections.py", snapshot_db, monkeypatch)
+    candidacies = frame_with_column(at, "Candidate")
+    round_25 = candidacies[candidacies["Round"] == 25]
+    assert len(round_25) == 16
+    assert set(round_25["Outcome"]) == {"elected"}
+    ilich = round_25[round_25["Candidate"] == "ilich"].iloc[0]
+    assert ilich["Own stake (JOY)"] == 10_000_000
+
+
+def test_election_page_filters_from_the_url(snapshot_db: Path, monkeypatch) -> None:
+    at = run_page(
+        "pages/elections.py", snapshot_db, monkeypatch, rounds="10-20", member="ilich"
+    )
+    candidacies = frame_with_column(at, "Candidate")
+    assert set(candidacies["Candidate"]) == {"ilich"}
+    assert candidacies["Round"].between(10, 20).all()
+    assert len(candidacies) > 0
+
+
+def test_empty_cache_shows_an_empty_state(tmp_path: Path, monkeypatch) -> None:
+    at = run_page("pages/elections.py", tmp_path / "missing.db", monkeypatch)
+    assert any("No election data" in i.value for i in at.info)

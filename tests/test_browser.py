@@ -1,0 +1,185 @@
+"""Real-browser checks: `streamlit run app.py` on loopback, driven by Playwright in Chromium.
+
+Marked ``browser`` (select with ``-m browser``). Uses Debian's chromium (/usr/bin/chromium),
+never a downloaded browser; skipped with a reason when it is not installed. Every run saves
+a full-page screenshot of each page to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from council import data, tables
+from council.snapshot import build_cache_from_snapshot
+from council.stats import elections
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {url}")
+
+
+@pytest.fixture(scope="module")
+def cache_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "council.db"
+    build_cache_from_snapshot(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(cache_db: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "COUNCIL_DB": str(cache_db)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def open_page(tab, url: str, name: str):
+    tab.goto(url)
+    tab.wait_for_selector("[data-testid='stApp']")
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    tab.wait_for_timeout(1500)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert tab.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in tab.inner_text("body")
+    return tab
+
+
+def download_csv(tab, file_name: str) -> pd.DataFrame:
+    button = tab.locator(f"[data-testid='stDownloadButton'] button:has-text('Download CSV')")
+    target = None
+    for index in range(button.count()):
+        with tab.expect_download() as info:
+            button.nth(index).click()
+        if info.value.suggested_filename == file_name:
+            target = info.value
+            break
+    assert target is not None, f"no download named {file_name}"
+    return pd.read_csv(io.BytesIO(Path(target.path()).read_bytes()))
+
+
+def expected_candidacies(db: Path, **filters) -> pd.DataFrame:
+    d = data.load(db).for_network("sumer")
+    results, _ = elections.election_tables(d)
+    shown = elections.filter_candidacies(results, **filters)
+    return tables.candidacy_table(shown)
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [("", "Joystream Council Dashboard"), ("elections", "Election history"),
+     ("about", "Data & refresh")],
+)  # fmt: skip
+def test_page_shows_its_title_and_no_error(page, app_url: str, path: str, title: str) -> None:
+    tab = open_page(page, f"{app_url}/{path}", path or "overview")
+    assert tab.locator("h1").first.inner_text().strip() == title
+
+
+def test_election_table_download_matches_the_table(page, app_url: str, cache_db: Path) -> None:
+    tab = open_page(page, f"{app_url}/elections", "elections")
+    assert tab.locator(".vega-embed canvas, .vega-embed svg").count() > 0
+    got = download_csv(tab, "candidacies-sumer.csv")
+    expected = expected_candidacies(cache_db)
+    assert len(got) == len(expected)
+    assert list(got.columns) == list(expected.columns)
+    assert got["Candidate"].tolist() == expected["Candidate"].tolist()
+
+
+def test_url_opens_the_filtered_view(page, app_url: str, cache_db: Path) -> None:
+    tab = open_page(page, f"{app_url}/elections?rounds=10-20&member=ilich", "elections-filtered")
+    got = download_csv(tab, "candidacies-sumer.csv")
+    expected = expected_candidacies(cache_db, cycle_range=(10, 20), handles=["ilich"])
+    assert set(got["Candidate"]) == {"ilich"}
+    assert got["Round"].tolist() == expected["Round"].tolist()
+
+
+def test_a_filter_changes_the_table_and_the_url(page, app_url: str) -> None:
+    tab = open_page(page, f"{app_url}/elections", "elections")
+    before = download_csv(tab, "candidacies-sumer.csv")
+    member_box = tab.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    member_box.click()
+    tab.keyboard.type("ilich")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => window.location.search.includes('member=ilich')")
+    tab.wait_for_timeout(1500)
+    after = download_csv(tab, "candidacies-sumer.csv")
+    assert set(after["Candidate"]) == {"ilich"}
+    assert len(after) < len(before)
