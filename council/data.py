@@ -23,14 +23,25 @@ AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "candidates": ("stake", "vote_power"),
     "votes": ("stake", "vote_power"),
     "council_members": ("stake", "accumulated_reward", "unpaid_reward"),
+    "proposals": ("funding_amount",),
+    "funding_destinations": ("amount",),
+    "budget_refills": ("balance",),
+    "reward_payments": ("paid", "missing"),
+    "councilor_reward_updates": ("reward_per_block",),
 }
 TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("ended_at_time",),
     "councils": ("elected_at_time", "ended_at_time"),
+    "proposals": ("created_at_time", "status_set_at_time"),
+    "proposal_votes": ("voted_at_time",),
+    "budget_refills": ("time",),
+    "reward_payments": ("time",),
+    "councilor_reward_updates": ("time",),
 }
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),
+    "proposals": ("is_finalized",),
 }
 
 
@@ -44,6 +55,12 @@ class CouncilData:
     votes: pd.DataFrame
     councils: pd.DataFrame
     council_members: pd.DataFrame
+    proposals: pd.DataFrame
+    funding_destinations: pd.DataFrame
+    proposal_votes: pd.DataFrame
+    budget_refills: pd.DataFrame
+    reward_payments: pd.DataFrame
+    councilor_reward_updates: pd.DataFrame
     meta: dict[str, str] = field(default_factory=dict)
 
     def for_network(self, network: str) -> CouncilData:
@@ -72,6 +89,12 @@ _TABLE_ATTRS = {
     "votes": "votes",
     "councils": "councils",
     "council_members": "council_members",
+    "proposals": "proposals",
+    "funding_destinations": "funding_destinations",
+    "proposal_votes": "proposal_votes",
+    "budget_refills": "budget_refills",
+    "reward_payments": "reward_payments",
+    "councilor_reward_updates": "councilor_reward_updates",
 }
 
 

@@ -33,13 +33,13 @@ from graphql import GraphQLError
 from council import store
 from council.queries import query_text
 from council.schema_trim import TRIMMED_SCHEMA_PATH
+from council.transform import MalformedRecord, QNRecords, records_to_rows
 
 DEFAULT_ENDPOINT = "https://query.joystream.org/graphql"
 DEFAULT_NETWORK = "mainnet"
 DEFAULT_PAGE_SIZE = 1000
 
 QNRecord = dict[str, Any]
-QNRecords = dict[str, list[QNRecord]]
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -70,6 +70,18 @@ ENTITIES: tuple[EntitySpec, ...] = (
     EntitySpec("candidates", "candidates", "CandidatesPage", "CandidatesCount"),
     EntitySpec("cast_votes", "castVotes", "CastVotesPage", "CastVotesCount"),
     EntitySpec("council_members", "councilMembers", "CouncilMembersPage", "CouncilMembersCount"),
+    EntitySpec("proposals", "proposals", "ProposalsPage", "ProposalsCount"),
+    EntitySpec("proposal_votes", "proposalVotedEvents", "ProposalVotesPage", "ProposalVotesCount"),
+    EntitySpec("budget_refills", "budgetRefillEvents", "BudgetRefillsPage", "BudgetRefillsCount"),
+    EntitySpec(
+        "reward_payments", "rewardPaymentEvents", "RewardPaymentsPage", "RewardPaymentsCount"
+    ),
+    EntitySpec(
+        "councilor_reward_updates",
+        "councilorRewardUpdatedEvents",
+        "CouncilorRewardUpdatesPage",
+        "CouncilorRewardUpdatesCount",
+    ),
 )
 
 
@@ -202,167 +214,6 @@ def fetch_records(
     }
 
 
-# --- From query node records to cache rows -------------------------------------------------
-
-
-def _required(record: Mapping[str, Any], key: str, entity: str) -> Any:
-    if key not in record:
-        raise FetchError(f"{entity} {record.get('id', '?')}: field '{key}' is missing")
-    return record[key]
-
-
-def _bigint(record: Mapping[str, Any], key: str, entity: str) -> str | None:
-    """A BigInt field as exact decimal text; None stays None; anything else is an error."""
-    value = _required(record, key, entity)
-    if value is None:
-        return None
-    text = str(value)
-    if not text.lstrip("-").isdigit():
-        raise FetchError(f"{entity} {record.get('id', '?')}: {key} is not a number: {text!r}")
-    return str(int(text))
-
-
-def _int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
-def _member_row(member: Mapping[str, Any], network: str) -> dict[str, Any]:
-    return {
-        "network": network,
-        "id": str(member["id"]),
-        "handle": member.get("handle"),
-        "root_account": member.get("rootAccount"),
-    }
-
-
-def records_to_rows(records: QNRecords, network: str = DEFAULT_NETWORK) -> dict[str, list[dict]]:
-    """Turn query node records into cache rows (one list per cache table).
-
-    Validates as it goes: a missing field or a BigInt that is not a number raises FetchError.
-    """
-    councils_raw = records.get("electedCouncils", [])
-    rounds_raw = records.get("electionRounds", [])
-    council_block = {
-        c["id"]: _int(_required(c, "electedAtBlock", "electedCouncil")) for c in councils_raw
-    }
-    cycle_of_round = {r["id"]: int(_required(r, "cycleId", "electionRound")) for r in rounds_raw}
-    elected_in = {
-        r["nextElectedCouncilId"]: cycle_of_round[r["id"]]
-        for r in rounds_raw
-        if r.get("nextElectedCouncilId")
-    }
-    members: dict[str, dict[str, Any]] = {}
-
-    rounds = []
-    for r in rounds_raw:
-        voting = r.get("referendumStageVoting") or {}
-        revealing = r.get("referendumStageRevealing") or {}
-        rounds.append(
-            {
-                "network": network,
-                "cycle_id": cycle_of_round[r["id"]],
-                "round_id": r["id"],
-                "is_finished": int(bool(_required(r, "isFinished", "electionRound"))),
-                "started_at_block": council_block.get(r.get("electedCouncilId")),
-                "ended_at_block": _int(r.get("endedAtBlock")),
-                "ended_at_time": r.get("endedAtTime"),
-                "ended_at_time_estimated": 0,
-                "seats": _int(voting.get("winningTargetCount")),
-                "voting_started_at_block": _int(voting.get("startedAtBlock")),
-                "voting_ends_at_block": _int(voting.get("endsAt")),
-                "revealing_started_at_block": _int(revealing.get("startedAtBlock")),
-                "revealing_ends_at_block": _int(revealing.get("endsAt")),
-                "council_id": r.get("electedCouncilId"),
-                "next_council_id": r.get("nextElectedCouncilId"),
-                "losers_recorded": 1,
-                "source": "query node",
-            }
-        )
-
-    candidates = []
-    for c in records.get("candidates", []):
-        member = _required(c, "member", "candidate")
-        members[str(member["id"])] = _member_row(member, network)
-        note = c.get("noteMetadata") or {}
-        round_id = _required(c, "electionRoundId", "candidate")
-        if round_id not in cycle_of_round:
-            raise FetchError(f"candidate {c['id']}: unknown election round {round_id}")
-        candidates.append(
-            {
-                "network": network,
-                "id": c["id"],
-                "cycle_id": cycle_of_round[round_id],
-                "member_id": str(member["id"]),
-                "stake": _bigint(c, "stake", "candidate"),
-                "vote_power": _bigint(c, "votePower", "candidate"),
-                "status": str(_required(c, "status", "candidate")).lower(),
-                "staking_account": c.get("stakingAccountId"),
-                "reward_account": c.get("rewardAccountId"),
-                "note_header": note.get("header"),
-                "note_bullet_points": json.dumps(note.get("bulletPoints") or []),
-            }
-        )
-
-    votes = []
-    for v in records.get("castVotes", []):
-        round_id = _required(v, "electionRoundId", "castVote")
-        if round_id not in cycle_of_round:
-            raise FetchError(f"castVote {v['id']}: unknown election round {round_id}")
-        votes.append(
-            {
-                "network": network,
-                "id": v["id"],
-                "cycle_id": cycle_of_round[round_id],
-                "cast_by": _required(v, "castBy", "castVote"),
-                "voter_member_id": None,
-                "stake": _bigint(v, "stake", "castVote"),
-                "vote_power": _bigint(v, "votePower", "castVote"),
-                "vote_for_candidate_id": _required(v, "voteForId", "castVote"),
-                "commitment": v.get("commitment"),
-            }
-        )
-
-    councils = [
-        {
-            "network": network,
-            "id": c["id"],
-            "elected_in_cycle_id": elected_in.get(c["id"]),
-            "elected_at_block": council_block[c["id"]],
-            "elected_at_time": _required(c, "electedAtTime", "electedCouncil"),
-            "ended_at_block": _int(c.get("endedAtBlock")),
-            "ended_at_time": c.get("endedAtTime"),
-            "is_resigned": int(bool(c.get("isResigned"))),
-        }
-        for c in councils_raw
-    ]
-
-    council_members = []
-    for m in records.get("councilMembers", []):
-        member = _required(m, "member", "councilMember")
-        members[str(member["id"])] = _member_row(member, network)
-        council_members.append(
-            {
-                "network": network,
-                "id": m["id"],
-                "council_id": _required(m, "electedInCouncilId", "councilMember"),
-                "member_id": str(member["id"]),
-                "stake": _bigint(m, "stake", "councilMember"),
-                "accumulated_reward": _bigint(m, "accumulatedReward", "councilMember"),
-                "unpaid_reward": _bigint(m, "unpaidReward", "councilMember"),
-                "last_payment_block": _int(m.get("lastPaymentBlock")),
-            }
-        )
-
-    return {
-        "members": list(members.values()),
-        "election_rounds": rounds,
-        "candidates": candidates,
-        "votes": votes,
-        "councils": councils,
-        "council_members": council_members,
-    }
-
-
 def _rows_of_other_networks(db_path: Path, network: str) -> dict[str, list[dict]]:
     """Rows of the current cache that belong to other networks (archive, snapshot)."""
     if not db_path.exists():
@@ -403,8 +254,8 @@ def refresh(
         client.close_sync()
     try:
         rows = records_to_rows(records, network)
-    except (KeyError, TypeError, ValueError) as error:
-        raise FetchError(f"malformed answer from the query node: {_one_line(error)}") from error
+    except MalformedRecord as error:
+        raise FetchError(f"malformed answer from the query node: {error}") from error
     kept = _rows_of_other_networks(db_path, network)
     networks = sorted({network} | {r["network"] for r in kept.get("election_rounds", [])})
     store.write_cache(

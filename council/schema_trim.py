@@ -23,7 +23,9 @@ from graphql import (
     FieldNode,
     GraphQLInputObjectType,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
@@ -60,7 +62,6 @@ class _UsageCollector(Visitor):
         self.type_info = type_info
         self.fields: dict[str, set[str]] = defaultdict(set)
         self.arg_types: set[str] = set()
-        self.fragment_types: set[str] = set()
 
     def enter_field(self, node: FieldNode, *_args: object) -> None:
         parent = self.type_info.get_parent_type()
@@ -71,11 +72,6 @@ class _UsageCollector(Visitor):
         self.fields.setdefault(get_named_type(field_def.type).name, set())
         for arg in field_def.args.values():
             self.arg_types.add(get_named_type(arg.type).name)
-
-    def enter_inline_fragment(self, *_args: object) -> None:
-        current = self.type_info.get_type()
-        if current is not None:
-            self.fragment_types.add(get_named_type(current).name)
 
 
 def _collect_usage(schema: GraphQLSchema, documents: list[DocumentNode]) -> _UsageCollector:
@@ -99,6 +95,36 @@ def _kept_input_fields(schema: GraphQLSchema, input_names: set[str]) -> dict[str
     return kept
 
 
+def _minimal_field(schema: GraphQLSchema, type_name: str, fields: dict[str, set[str]]) -> None:
+    """Keep one field of an object type that nothing selects, so the type stays valid.
+
+    Prefers a scalar or enum field; otherwise a field whose object type has an ``id``, and
+    then that type with its ``id`` only.
+    """
+    object_type = schema.get_type(type_name)
+    for name, field in object_type.fields.items():  # type: ignore[union-attr]
+        if is_scalar_type(get_named_type(field.type)) or is_enum_type(get_named_type(field.type)):
+            fields.setdefault(type_name, set()).add(name)
+            return
+    for name, field in object_type.fields.items():  # type: ignore[union-attr]
+        target = get_named_type(field.type)
+        if isinstance(target, GraphQLObjectType) and "id" in target.fields:
+            fields.setdefault(type_name, set()).add(name)
+            fields.setdefault(target.name, set()).add("id")
+            return
+    raise ValueError(f"cannot keep a minimal field of {type_name}")
+
+
+def _add_union_members(schema: GraphQLSchema, fields: dict[str, set[str]]) -> None:
+    """Every member of a selected union stays in the schema, so any answer can be typed."""
+    for type_name in list(fields):
+        union = schema.get_type(type_name)
+        if isinstance(union, GraphQLUnionType):
+            for member in union.types:
+                if not fields.get(member.name):
+                    _minimal_field(schema, member.name, fields)
+
+
 def trim_schema(full_sdl: str, documents: list[DocumentNode]) -> str:
     """Return the SDL of ``full_sdl`` trimmed to what ``documents`` use."""
     full_doc = parse(full_sdl)
@@ -114,12 +140,13 @@ def trim_schema(full_sdl: str, documents: list[DocumentNode]) -> str:
         for field_name in fields:
             leaf_names.add(get_named_type(input_type.fields[field_name].type).name)
     output_fields = dict(usage.fields)
+    _add_union_members(schema, output_fields)
     for type_name in list(output_fields):
         named = schema.get_type(type_name)
         if is_scalar_type(named) or is_enum_type(named):
             leaf_names.add(type_name)
             del output_fields[type_name]
-        else:
+        elif isinstance(named, GraphQLObjectType):
             for field_name in output_fields[type_name]:
                 field = named.fields[field_name]  # type: ignore[union-attr]
                 leaf = get_named_type(field.type)
@@ -141,7 +168,7 @@ def trim_schema(full_sdl: str, documents: list[DocumentNode]) -> str:
                 )
             )
         elif isinstance(definition, UnionTypeDefinitionNode) and name in output_fields:
-            types = tuple(t for t in definition.types if t.name.value in usage.fragment_types)
+            types = definition.types
             kept.append(
                 UnionTypeDefinitionNode(
                     name=definition.name,
