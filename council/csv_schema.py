@@ -75,6 +75,7 @@ class Validation:
     frame: pd.DataFrame | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -253,4 +254,5 @@ def validate_csv(
                 result.warnings.append(Problem(file, message, int(line_of[index])))
     if not result.errors:
         result.frame = frame
+        result.lines = [int(n) for n in line_of]
     return result

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from council.csv_schema import Column, CsvSchema, Validation, validate_csv
+from council.csv_schema import Column, CsvSchema, Problem, Validation, validate_csv
 from council.store import utc_now_iso
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -153,9 +153,27 @@ def current(dataset: str, path: Path | None = None) -> pd.DataFrame:
     return result.frame
 
 
-def check(dataset: str, raw: bytes, file_name: str, known_keys=None) -> Validation:
-    """Validate an upload without storing anything."""
-    return validate_csv(raw, file_name, SCHEMAS[dataset], known_keys=known_keys)
+def check(
+    dataset: str, raw: bytes, file_name: str, chain_ids: dict[str, set[str]] | None = None
+) -> Validation:
+    """Validate an upload without storing anything.
+
+    ``chain_ids`` maps a network (lower case, e.g. ``mainnet``) to the proposal ids the cache
+    knows there; rows of those networks with other ids get a warning (not an error: the
+    cache may simply be older than the file).
+    """
+    schema = SCHEMAS[dataset]
+    result = validate_csv(raw, file_name, schema)
+    if result.ok and chain_ids:
+        network_col, id_col = schema.key
+        for index, (network, proposal) in enumerate(
+            zip(result.frame[network_col], result.frame[id_col], strict=True)
+        ):
+            known = chain_ids.get(network.strip().lower())
+            if known is not None and proposal not in known:
+                message = f"proposal {proposal} is not in the {network} data"
+                result.warnings.append(Problem(file_name, message, result.lines[index]))
+    return result
 
 
 def diff(old: pd.DataFrame, new: pd.DataFrame, key: tuple[str, ...]) -> Diff:

@@ -124,7 +124,7 @@ def open_page(tab, url: str, name: str):
 
 
 def download_csv(tab, file_name: str) -> pd.DataFrame:
-    button = tab.locator(f"[data-testid='stDownloadButton'] button:has-text('Download CSV')")
+    button = tab.locator("[data-testid='stDownloadButton'] button:has-text('Download CSV')")
     target = None
     for index in range(button.count()):
         with tab.expect_download() as info:

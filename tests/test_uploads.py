@@ -101,11 +101,13 @@ def test_size_limit() -> None:
 
 
 def test_unknown_proposal_ids_are_warnings() -> None:
-    result = uploads.check(DATASET, GOOD.encode(), "cats.csv", known_keys={("Sumer", "189")})
+    result = uploads.check(DATASET, GOOD.encode(), "cats.csv", chain_ids={"sumer": {"189"}})
     assert result.ok
     assert [str(w) for w in result.warnings] == [
-        "cats.csv, row 3: Sumer, 190 is not a known proposal"
+        "cats.csv, row 3: proposal 190 is not in the Sumer data"
     ]
+    quiet = uploads.check(DATASET, GOOD.encode(), "cats.csv", chain_ids={"mainnet": {"1"}})
+    assert quiet.warnings == []
 
 
 def test_formula_cells_are_stored_as_text_and_neutralised_on_export(tmp_path: Path) -> None:

@@ -1,0 +1,187 @@
+"""Council spending by category: the chain's funding requests joined with the secretary's CSV.
+
+Pure pandas, no I/O. The secretary's file (``spending_proposal_categories.csv``) maps
+``(Testnet, Proposal #)`` to a category; amounts there are in (t)JOY. Chain funding requests
+carry their amounts (JOY, from ``council.data``) and decision block/time; a chain request the
+file does not categorise is "Uncategorised" and flagged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+UNCATEGORISED = "Uncategorised"
+PIONEER_PROPOSAL_URL = "https://pioneerapp.xyz/#/proposals/preview/{id}"
+
+# Spelling variants in the real file that mean the same category.
+CATEGORY_ALIASES = {
+    "bounty": "Bounties",
+    "bounties": "Bounties",
+    "n\\a": UNCATEGORISED,
+    "n/a": UNCATEGORISED,
+    "": UNCATEGORISED,
+}
+
+ITEM_COLUMNS = [
+    "network",
+    "proposal_id",
+    "title",
+    "status",
+    "amount_joy",
+    "category",
+    "uncategorised",
+    "decided_at_block",
+    "decided_at_time",
+    "term",
+    "source",
+    "link",
+]
+
+
+def normalise_category(values: pd.Series) -> pd.Series:
+    """Trim, merge known spelling variants, and name blanks ``Uncategorised``."""
+    cleaned = values.fillna("").astype(str).str.strip()
+    return cleaned.map(lambda v: CATEGORY_ALIASES.get(v.lower(), v))
+
+
+def _number(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.replace("", None), errors="coerce")
+
+
+def csv_items(categories: pd.DataFrame) -> pd.DataFrame:
+    """Spending recorded only in the secretary's file: rows with an amount minted above 0."""
+    minted = _number(categories["Amount Minted"])
+    rows = categories[minted > 0]
+    return pd.DataFrame(
+        {
+            "network": rows["Testnet"].str.strip().str.lower(),
+            "proposal_id": rows["Proposal #"].astype(str),
+            "title": rows["Title"],
+            "status": rows["Status"].str.lower(),
+            "amount_joy": minted[minted > 0].astype(float),
+            "category": normalise_category(rows["Category"]),
+            "decided_at_block": pd.Series(pd.NA, index=rows.index, dtype="Int64"),
+            "decided_at_time": pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]"),
+            "term": rows["Testnet"].str.strip(),
+            "source": "secretary's CSV",
+            "link": None,
+        }
+    )
+
+
+def term_of_block(blocks: pd.Series, councils: pd.DataFrame) -> pd.Series:
+    """The council (term) in office at each block: elected at or before it, not yet ended."""
+    ordered = councils.sort_values("elected_at_block")
+    result = pd.Series(pd.NA, index=blocks.index, dtype="object")
+    for council in ordered.itertuples():
+        ended = council.ended_at_block
+        in_term = blocks >= council.elected_at_block
+        if pd.notna(ended):
+            in_term &= blocks < ended
+        cycle = council.elected_in_cycle_id
+        label = f"term {int(cycle)}" if pd.notna(cycle) else str(council.id)
+        result = result.where(~in_term, label)
+    return result
+
+
+def chain_items(
+    proposals: pd.DataFrame, categories: pd.DataFrame, councils: pd.DataFrame
+) -> pd.DataFrame:
+    """Funding requests from the chain, with the secretary's category where the file has one."""
+    funding = proposals[proposals["type"] == "FundingRequest"]
+    keys = categories.assign(
+        network=categories["Testnet"].str.strip().str.lower(),
+        proposal_id=categories["Proposal #"].astype(str),
+        category=normalise_category(categories["Category"]),
+    )[["network", "proposal_id", "category"]]
+    frame = funding.rename(columns={"id": "proposal_id"}).merge(
+        keys, on=["network", "proposal_id"], how="left"
+    )
+    frame["category"] = frame["category"].fillna(UNCATEGORISED)
+    decided = frame["status_set_at_block"]
+    return pd.DataFrame(
+        {
+            "network": frame["network"],
+            "proposal_id": frame["proposal_id"],
+            "title": frame["title"],
+            "status": frame["status"],
+            "amount_joy": frame["funding_amount_joy"].fillna(0.0),
+            "category": frame["category"],
+            "decided_at_block": decided.astype("Int64"),
+            "decided_at_time": frame["status_set_at_time"],
+            "term": term_of_block(decided, councils[councils["network"].isin(frame["network"])]),
+            "source": "chain",
+            "link": frame["proposal_id"].map(lambda i: PIONEER_PROPOSAL_URL.format(id=i)),
+        }
+    )
+
+
+def spending_items(
+    categories: pd.DataFrame, proposals: pd.DataFrame, councils: pd.DataFrame
+) -> pd.DataFrame:
+    """Every spending item: chain funding requests, plus file-only rows the chain lacks."""
+    chain = chain_items(proposals, categories, councils)
+    from_file = csv_items(categories)
+    known = set(zip(chain["network"], chain["proposal_id"], strict=True))
+    file_only = from_file[
+        [
+            (n, p) not in known
+            for n, p in zip(from_file["network"], from_file["proposal_id"], strict=True)
+        ]
+    ]
+    items = pd.concat([chain, file_only], ignore_index=True)
+    items["uncategorised"] = items["category"] == UNCATEGORISED
+    return items[ITEM_COLUMNS]
+
+
+def filter_items(
+    items: pd.DataFrame,
+    terms: list[str] | None = None,
+    categories: list[str] | None = None,
+    date_range: tuple[date, date] | None = None,
+    min_amount: float = 0.0,
+) -> pd.DataFrame:
+    """Items in the chosen terms, categories, decision dates and at least ``min_amount``.
+
+    Items without a decision date (file-only rows) pass any date range.
+    """
+    keep = items["amount_joy"] >= min_amount
+    if terms:
+        keep &= items["term"].isin(terms)
+    if categories:
+        keep &= items["category"].isin(categories)
+    if date_range is not None:
+        day = items["decided_at_time"].dt.date
+        keep &= day.isna() | ((day >= date_range[0]) & (day <= date_range[1]))
+    return items[keep]
+
+
+def totals_by(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Total JOY and number of proposals per group, largest first (ties by name), with shares."""
+    grouped = (
+        items.groupby(by, dropna=False)
+        .agg(proposals=("proposal_id", "size"), amount_joy=("amount_joy", "sum"))
+        .reset_index()
+        .sort_values(["amount_joy", *by], ascending=[False] + [True] * len(by))
+    )
+    total = grouped["amount_joy"].sum()
+    grouped["share"] = grouped["amount_joy"] / total if total else 0.0
+    return grouped.reset_index(drop=True)
+
+
+def markdown_table(totals: pd.DataFrame, column: str = "category", label: str = "Category") -> str:
+    """A forum-ready markdown table of totals per ``column`` (JOY with thousands separators)."""
+    lines = [
+        f"| {label} | Proposals | Amount (JOY) | Share |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in totals.itertuples():
+        lines.append(
+            f"| {getattr(row, column)} | {row.proposals:,} | {row.amount_joy:,.0f} "
+            f"| {row.share:.1%} |"
+        )
+    total = totals["amount_joy"].sum()
+    lines.append(f"| **Total** | {int(totals['proposals'].sum()):,} | {total:,.0f} | 100.0% |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""Spending statistics on hand-made tables; every expected number worked out by hand."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from council.stats import spending
+
+CATEGORIES = pd.DataFrame(
+    {
+        "Testnet": ["Mainnet", "Mainnet", "Sumer", "Sumer", "Sumer", "Sumer"],
+        "Proposal #": ["10", "11", "5", "6", "7", "8"],
+        "Title": ["Bounty 1", "Tools", "Old bounty", "Nothing minted", "Typo", "Blank"],
+        "Status": ["Approved", "Approved", "Approved", "Canceled", "Approved", ""],
+        "Amount Minted": ["", "", "300", "0", "200", ""],
+        "Category": ["Bounty", "  Tools ", "Bounties", "Tools", "n\\a", ""],
+    }
+)
+PROPOSALS = pd.DataFrame(
+    {
+        "network": ["mainnet"] * 4,
+        "id": ["10", "11", "12", "13"],
+        "title": ["Bounty 1", "Tools", "New thing", "Signal"],
+        "type": ["FundingRequest", "FundingRequest", "FundingRequest", "Signal"],
+        "status": ["executed", "executed", "executed", "executed"],
+        "funding_amount_joy": [1000.0, 250.0, 50.0, None],
+        "status_set_at_block": [150, 250, 260, 100],
+        "status_set_at_time": pd.to_datetime(
+            ["2023-01-05", "2023-01-20", "2023-01-21", "2023-01-01"], utc=True
+        ),
+    }
+)
+COUNCILS = pd.DataFrame(
+    {
+        "network": ["mainnet", "mainnet"],
+        "id": ["c1", "c2"],
+        "elected_in_cycle_id": [1, 2],
+        "elected_at_block": [100, 200],
+        "ended_at_block": [200, None],
+    }
+)
+
+
+@pytest.fixture
+def items() -> pd.DataFrame:
+    return spending.spending_items(CATEGORIES, PROPOSALS, COUNCILS)
+
+
+def test_category_variants_are_merged() -> None:
+    got = spending.normalise_category(pd.Series(["Bounty", "bounties", " Tools", "n\\a", None]))
+    assert got.tolist() == ["Bounties", "Bounties", "Tools", "Uncategorised", "Uncategorised"]
+
+
+def test_items_join_chain_and_file(items: pd.DataFrame) -> None:
+    by_id = items.set_index(["network", "proposal_id"])
+    assert by_id.loc[("mainnet", "10"), "category"] == "Bounties"
+    assert by_id.loc[("mainnet", "10"), "term"] == "term 1"
+    assert by_id.loc[("mainnet", "11"), "term"] == "term 2"
+    assert by_id.loc[("mainnet", "12"), "category"] == "Uncategorised"
+    assert bool(by_id.loc[("mainnet", "12"), "uncategorised"])
+    assert by_id.loc[("mainnet", "10"), "link"].endswith("/proposals/preview/10")
+    # File-only rows with something minted: Sumer 5 and 7; nothing minted -> not spending.
+    assert sorted(items[items["network"] == "sumer"]["proposal_id"]) == ["5", "7"]
+    assert ("mainnet", "13") not in by_id.index  # a signal is not spending
+
+
+def test_totals_by_category(items: pd.DataFrame) -> None:
+    totals = spending.totals_by(items, ["category"])
+    assert totals["category"].tolist() == ["Bounties", "Tools", "Uncategorised"]
+    assert totals["amount_joy"].tolist() == [1300.0, 250.0, 250.0]
+    assert totals["proposals"].tolist() == [2, 1, 2]
+    assert totals["share"].round(4).tolist() == [0.7222, 0.1389, 0.1389]
+
+
+def test_filters(items: pd.DataFrame) -> None:
+    in_term_2 = spending.filter_items(items, terms=["term 2"])
+    assert sorted(in_term_2["proposal_id"]) == ["11", "12"]
+    early = spending.filter_items(items, date_range=(date(2023, 1, 1), date(2023, 1, 10)))
+    # Proposal 10 decided 2023-01-05; file-only rows have no date and pass.
+    assert sorted(early["proposal_id"]) == ["10", "5", "7"]
+    big = spending.filter_items(items, min_amount=250)
+    assert sorted(big["proposal_id"]) == ["10", "11", "5"]
+
+
+def test_markdown_table(items: pd.DataFrame) -> None:
+    totals = spending.totals_by(items[items["network"] == "mainnet"], ["category"])
+    assert spending.markdown_table(totals) == (
+        "| Category | Proposals | Amount (JOY) | Share |\n"
+        "|---|---:|---:|---:|\n"
+        "| Bounties | 1 | 1,000 | 76.9% |\n"
+        "| Tools | 1 | 250 | 19.2% |\n"
+        "| Uncategorised | 1 | 50 | 3.8% |\n"
+        "| **Total** | 3 | 1,300 | 100.0% |\n"
+    )
