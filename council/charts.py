@@ -98,3 +98,59 @@ def vote_power_bars(round_results: pd.DataFrame, threshold: float | None) -> alt
             .encode(x="threshold:Q", tooltip=alt.value("Last elected seat"))
         )
     return alt.layer(*layers)
+
+
+def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: JOY spent per term, split by category."""
+    return (
+        alt.Chart(totals, height=320)
+        .mark_bar()
+        .encode(
+            x=alt.X("term:N", title="Term", sort=None),
+            y=alt.Y("amount_joy:Q", title="JOY", axis=alt.Axis(format=",.0f"), stack="zero"),
+            color=alt.Color("category:N", title="Category", scale=alt.Scale(scheme="tableau20")),
+            tooltip=[
+                alt.Tooltip("term:N", title="Term"),
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("amount_joy:Q", title="JOY", format=",.0f"),
+                alt.Tooltip("proposals:Q", title="Proposals"),
+            ],
+        )
+    )
+
+
+def category_shares(totals: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars: each category's share of the total (easier to read than a pie)."""
+    return (
+        alt.Chart(totals, height=alt.Step(20))
+        .mark_bar(color="#0072B2")
+        .encode(
+            x=alt.X("share:Q", title="Share of spending", axis=alt.Axis(format=".0%")),
+            y=alt.Y("category:N", title=None, sort="-x"),
+            tooltip=[
+                alt.Tooltip("category:N", title="Category"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+                alt.Tooltip("amount_joy:Q", title="JOY", format=",.0f"),
+            ],
+        )
+    )
+
+
+def spending_over_time(items: pd.DataFrame) -> alt.Chart:
+    """Cumulative JOY spent over time (items with a decision date)."""
+    dated = items.dropna(subset=["decided_at_time"]).sort_values("decided_at_time")
+    frame = pd.DataFrame(
+        {"date": dated["decided_at_time"], "cumulative_joy": dated["amount_joy"].cumsum()}
+    )
+    return (
+        alt.Chart(frame, height=240)
+        .mark_line(interpolate="step-after", color="#0072B2")
+        .encode(
+            x=alt.X("date:T", title="Decided (UTC)"),
+            y=alt.Y("cumulative_joy:Q", title="Cumulative JOY", axis=alt.Axis(format=",.0f")),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("cumulative_joy:Q", title="Cumulative JOY", format=",.0f"),
+            ],
+        )
+    )

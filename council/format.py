@@ -19,7 +19,7 @@ def joy(amount: float | None, decimals: int = 0) -> str:
 
 def block_with_date(block: int | None, when: datetime | None, estimated: bool = False) -> str:
     """``#2,408,400 · 2021-10-15`` (``~`` before an estimated date)."""
-    if block is None or (isinstance(block, float) and math.isnan(block)):
+    if block is None or pd.isna(block):
         return "–"
     text = f"#{int(block):,}"
     if when is not None and not pd.isna(when):

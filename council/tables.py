@@ -139,3 +139,44 @@ def council_table(elected: pd.DataFrame) -> pd.DataFrame:
     for column in ("stake_joy", "vote_power_joy"):
         frame[column] = frame[column].round(2)
     return _labelled(frame, COUNCIL_LABELS)
+
+
+SPENDING_LABELS = {
+    "term": "Term / testnet",
+    "proposal_id": "Proposal",
+    "title": "Title",
+    "category": "Category",
+    "amount_joy": "Amount (JOY)",
+    "status": "Status",
+    "decided": "Decided (block · date UTC)",
+    "source": "Source",
+    "link": "Link",
+}
+
+TOTAL_LABELS = {
+    "category": "Category",
+    "term": "Term / testnet",
+    "proposals": "Proposals",
+    "amount_joy": "Amount (JOY)",
+    "share": "Share",
+}
+
+
+def spending_table(items: pd.DataFrame) -> pd.DataFrame:
+    """The proposals behind the spending totals, as shown on the spending page."""
+    frame = items.copy()
+    frame["decided"] = [
+        block_with_date(b, t)
+        for b, t in zip(frame["decided_at_block"], frame["decided_at_time"], strict=True)
+    ]
+    frame["amount_joy"] = frame["amount_joy"].round(2)
+    frame["category"] = frame["category"].where(~frame["uncategorised"], "⚠ Uncategorised")
+    return _labelled(frame, SPENDING_LABELS)
+
+
+def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
+    """Totals per group as shown (amounts rounded to whole JOY)."""
+    frame = totals.copy()
+    frame["amount_joy"] = frame["amount_joy"].round(0)
+    labels = {k: v for k, v in TOTAL_LABELS.items() if k in frame.columns}
+    return _labelled(frame, labels)

@@ -5,6 +5,7 @@ The only module in council/ that imports streamlit.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from council import data, store
+from council import data, store, uploads
 from council.format import age_text, safe_csv_bytes
 
 
@@ -39,6 +40,20 @@ def cache_key() -> tuple[str, float]:
     """A hashable key that changes when the cache file changes (for st.cache_data)."""
     path = db_path()
     return str(path), data.cache_mtime(path)
+
+
+def uploads_key() -> float:
+    """Changes whenever an upload is stored (for st.cache_data on uploaded tables)."""
+    return data.cache_mtime(uploads.uploads_db_path())
+
+
+def upload_token() -> str | None:
+    """The secretary's upload token: st.secrets["upload_token"] or $COUNCIL_UPLOAD_TOKEN."""
+    try:
+        secret = st.secrets.get("upload_token")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        secret = None
+    return secret or os.environ.get(uploads.TOKEN_ENV) or None
 
 
 def clear_caches() -> None:
@@ -118,6 +133,8 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
             config[column] = st.column_config.NumberColumn(column, format="localized")
         elif "share" in column.lower():
             config[column] = st.column_config.NumberColumn(column, format="percent")
+        elif column == "Link":
+            config[column] = st.column_config.LinkColumn(column, display_text="Pioneer")
     return config
 
 

@@ -98,7 +98,7 @@ cols[3].metric("Votes cast", f"{int(shown_rounds['votes_cast'].sum()):,}")
 st.subheader("Rounds")
 ui.show_table(tables.round_table(shown_rounds), f"rounds-{network}.csv")
 if len(shown_rounds) > 1:
-    st.altair_chart(charts.round_trends(shown_rounds), use_container_width=False)
+    st.altair_chart(charts.round_trends(shown_rounds), width="content")
 
 st.subheader("Candidacies")
 ui.show_table(tables.candidacy_table(shown), f"candidacies-{network}.csv", height=420)
@@ -119,7 +119,7 @@ in_round = results[results["cycle_id"] == cycle]
 threshold = summary.loc[summary["cycle_id"] == cycle, "winning_threshold_joy"].iloc[0]
 left, right = st.columns([3, 2])
 with left:
-    st.altair_chart(charts.vote_power_bars(in_round, threshold), use_container_width=True)
+    st.altair_chart(charts.vote_power_bars(in_round, threshold), width="stretch")
 with right:
     candidates = data.candidates[
         (data.candidates["network"] == network) & (data.candidates["cycle_id"] == cycle)

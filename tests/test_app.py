@@ -8,7 +8,13 @@ from streamlit.testing.v1 import AppTest
 from council.snapshot import build_cache_from_snapshot
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ["pages/overview.py", "pages/elections.py", "pages/about.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/elections.py",
+    "pages/spending.py",
+    "pages/upload.py",
+    "pages/about.py",
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +60,7 @@ def test_election_page_shows_round_25_winners(snapshot_db: Path, monkeypatch) ->
 
 
 def test_election_page_filters_from_the_url(snapshot_db: Path, monkeypatch) -> None:
-    at = run_page(
-        "pages/elections.py", snapshot_db, monkeypatch, rounds="10-20", member="ilich"
-    )
+    at = run_page("pages/elections.py", snapshot_db, monkeypatch, rounds="10-20", member="ilich")
     candidacies = frame_with_column(at, "Candidate")
     assert set(candidacies["Candidate"]) == {"ilich"}
     assert candidacies["Round"].between(10, 20).all()
