@@ -154,8 +154,8 @@ SPENDING_LABELS = {
 }
 
 TOTAL_LABELS = {
-    "category": "Category",
     "term": "Term / testnet",
+    "category": "Category",
     "proposals": "Proposals",
     "amount_joy": "Amount (JOY)",
     "share": "Share",

@@ -17,6 +17,21 @@ from council import data, store, uploads
 from council.format import age_text, safe_csv_bytes
 
 
+def ensure_app_navigation() -> None:
+    """Make sure app.py's st.navigation is in charge, also on a server's very first visit.
+
+    Because the project has a pages/ folder, Streamlit starts in its older multipage mode and
+    runs a page file directly when the first visit after a server start is a page URL (such
+    as /elections), skipping app.py's navigation and sidebar. Every page calls this first: it
+    switches Streamlit to app.py's navigation and reruns, which then shows the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def db_path() -> Path:
     """The cache the app reads ($COUNCIL_DB or data/council.db)."""
     return store.default_db_path()

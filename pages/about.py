@@ -6,6 +6,7 @@ import streamlit as st
 
 from council import fetch, ui
 
+ui.ensure_app_navigation()
 st.title("Data & refresh")
 data = ui.council_data()
 meta = data.meta

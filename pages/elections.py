@@ -7,6 +7,7 @@ import streamlit as st
 from council import charts, filters, tables, ui
 from council.stats import elections
 
+ui.ensure_app_navigation()
 st.title("Election history")
 st.caption(
     "Every council election round: who ran, who was elected, stakes, votes and vote power. "

@@ -5,6 +5,7 @@ import streamlit as st
 from council import tables, ui
 from council.stats import overview
 
+ui.ensure_app_navigation()
 st.title("Joystream Council Dashboard")
 st.caption(
     "Council elections, councillors' records, council spending and KPIs: one place, always "

@@ -7,6 +7,7 @@ import streamlit as st
 from council import charts, filters, tables, ui, uploads
 from council.stats import spending
 
+ui.ensure_app_navigation()
 st.title("Council spending")
 st.caption(
     "How the council's budget is used: funding requests from the chain, categorised with the "
