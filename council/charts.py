@@ -154,3 +154,45 @@ def spending_over_time(items: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+
+
+def top_members(totals: pd.DataFrame, metric: str, title: str, n: int = 15) -> alt.Chart:
+    """Horizontal bars: the top ``n`` members by ``metric``."""
+    frame = totals.nlargest(n, metric)[["handle", metric]]
+    return (
+        alt.Chart(frame, height=alt.Step(18))
+        .mark_bar(color="#0072B2")
+        .encode(
+            x=alt.X(f"{metric}:Q", title=title),
+            y=alt.Y("handle:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip("handle:N", title="Member"),
+                alt.Tooltip(f"{metric}:Q", title=title),
+            ],
+        )
+    )
+
+
+def participation_heatmap(matrix: pd.DataFrame) -> alt.Chart:
+    """Members x terms, coloured by participation (share of decided proposals voted on)."""
+    return (
+        alt.Chart(matrix, height=alt.Step(16))
+        .mark_rect()
+        .encode(
+            x=alt.X("term:O", title="Term"),
+            y=alt.Y("handle:N", title=None),
+            color=alt.Color(
+                "participation:Q",
+                title="Participation",
+                scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                legend=alt.Legend(format=".0%"),
+            ),
+            tooltip=[
+                alt.Tooltip("handle:N", title="Councillor"),
+                alt.Tooltip("term:O", title="Term"),
+                alt.Tooltip("participation:Q", title="Participation", format=".0%"),
+                alt.Tooltip("votes_cast:Q", title="Votes cast"),
+                alt.Tooltip("decided:Q", title="Proposals decided"),
+            ],
+        )
+    )

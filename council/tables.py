@@ -180,3 +180,79 @@ def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
     frame["amount_joy"] = frame["amount_joy"].round(0)
     labels = {k: v for k, v in TOTAL_LABELS.items() if k in frame.columns}
     return _labelled(frame, labels)
+
+
+LEADERBOARD_LABELS = {
+    "rank": "Rank",
+    "handle": "Member",
+    "candidacies": "Candidacies",
+    "times_elected": "Times elected",
+    "win_rate": "Win share",
+    "terms_served": "Terms served",
+    "longest_streak": "Longest streak",
+    "first_term": "First term",
+    "last_term": "Last term",
+    "own_stake_joy": "Own stake (JOY)",
+    "backing_stake_joy": "Backing received (JOY)",
+    "votes_received": "Votes received",
+    "proposal_votes": "Proposal votes",
+    "participation": "Participation share",
+    "votes_with_rationale": "Votes with rationale",
+    "rewards_joy": "Rewards (JOY)",
+}
+
+SCORECARD_LABELS = {
+    "term": "Term",
+    "handle": "Councillor",
+    "member_id": "Member ID",
+    "votes_cast": "Proposal votes cast",
+    "participation": "Participation share",
+    "approve_votes": "Approve",
+    "reject_votes": "Reject",
+    "abstain_votes": "Abstain",
+    "slash_votes": "Slash",
+    "rationale_rate": "Rationale share",
+    "stake_joy": "Stake (JOY)",
+    "accumulated_reward_joy": "Reward (JOY)",
+}
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in frame.columns:
+        if column.endswith("_joy"):
+            frame[column] = frame[column].round(2)
+        elif column in ("win_rate", "participation", "rationale_rate"):
+            frame[column] = frame[column].round(4)
+    return frame
+
+
+def leaderboard_table(totals: pd.DataFrame) -> pd.DataFrame:
+    """The all-time leaderboard as shown."""
+    return _labelled(_rounded(totals), LEADERBOARD_LABELS)
+
+
+def scorecard_table(card: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """A term scorecard as shown, with councillors' handles."""
+    named = card.merge(
+        members.rename(columns={"id": "member_id"})[["network", "member_id", "handle"]],
+        on=["network", "member_id"],
+        how="left",
+    )
+    return _labelled(_rounded(named), SCORECARD_LABELS)
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A display table as a markdown table (numbers with thousands separators)."""
+
+    def cell(value: object) -> str:
+        if isinstance(value, float):
+            return "–" if pd.isna(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+        if isinstance(value, int):
+            return f"{value:,}"
+        return "–" if value is None or value is pd.NA else str(value).replace("|", "\\|")
+
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    return "\n".join([header, rule, *body]) + "\n"

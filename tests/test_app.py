@@ -11,6 +11,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [
     "pages/overview.py",
     "pages/elections.py",
+    "pages/leaderboard.py",
     "pages/spending.py",
     "pages/upload.py",
     "pages/about.py",

@@ -1,0 +1,114 @@
+"""Council leaderboard: every member's record across terms, each term's scorecard, profiles."""
+
+import streamlit as st
+
+from council import charts, filters, tables, ui
+from council.stats import elections, leaderboard
+
+ui.ensure_app_navigation()
+st.title("Council leaderboard")
+st.caption(
+    "Every member who ran or served: candidacies, wins, terms, stake, votes, proposal votes, "
+    "participation (share of the proposals decided in their terms that they voted on) and "
+    "rewards. A term is numbered by the election round that elected the council."
+)
+
+data = ui.council_data()
+network = ui.network_picker(data.networks)
+if network is None:
+    ui.empty_state("No council data yet. Refresh from a query node on the Data page.")
+    st.stop()
+
+
+@st.cache_data(show_spinner="Computing the leaderboard…")
+def leaderboard_stats(cache_key: tuple[str, float], network: str):
+    """Candidacy results, terms and the per-term scorecard of one network."""
+    d = ui.council_data().for_network(network)
+    results = elections.candidacy_results(d.rounds, d.candidates, d.votes, d.members)
+    term_table = leaderboard.terms(d.councils)
+    card = leaderboard.scorecard(term_table, d.council_members, d.proposals, d.proposal_votes)
+    return results, term_table, card
+
+
+results, term_table, card = leaderboard_stats(ui.cache_key(), network)
+here = data.for_network(network)
+if here.proposal_votes.empty:
+    st.info(
+        "This data has no proposal votes, so votes cast, participation and rationale are not "
+        "recorded here (shown as 0 or –).",
+        icon="ℹ️",
+    )
+
+known_terms = sorted(set(term_table["term"]) | set(results["cycle_id"]))
+lo, hi = (known_terms[0], known_terms[-1]) if known_terms else (0, 0)
+with st.sidebar:
+    st.header("Filters")
+    term_range = (
+        st.slider("Terms", lo, hi, filters.parse_int_range(st.query_params.get("terms"), lo, hi))
+        if hi > lo
+        else (lo, hi)
+    )
+    min_terms = st.number_input("Minimum terms served", 0, 100, ui.param_int("min_terms") or 0)
+    search = st.text_input("Search by handle", st.query_params.get("q", ""))
+ui.set_params(terms=filters.format_int_range(term_range, lo, hi), min_terms=min_terms or None,
+              q=search or None)  # fmt: skip
+
+card_in, results_in = leaderboard.filter_terms(card, results, term_range)
+totals = leaderboard.member_totals(results_in, card_in, term_table)
+shown = leaderboard.search_members(totals, search, min_terms)
+
+st.subheader("All-time table")
+ui.show_table(tables.leaderboard_table(shown), f"leaderboard-{network}.csv", height=420)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Top members")
+    metrics = {
+        "Terms served": "terms_served",
+        "Times elected": "times_elected",
+        "Votes received": "votes_received",
+        "Proposal votes": "proposal_votes",
+        "Own stake (JOY)": "own_stake_joy",
+    }
+    label = st.selectbox("Metric", list(metrics))
+    top_n = st.slider("How many", 5, 40, 15)
+    if not shown.empty:
+        st.altair_chart(charts.top_members(shown, metrics[label], label, top_n), width="stretch")
+with right:
+    st.subheader("Participation per term")
+    matrix = leaderboard.participation_matrix(card_in, here.members)
+    if matrix["participation"].notna().any():
+        st.altair_chart(charts.participation_heatmap(matrix), width="stretch")
+    else:
+        ui.empty_state("No proposals were decided in these terms in this data.")
+
+st.subheader("Term scorecard")
+terms_here = sorted(card_in["term"].unique(), reverse=True)
+if terms_here:
+    term = st.selectbox("Term", terms_here, key="term")
+    scorecard = tables.scorecard_table(card_in[card_in["term"] == term], here.members)
+    ui.show_table(scorecard, f"scorecard-term-{term}-{network}.csv")
+    with st.expander("Copy as markdown for a council report"):
+        st.code(tables.markdown(scorecard), language="markdown")
+
+st.subheader("Member profile")
+handles = sorted(totals["handle"].unique())
+wanted = st.query_params.get("member")
+member = st.selectbox(
+    "Member", handles, index=handles.index(wanted) if wanted in handles else None,
+    placeholder="Choose a member", key="member",
+)  # fmt: skip
+ui.set_params(member=member)
+if member:
+    profile = totals[totals["handle"] == member].iloc[0]
+    cols = st.columns(4)
+    cols[0].metric("Candidacies", int(profile["candidacies"]))
+    cols[1].metric("Times elected", int(profile["times_elected"]))
+    cols[2].metric("Terms served", int(profile["terms_served"]))
+    cols[3].metric("Proposal votes", int(profile["proposal_votes"]))
+    mine = results[results["handle"] == member]
+    st.markdown("**Candidacies**")
+    ui.show_table(tables.candidacy_table(mine), f"candidacies-{member}.csv")
+    st.markdown("**Terms served**")
+    seats = card[card["member_id"] == profile["member_id"]]
+    ui.show_table(tables.scorecard_table(seats, here.members), f"terms-{member}.csv")
