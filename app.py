@@ -16,6 +16,7 @@ pages = st.navigation(
         st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
+        st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),
         st.Page("pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
         st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]

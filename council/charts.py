@@ -196,3 +196,29 @@ def participation_heatmap(matrix: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+
+
+def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
+    """Per term: reward available vs earned (grouped bars), in the file's units."""
+    frame = summary.melt(
+        id_vars=["term", "unit"],
+        value_vars=["reward_available", "reward_earned"],
+        var_name="kind",
+        value_name="amount",
+    )
+    frame["kind"] = frame["kind"].map({"reward_available": "available", "reward_earned": "earned"})
+    return (
+        alt.Chart(frame, height=260)
+        .mark_bar()
+        .encode(
+            x=alt.X("term:N", title="Term", sort=None),
+            xOffset="kind:N",
+            y=alt.Y("amount:Q", title="Reward", axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "kind:N",
+                title="Reward",
+                scale=alt.Scale(domain=["available", "earned"], range=["#999999", "#0072B2"]),
+            ),
+            tooltip=["term:N", "unit:N", "kind:N", alt.Tooltip("amount:Q", format=",.0f")],
+        )
+    )

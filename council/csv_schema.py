@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
@@ -22,7 +23,8 @@ MAX_BYTES_DEFAULT = 5 * 1024 * 1024
 class Column:
     """One declared column: its header, what a cell may hold, and how strict to be.
 
-    ``kind`` is ``text``, ``int`` (whole number >= 0), ``amount`` (number >= 0) or ``choice``.
+    ``kind`` is ``text``, ``int`` (whole number >= 0), ``amount`` (number >= 0), ``percent``
+    (number from 0 to 100), ``date`` (YYYY-MM-DD) or ``choice`` (one of ``choices``, any case).
     ``required``: the header must be present. ``not_blank``: every row needs a value.
     ``lenient``: a bad value is a warning and is kept as text (for derived, informative columns).
     """
@@ -105,7 +107,13 @@ def _separator_hint(header_line: str) -> str:
 
 def _check_cell(column: Column, value: str) -> str | None:
     """The problem with one non-blank cell, or None."""
-    if column.kind in ("int", "amount"):
+    if column.kind == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"'{value}' is not a date like 2023-06-30"
+        return None
+    if column.kind in ("int", "amount", "percent"):
         try:
             number = Decimal(value)
         except InvalidOperation:
@@ -116,7 +124,9 @@ def _check_cell(column: Column, value: str) -> str | None:
             return f"'{value}' is negative"
         if column.kind == "int" and number != number.to_integral_value():
             return f"'{value}' is not a whole number"
-    elif column.kind == "choice" and value not in column.choices:
+        if column.kind == "percent" and number > 100:
+            return f"'{value}' is more than 100"
+    elif column.kind == "choice" and value.lower() not in column.choices:
         return f"'{value}' is not one of: {', '.join(column.choices)}"
     return None
 

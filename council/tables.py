@@ -256,3 +256,61 @@ def markdown(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
     return "\n".join([header, rule, *body]) + "\n"
+
+
+KPI_LABELS = {
+    "term": "Term",
+    "kpi": "KPI",
+    "title": "Title",
+    "owner": "Owner",
+    "deadline": "Deadline",
+    "days_left": "Days left",
+    "status": "Status",
+    "progress": "Progress %",
+    "reward": "Reward",
+    "unit": "Unit",
+    "reward_earned": "Reward earned",
+    "penalty": "Penalty terms",
+}
+
+KPI_SUMMARY_LABELS = {
+    "term": "Term",
+    "unit": "Unit",
+    "kpis": "KPIs",
+    "done": "Done",
+    "failed": "Failed",
+    "completion_rate": "Completion share",
+    "reward_available": "Reward available",
+    "reward_earned": "Reward earned",
+    "earned_share": "Earned share",
+}
+
+CHAIN_INDICATOR_LABELS = {
+    "term": "Term",
+    "councillors": "Councillors",
+    "proposal_votes": "Proposal votes",
+    "rationale_share": "Votes with rationale share",
+    "candidates_per_seat": "Candidates per seat",
+}
+
+
+def kpi_table(items: pd.DataFrame) -> pd.DataFrame:
+    """KPIs as shown, overdue and at-risk ones marked in the status."""
+    frame = items.copy()
+    frame["status"] = [
+        f"{s} ⚠ overdue" if o else (f"{s} ⚠ at risk" if r else s)
+        for s, o, r in zip(frame["status"], frame["overdue"], frame["at_risk"], strict=True)
+    ]
+    return _labelled(frame, KPI_LABELS)
+
+
+def kpi_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-term KPI summary as shown."""
+    return _labelled(summary.round({"completion_rate": 4, "earned_share": 4}), KPI_SUMMARY_LABELS)
+
+
+def chain_indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Chain-derived KPI figures as shown."""
+    return _labelled(
+        indicators.round({"rationale_share": 4, "candidates_per_seat": 2}), CHAIN_INDICATOR_LABELS
+    )

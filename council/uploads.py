@@ -44,9 +44,32 @@ SPENDING_CATEGORIES = CsvSchema(
     key=("Testnet", "Proposal #"),
 )
 
-SCHEMAS: dict[str, CsvSchema] = {SPENDING_CATEGORIES.name: SPENDING_CATEGORIES}
+KPI_STATUSES = ("not started", "in progress", "done", "failed")
+
+KPIS = CsvSchema(
+    name="kpis",
+    columns=(
+        Column("Term", not_blank=True),
+        Column("KPI", not_blank=True),
+        Column("Title", not_blank=True),
+        Column("Owner"),
+        Column("Deadline", kind="date"),
+        Column("Reward", kind="amount"),
+        Column("Reward unit", kind="choice", choices=("joy", "tjoy", "usd")),
+        Column("Penalty"),
+        Column("Status", kind="choice", choices=KPI_STATUSES),
+        Column("Progress %", kind="percent"),
+        Column("Reward earned", kind="amount"),
+        Column("Link", required=False),
+        Column("Notes", required=False),
+    ),
+    key=("Term", "KPI"),
+)
+
+SCHEMAS: dict[str, CsvSchema] = {s.name: s for s in (SPENDING_CATEGORIES, KPIS)}
 STARTER_FILES: dict[str, Path] = {
     SPENDING_CATEGORIES.name: DATA_DIR / "spending_proposal_categories.csv",
+    KPIS.name: DATA_DIR / "kpis.csv",
 }
 
 
@@ -164,7 +187,7 @@ def check(
     """
     schema = SCHEMAS[dataset]
     result = validate_csv(raw, file_name, schema)
-    if result.ok and chain_ids:
+    if result.ok and chain_ids and dataset == SPENDING_CATEGORIES.name:
         network_col, id_col = schema.key
         for index, (network, proposal) in enumerate(
             zip(result.frame[network_col], result.frame[id_col], strict=True)

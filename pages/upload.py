@@ -27,7 +27,7 @@ if not uploads.token_matches(given, token):
         st.error("That token is not right.")
     st.stop()
 
-names = {"Spending categories": uploads.SPENDING_CATEGORIES.name}
+names = {"Spending categories": uploads.SPENDING_CATEGORIES.name, "KPIs": uploads.KPIS.name}
 dataset = names[st.selectbox("File", list(names), key="dataset")]
 schema = uploads.SCHEMAS[dataset]
 st.caption("Expected columns: " + ", ".join(f"`{c}`" for c in schema.column_names))

@@ -13,6 +13,7 @@ PAGES = [
     "pages/elections.py",
     "pages/leaderboard.py",
     "pages/spending.py",
+    "pages/kpis.py",
     "pages/upload.py",
     "pages/about.py",
 ]

@@ -1,0 +1,86 @@
+"""KPI progress per council term: current term first, the trend across terms, a status post."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from council import charts, filters, tables, ui, uploads
+from council.stats import elections, kpis, leaderboard
+
+ui.ensure_app_navigation()
+st.title("KPI progress")
+st.caption(
+    "Council KPIs (and, on mainnet, OKR key results) as the council secretary reports them, "
+    "with deadlines, rewards and penalty terms. Overdue and at-risk items stand out "
+    f"(at risk: open, deadline within {kpis.AT_RISK.days_left} days, progress below "
+    f"{kpis.AT_RISK.progress_below:.0f} %)."
+)
+today = datetime.now(UTC).date()
+
+
+@st.cache_data(show_spinner="Reading KPIs…")
+def kpi_items(uploads_key: float, today):
+    """The current KPI file, typed (cached per uploaded version and day)."""
+    return kpis.kpi_items(uploads.current(uploads.KPIS.name), today)
+
+
+items = kpi_items(ui.uploads_key(), today)
+if items.empty:
+    ui.empty_state("No KPIs recorded yet. The secretary can upload a KPI file.")
+    st.stop()
+
+terms = kpis.term_order(items)
+owners = sorted(o for o in items["owner"].unique() if o)
+statuses = sorted(items["status"].unique())
+with st.sidebar:
+    st.header("Filters")
+    chosen_terms = st.multiselect("Term", terms, [t for t in ui.param_list("term") if t in terms])
+    chosen_owners = st.multiselect(
+        "Owner", owners, [o for o in ui.param_list("owner") if o in owners]
+    )
+    chosen_statuses = st.multiselect(
+        "Status", statuses, [s for s in ui.param_list("status") if s in statuses]
+    )
+ui.set_params(term=chosen_terms, owner=chosen_owners, status=chosen_statuses)
+shown = kpis.filter_items(items, chosen_terms, chosen_owners, chosen_statuses)
+
+current = (chosen_terms or terms)[0]
+st.subheader(f"Current term: {current}")
+mine = shown[shown["term"] == current]
+cols = st.columns(4)
+cols[0].metric("KPIs", len(mine))
+cols[1].metric("Done", int((mine["status"] == "done").sum()))
+cols[2].metric("Overdue", int(mine["overdue"].sum()))
+cols[3].metric("At risk", int(mine["at_risk"].sum()))
+for row in mine[mine["overdue"] | mine["at_risk"]].itertuples():
+    label = "overdue" if row.overdue else f"at risk ({row.days_left} days left)"
+    st.warning(f"**{row.kpi} {row.title}**: {label}, progress {row.progress or 0:.0f} %", icon="⚠️")
+for row in mine[mine["penalty"].fillna("") != ""].itertuples():
+    st.error(f"**Penalty terms of {row.kpi}:** {row.penalty}", icon="❗")
+ui.show_table(tables.kpi_table(mine), f"kpis-{current}.csv")
+with st.expander("Status post for the forum (markdown)"):
+    st.code(kpis.status_post(items, current, today), language="markdown")
+
+st.subheader("Across terms")
+summary = kpis.term_summary(shown)
+ui.show_table(tables.kpi_summary_table(summary), "kpi-terms.csv")
+if len(summary) > 1:
+    st.altair_chart(charts.kpi_rewards(summary), width="stretch")
+
+st.subheader("All KPIs")
+ui.show_table(tables.kpi_table(shown), "kpis.csv", height=360)
+
+data = ui.council_data()
+network = ui.network_picker(data.networks)
+if network:
+    here = data.for_network(network)
+    results, summary_rounds = elections.election_tables(here)
+    card = leaderboard.scorecard(
+        leaderboard.terms(here.councils), here.council_members, here.proposals, here.proposal_votes
+    )
+    st.subheader(f"From the chain ({network})")
+    st.caption("Figures a KPI may rest on, computed from the cache, per term.")
+    ui.show_table(
+        tables.chain_indicator_table(kpis.chain_indicators(card, summary_rounds)),
+        f"kpi-chain-{network}.csv",
+    )

@@ -1,0 +1,97 @@
+"""KPI statistics on a hand-made KPI file; every expected number worked out by hand."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from council.stats import kpis
+
+TODAY = date(2023, 6, 20)
+ROWS = [
+    # Term, KPI, Title, Owner, Deadline, Reward, Unit, Penalty, Status, Progress, Earned
+    ("T2", "2.1", "Report", "Council", "2023-06-10", "100", "USD", "", "in progress", "80", ""),
+    (
+        "T2",
+        "2.2",
+        "Docs",
+        "HR",
+        "2023-06-25",
+        "200",
+        "USD",
+        "halve reward",
+        "in progress",
+        "20",
+        "",
+    ),
+    ("T2", "2.3", "Bot", "Ops", "2023-06-25", "300", "USD", "", "in progress", "60", ""),
+    ("T2", "2.4", "Audit", "Council", "2023-06-01", "400", "USD", "", "done", "100", "350"),
+    ("T2", "2.5", "Talk", "Council", "", "", "", "", "", "", ""),
+    ("T1", "1.1", "Old", "Council", "2023-05-01", "50", "USD", "", "done", "100", "50"),
+    ("T1", "1.2", "Older", "Council", "2023-05-02", "50", "USD", "", "failed", "10", "0"),
+]
+COLUMNS = [
+    "Term", "KPI", "Title", "Owner", "Deadline", "Reward", "Reward unit", "Penalty", "Status",
+    "Progress %", "Reward earned",
+]  # fmt: skip
+
+
+@pytest.fixture
+def items() -> pd.DataFrame:
+    return kpis.kpi_items(pd.DataFrame(ROWS, columns=COLUMNS, dtype=object), TODAY)
+
+
+def test_days_left_overdue_and_at_risk(items: pd.DataFrame) -> None:
+    by_kpi = items.set_index("kpi")
+    assert by_kpi.loc["2.1", "days_left"] == -10
+    assert bool(by_kpi.loc["2.1", "overdue"])  # deadline passed, still open
+    assert not bool(by_kpi.loc["2.4", "overdue"])  # passed but done
+    assert bool(by_kpi.loc["2.2", "at_risk"])  # 5 days left, 20 % done
+    assert not bool(by_kpi.loc["2.3", "at_risk"])  # 5 days left but 60 % done
+    assert not bool(by_kpi.loc["2.5", "at_risk"])  # no deadline
+    assert by_kpi.loc["2.5", "status"] == "not reported"
+
+
+def test_terms_most_recent_first(items: pd.DataFrame) -> None:
+    assert kpis.term_order(items) == ["T2", "T1"]
+
+
+def test_term_summary(items: pd.DataFrame) -> None:
+    summary = kpis.term_summary(items.dropna(subset=["reward"]))
+    t2 = summary.set_index("term").loc["T2"]
+    assert (t2["kpis"], t2["done"], t2["reported"]) == (4, 1, 4)
+    assert t2["completion_rate"] == 0.25
+    assert (t2["reward_available"], t2["reward_earned"]) == (1000.0, 350.0)
+    assert t2["earned_share"] == 0.35
+    t1 = summary.set_index("term").loc["T1"]
+    assert (t1["done"], t1["failed"], t1["completion_rate"]) == (1, 1, 0.5)
+
+
+def test_status_post_puts_overdue_then_at_risk_first(items: pd.DataFrame) -> None:
+    post = kpis.status_post(items, "T2", TODAY)
+    table = [line for line in post.splitlines() if line.startswith("| 2.")]
+    assert [line.split(" | ")[0] for line in table] == ["| 2.1", "| 2.2", "| 2.4", "| 2.3", "| 2.5"]
+    assert "5 KPIs: 1 done, 1 overdue, 1 at risk." in post
+    assert "- 2.2: halve it" in post
+    assert "| 2.2 | Docs | HR | 2023-06-25 | in progress ⚠ at risk | 20% | 200 USD |" in post
+
+
+def test_filter(items: pd.DataFrame) -> None:
+    got = kpis.filter_items(items, ["T2"], ["Council"], ["in progress"])
+    assert got["kpi"].tolist() == ["2.1"]
+
+
+def test_chain_indicators() -> None:
+    card = pd.DataFrame(
+        {
+            "term": [5, 5, 6],
+            "member_id": ["a", "b", "a"],
+            "votes_cast": [4, 6, 0],
+            "with_rationale": [1, 4, 0],
+        }
+    )
+    rounds = pd.DataFrame({"cycle_id": [5, 6], "competitiveness": [2.0, 1.5]})
+    table = kpis.chain_indicators(card, rounds).set_index("term")
+    assert table.loc[5, "rationale_share"] == 0.5
+    assert table.loc[5, "candidates_per_seat"] == 2.0
+    assert pd.isna(table.loc[6, "rationale_share"])
