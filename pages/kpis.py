@@ -34,12 +34,14 @@ owners = sorted(o for o in items["owner"].unique() if o)
 statuses = sorted(items["status"].unique())
 with st.sidebar:
     st.header("Filters")
-    chosen_terms = st.multiselect("Term", terms, [t for t in ui.param_list("term") if t in terms])
+    chosen_terms = st.multiselect(
+        "Term", terms, filters.keep_known(ui.param_list("term"), set(terms))
+    )
     chosen_owners = st.multiselect(
-        "Owner", owners, [o for o in ui.param_list("owner") if o in owners]
+        "Owner", owners, filters.keep_known(ui.param_list("owner"), set(owners))
     )
     chosen_statuses = st.multiselect(
-        "Status", statuses, [s for s in ui.param_list("status") if s in statuses]
+        "Status", statuses, filters.keep_known(ui.param_list("status"), set(statuses))
     )
 ui.set_params(term=chosen_terms, owner=chosen_owners, status=chosen_statuses)
 shown = kpis.filter_items(items, chosen_terms, chosen_owners, chosen_statuses)
