@@ -1,0 +1,29 @@
+"""Shared pytest fixtures.
+
+``tests/`` has no ``__init__.py``; pytest's default (prepend) import mode puts it on
+``sys.path`` for this conftest and the test modules. The explicit inserts below keep
+``from qn_server import ...`` working under ``--import-mode=importlib`` too, and make
+``import council`` work when the project is not pip-installed (plain ``.venv/bin/pytest``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+for _path in (TESTS_DIR, TESTS_DIR.parent):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records  # noqa: E402
+
+
+@pytest.fixture
+def qn_server() -> Iterator[QueryNodeServer]:
+    """A fresh query node on 127.0.0.1 serving ``tests/fixtures/qn_small.json``."""
+    with QueryNodeServer(load_records(SMALL_FIXTURE)) as server:
+        yield server
