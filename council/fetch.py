@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from gql import Client, gql
+from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import (
     TransportError,
     TransportProtocolError,
@@ -124,9 +124,11 @@ def _execute(
     client: Client, operation: str, query_file: str, variables: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Run one named operation; turn every failure into a one-line FetchError."""
-    document = gql(query_text(query_file))
+    request = GraphQLRequest(
+        gql(query_text(query_file)), variable_values=dict(variables), operation_name=operation
+    )
     try:
-        result = client.execute(document, variable_values=dict(variables), operation_name=operation)
+        result = client.execute(request)
     except GraphQLError as error:
         reason = f"query does not match the schema: {_one_line(error)}"
     except TransportQueryError as error:

@@ -72,7 +72,7 @@ def test_status_post_puts_overdue_then_at_risk_first(items: pd.DataFrame) -> Non
     table = [line for line in post.splitlines() if line.startswith("| 2.")]
     assert [line.split(" | ")[0] for line in table] == ["| 2.1", "| 2.2", "| 2.4", "| 2.3", "| 2.5"]
     assert "5 KPIs: 1 done, 1 overdue, 1 at risk." in post
-    assert "- 2.2: halve it" in post
+    assert "- 2.2: halve reward" in post
     assert "| 2.2 | Docs | HR | 2023-06-25 | in progress ⚠ at risk | 20% | 200 USD |" in post
 
 
