@@ -270,6 +270,15 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _fsync(path: Path) -> None:
+    """Flush a file (or a directory entry) to disk, so a swap survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
     """Build a new cache beside ``path`` and swap it in only if the block succeeds.
@@ -285,13 +294,18 @@ def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
     tmp = Path(tmp_name)
     try:
         conn = sqlite3.connect(tmp)
+        # No rollback journal: the file is private until the swap and deleted on failure,
+        # and the journal makes large inserts about 3x slower.
+        conn.execute("pragma journal_mode = off")
         db = sqlite_utils.Database(conn)
         create_schema(db)
         with conn:
             yield db
         conn.execute("vacuum")
         conn.close()
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent)
     except BaseException:
         with contextlib.suppress(Exception):
             conn.close()

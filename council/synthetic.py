@@ -762,12 +762,9 @@ def write_synthetic_cache(
 
     Goes through ``records_to_rows`` like a real refresh. Votes are converted and inserted
     round by round; the other lists (a few per round) are converted together at the end.
-    The new file has no rollback journal: it is a temporary file that replaces the cache only
-    on success (and is deleted on failure), and the journal makes the inserts 3x slower.
     """
     kept = _empty_records()
     with store.atomic_cache(Path(db_path)) as db:
-        db.execute("pragma journal_mode = off")
         for batch in iter_round_batches(rounds, candidates, votes, seats, seed):
             _keep(kept, batch, with_votes=False)
             chunk = {"electionRounds": [batch.election_round], "castVotes": batch.cast_votes}
