@@ -47,12 +47,19 @@ BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
 
 @dataclass
 class CouncilData:
-    """Every cache table as a DataFrame, plus the meta facts."""
+    """Every cache table as a DataFrame, plus the meta facts.
+
+    Votes are the one large table (about a million rows at 100x mainnet), and pages need only
+    their totals, so they arrive aggregated: ``candidate_votes`` (per candidate: revealed
+    votes received and their stake) and ``round_votes`` (per round: votes, voters, unrevealed
+    votes, stake). One round's votes are read on demand with :func:`load_round_votes`.
+    """
 
     members: pd.DataFrame
     rounds: pd.DataFrame
     candidates: pd.DataFrame
-    votes: pd.DataFrame
+    candidate_votes: pd.DataFrame
+    round_votes: pd.DataFrame
     councils: pd.DataFrame
     council_members: pd.DataFrame
     proposals: pd.DataFrame
@@ -67,7 +74,7 @@ class CouncilData:
         """The same tables restricted to one network's rows."""
         frames = {
             attr: getattr(self, attr)[getattr(self, attr)["network"] == network]
-            for attr in _TABLE_ATTRS.values()
+            for attr in [*_TABLE_ATTRS.values(), *VOTE_TOTALS]
         }
         return CouncilData(**frames, meta=self.meta)
 
@@ -86,7 +93,6 @@ _TABLE_ATTRS = {
     "members": "members",
     "election_rounds": "rounds",
     "candidates": "candidates",
-    "votes": "votes",
     "councils": "councils",
     "council_members": "council_members",
     "proposals": "proposals",
@@ -131,17 +137,81 @@ def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
     return _convert(table, frame)
 
 
+VOTE_TOTALS = {
+    "candidate_votes": """
+        select network, vote_for_candidate_id as candidate_id, count(*) as votes_received,
+               sum(cast(stake as real)) / 1e10 as backing_stake_joy
+        from votes where vote_for_candidate_id is not null
+        group by network, vote_for_candidate_id""",
+    "round_votes": """
+        select network, cycle_id, count(*) as votes_cast, count(distinct cast_by) as voters,
+               sum(vote_for_candidate_id is null) as unrevealed_votes,
+               sum(cast(stake as real)) / 1e10 as total_backing_stake_joy
+        from votes group by network, cycle_id""",
+}
+_VOTE_TOTAL_COLUMNS = {
+    "candidate_votes": ["network", "candidate_id", "votes_received", "backing_stake_joy"],
+    "round_votes": [
+        "network", "cycle_id", "votes_cast", "voters", "unrevealed_votes",
+        "total_backing_stake_joy",
+    ],
+}  # fmt: skip
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+
+
+def _vote_totals(conn: sqlite3.Connection | None) -> dict[str, pd.DataFrame]:
+    totals = {}
+    for name, sql in VOTE_TOTALS.items():
+        try:
+            totals[name] = pd.read_sql_query(sql, conn) if conn else None
+        except (sqlite3.Error, pd.errors.DatabaseError):
+            totals[name] = None
+        if totals[name] is None:
+            totals[name] = pd.DataFrame(columns=_VOTE_TOTAL_COLUMNS[name])
+    return totals
+
+
 def load(path: Path) -> CouncilData:
     """Read the whole cache at ``path``. A missing file reads as an empty cache."""
     tables: dict[str, pd.DataFrame] = {}
     if Path(path).exists():
-        uri = f"file:{Path(path).resolve()}?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        with contextlib.closing(_connect(path)) as conn:
             for table, attr in _TABLE_ATTRS.items():
                 tables[attr] = read_table(conn, table)
+            tables.update(_vote_totals(conn))
     else:
         tables = {attr: _convert(t, _empty_frame(t)) for t, attr in _TABLE_ATTRS.items()}
+        tables.update(_vote_totals(None))
     return CouncilData(**tables, meta=store.read_meta(Path(path)))
+
+
+def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:
+    """Every vote of one round (amounts in JOY); empty when the cache has none."""
+    if not Path(path).exists():
+        return _convert("votes", _empty_frame("votes"))
+    with contextlib.closing(_connect(path)) as conn:
+        frame = pd.read_sql_query(
+            "select * from votes where network = ? and cycle_id = ?",
+            conn,
+            params=(network, int(cycle_id)),
+        )
+    return _convert("votes", frame)
+
+
+def table_sizes(path: Path) -> dict[str, int]:
+    """Row count of every cache table (0 for a missing table or file)."""
+    sizes = dict.fromkeys(store.TABLES, 0)
+    if Path(path).exists():
+        with contextlib.closing(_connect(path)) as conn:
+            for table in store.TABLES:
+                try:
+                    sizes[table] = conn.execute(f"select count(*) from {table}").fetchone()[0]
+                except sqlite3.Error:
+                    sizes[table] = 0
+    return sizes
 
 
 def cache_mtime(path: Path) -> float:

@@ -102,7 +102,11 @@ TABLES: dict[str, TableSpec] = {
                 "commitment": str,
             },
             pk=("network", "id"),
-            indexes=(("network", "cycle_id"), ("network", "vote_for_candidate_id")),
+            # Covering indexes: the app reads votes as totals per round and per candidate.
+            indexes=(
+                ("network", "cycle_id", "cast_by", "vote_for_candidate_id", "stake"),
+                ("network", "vote_for_candidate_id", "stake"),
+            ),
         ),
         TableSpec(
             "councils",

@@ -51,6 +51,22 @@ def council_data() -> data.CouncilData:
     return _load(str(path), data.cache_mtime(path))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _round_votes(path: str, mtime: float, network: str, cycle_id: int) -> pd.DataFrame:
+    del mtime
+    return data.load_round_votes(Path(path), network, cycle_id)
+
+
+def round_votes(network: str, cycle_id: int) -> pd.DataFrame:
+    """Every vote of one round, read on demand (cached per cache version)."""
+    return _round_votes(*cache_key(), network, int(cycle_id))
+
+
+def table_sizes() -> dict[str, int]:
+    """Rows per cache table."""
+    return data.table_sizes(db_path())
+
+
 def cache_key() -> tuple[str, float]:
     """A hashable key that changes when the cache file changes (for st.cache_data)."""
     path = db_path()

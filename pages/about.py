@@ -29,14 +29,7 @@ else:
     if meta.get("snapshot_limits"):
         st.warning(f"**Limits of this data.** {meta['snapshot_limits']}", icon="⚠️")
 
-counts = {
-    "Members": len(data.members),
-    "Election rounds": len(data.rounds),
-    "Candidacies": len(data.candidates),
-    "Votes": len(data.votes),
-    "Councils": len(data.councils),
-    "Council seats": len(data.council_members),
-}
+counts = ui.table_sizes()
 st.dataframe({"Table": list(counts), "Rows": [f"{n:,}" for n in counts.values()]}, hide_index=False)
 
 st.subheader("Refresh from a query node")

@@ -130,6 +130,7 @@ with right:
         if note["header"] or note["bullet_points"]:
             with st.expander(f"{handle_of.get(note['candidate_id'])}: {note['header']}"):
                 st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
-votes = tables.vote_table(elections.round_votes(data.votes, results, network, cycle))
+in_round_votes = ui.round_votes(network, cycle)
+votes = tables.vote_table(elections.round_votes(in_round_votes, results))
 st.caption(f"{len(votes):,} votes in round {cycle}")
 ui.show_table(votes, f"votes-round-{cycle}-{network}.csv", height=320)

@@ -24,7 +24,7 @@ if network is None:
 def leaderboard_stats(cache_key: tuple[str, float], network: str):
     """Candidacy results, terms and the per-term scorecard of one network."""
     d = ui.council_data().for_network(network)
-    results = elections.candidacy_results(d.rounds, d.candidates, d.votes, d.members)
+    results, _ = elections.election_tables(d)
     term_table = leaderboard.terms(d.councils)
     card = leaderboard.scorecard(term_table, d.council_members, d.proposals, d.proposal_votes)
     return results, term_table, card

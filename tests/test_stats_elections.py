@@ -60,7 +60,7 @@ def seat(council: str, member: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def council_data(tmp_path_factory: pytest.TempPathFactory) -> data.CouncilData:
+def council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path: Path = tmp_path_factory.mktemp("stats") / "council.db"
     rows = {
         "members": [{"network": NET, "id": m, "handle": m.lower()} for m in "ABCDEFG"],
@@ -95,19 +95,24 @@ def council_data(tmp_path_factory: pytest.TempPathFactory) -> data.CouncilData:
         "council_members": [seat("c1", "A"), seat("c1", "B"), seat("c2", "A"), seat("c2", "E")],
     }
     store.write_cache(path, rows, {"source": "hand-made"})
-    return data.load(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def council_data(council_db: Path) -> data.CouncilData:
+    return data.load(council_db)
 
 
 @pytest.fixture(scope="module")
 def results(council_data: data.CouncilData) -> pd.DataFrame:
     d = council_data
-    return elections.candidacy_results(d.rounds, d.candidates, d.votes, d.members)
+    return elections.candidacy_results(d.rounds, d.candidates, d.candidate_votes, d.members)
 
 
 @pytest.fixture(scope="module")
 def summary(council_data: data.CouncilData, results: pd.DataFrame) -> pd.DataFrame:
     d = council_data
-    return elections.round_summary(d.rounds, results, d.votes, d.council_members)
+    return elections.round_summary(d.rounds, results, d.round_votes, d.council_members)
 
 
 def by_id(results: pd.DataFrame, candidate_id: str) -> pd.Series:
@@ -207,8 +212,8 @@ def test_filters(results: pd.DataFrame) -> None:
     assert list(mine["candidate_id"]) == ["2A", "1A"]
 
 
-def test_round_votes(council_data: data.CouncilData, results: pd.DataFrame) -> None:
-    votes = elections.round_votes(council_data.votes, results, NET, 1)
+def test_round_votes(council_db: Path, results: pd.DataFrame) -> None:
+    votes = elections.round_votes(data.load_round_votes(council_db, NET, 1), results)
     assert list(votes["stake_joy"]) == [300.0, 300.0, 300.0, 200.0, 50.0]
     assert votes["revealed"].tolist().count(False) == 1
     assert set(votes["voted_for"].dropna()) == {"a", "b", "c"}

@@ -49,16 +49,6 @@ def outcome(status: str, is_finished: bool) -> str:
     return OUTCOME_BY_STATUS.get(status, status)
 
 
-def _revealed_backing(votes: pd.DataFrame) -> pd.DataFrame:
-    revealed = votes[votes["vote_for_candidate_id"].notna()]
-    grouped = revealed.groupby(["network", "vote_for_candidate_id"], sort=False)
-    return (
-        grouped.agg(votes_received=("id", "size"), backing_stake_joy=("stake_joy", "sum"))
-        .reset_index()
-        .rename(columns={"vote_for_candidate_id": "candidate_id"})
-    )
-
-
 def _thresholds(results: pd.DataFrame, rounds: pd.DataFrame) -> pd.Series:
     """Vote power of the last elected seat per (network, cycle_id).
 
@@ -77,10 +67,13 @@ def _thresholds(results: pd.DataFrame, rounds: pd.DataFrame) -> pd.Series:
 def candidacy_results(
     rounds: pd.DataFrame,
     candidates: pd.DataFrame,
-    votes: pd.DataFrame,
+    candidate_votes: pd.DataFrame,
     members: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per candidacy with its outcome, stakes, votes, rank and margin.
+
+    ``candidate_votes`` holds each candidate's revealed votes received and their stake
+    (``council.data.CouncilData.candidate_votes``).
 
     ``rank`` is the place by vote power within the round among candidates who did not
     withdraw (ties share the better place); ``margin_joy`` is vote power minus the vote power
@@ -108,7 +101,8 @@ def candidacy_results(
     frame["outcome"] = [
         outcome(s, f) for s, f in zip(frame["status"], frame["is_finished"], strict=True)
     ]
-    frame = frame.merge(_revealed_backing(votes), on=["network", "candidate_id"], how="left")
+    backing = candidate_votes[["network", "candidate_id", "votes_received", "backing_stake_joy"]]
+    frame = frame.merge(backing, on=["network", "candidate_id"], how="left")
     frame["votes_received"] = frame["votes_received"].fillna(0).astype(int)
     frame["backing_stake_joy"] = frame["backing_stake_joy"].fillna(0.0)
     standing = frame["outcome"] != "withdrawn"
@@ -156,12 +150,13 @@ def _incumbent_flags(
 def round_summary(
     rounds: pd.DataFrame,
     results: pd.DataFrame,
-    votes: pd.DataFrame,
+    round_votes: pd.DataFrame,
     council_members: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per round: field, seats, votes, voters, stakes, threshold, renewal.
 
-    ``results`` is the output of :func:`candidacy_results`. ``competitiveness`` is
+    ``results`` is the output of :func:`candidacy_results`; ``round_votes`` the per-round vote
+    totals (``council.data.CouncilData.round_votes``). ``competitiveness`` is
     candidates who stood (did not withdraw) per seat. ``re_elected`` counts elected members
     who sat on the council ruling during the round; it is null where that council's seats are
     not in the cache. Newest round first.
@@ -189,17 +184,9 @@ def round_summary(
     )
     winners = results[results["outcome"] == "elected"].groupby(keys)["vote_power_joy"].min()
     field["winning_threshold_joy"] = winners
-    by_vote = votes.groupby(keys)
-    ballots = pd.DataFrame(
-        {
-            "votes_cast": by_vote.size(),
-            "voters": by_vote["cast_by"].nunique(),
-            "unrevealed_votes": by_vote["vote_for_candidate_id"].apply(
-                lambda s: int(s.isna().sum())
-            ),
-            "total_backing_stake_joy": by_vote["stake_joy"].sum(),
-        }
-    )
+    ballots = round_votes.set_index(keys)[
+        ["votes_cast", "voters", "unrevealed_votes", "total_backing_stake_joy"]
+    ]
     flags = _incumbent_flags(results, rounds, council_members)
     renewal = flags.groupby(keys).agg(
         re_elected=("incumbent", "sum"), incumbents_known=("incumbents_known", "any")
@@ -226,8 +213,8 @@ def round_summary(
 
 def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-candidacy results and the per-round summary of one network's data."""
-    results = candidacy_results(data.rounds, data.candidates, data.votes, data.members)
-    summary = round_summary(data.rounds, results, data.votes, data.council_members)
+    results = candidacy_results(data.rounds, data.candidates, data.candidate_votes, data.members)
+    summary = round_summary(data.rounds, results, data.round_votes, data.council_members)
     return results, summary
 
 
@@ -258,15 +245,15 @@ def filter_candidacies(
     return results[keep]
 
 
-def round_votes(
-    votes: pd.DataFrame, results: pd.DataFrame, network: str, cycle_id: int
-) -> pd.DataFrame:
-    """Every vote of one round: voter account, stake, vote power, for whom, revealed or not."""
-    in_round = votes[(votes["network"] == network) & (votes["cycle_id"] == cycle_id)]
+def round_votes(votes: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """One round's votes: voter account, stake, vote power, for whom, revealed or not.
+
+    ``votes`` are the raw votes of the round (``council.data.load_round_votes``).
+    """
     names = results[["network", "candidate_id", "handle"]].rename(
         columns={"candidate_id": "vote_for_candidate_id", "handle": "voted_for"}
     )
-    frame = in_round.merge(names, on=["network", "vote_for_candidate_id"], how="left")
+    frame = votes.merge(names, on=["network", "vote_for_candidate_id"], how="left")
     frame["revealed"] = frame["vote_for_candidate_id"].notna()
     columns = ["cast_by", "stake_joy", "vote_power_joy", "voted_for", "revealed"]
     return frame[columns].sort_values("stake_joy", ascending=False).reset_index(drop=True)

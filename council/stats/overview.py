@@ -32,7 +32,7 @@ def headline(data: CouncilData) -> Headline:
         rounds=len(data.rounds),
         candidacies=len(data.candidates),
         distinct_candidates=int(data.candidates["member_id"].nunique()),
-        votes=len(data.votes),
+        votes=int(data.round_votes["votes_cast"].sum()),
         first_cycle=int(data.rounds["cycle_id"].min()) if len(data.rounds) else None,
         last_cycle=int(data.rounds["cycle_id"].max()) if len(data.rounds) else None,
         last_elected_cycle=int(elected["cycle_id"].max()) if len(elected) else None,
