@@ -12,7 +12,10 @@ of the schema, e.g. ``proposals``). Each value is a list of dicts shaped like th
 field names exactly as in the schema, nested objects embedded (``member``, ``noteMetadata``,
 ``referendumStageVoting``, a proposal's ``details`` with its ``__typename``), plus ``createdAt``
 (ISO-8601, e.g. ``"2023-01-03T10:00:00.000Z"``) even where the trimmed schema does not expose it.
-BigInt values are decimal strings and are served as strings, whatever their size.
+BigInt values are decimal strings and are served as strings, whatever their size. Union
+fields (a proposal's ``details`` and ``status``) resolve by the value's ``__typename``
+(graphql-core's default type resolver); a value without one, or naming a type outside the
+union, is a field error.
 
 List fields ``X(offset, limit = 50, where, orderBy)`` behave like the Joystream (Hydra/Warthog)
 query node:
@@ -49,8 +52,9 @@ seconds, then answers normally), ``non_json`` (200 with an HTML page), ``graphql
 Fixture ``tests/fixtures/qn_small.json`` (values chosen by hand, sums and timestamps computed
 once by a throwaway script; Joystream mainnet style; amounts in HAPI,
 1 JOY = 10^10 HAPI; blocks are 6 s apart from a fictional genesis at 2023-01-02T10:00:00Z;
-ids come from one base-36 counter in creation order, so no id is shared between entities;
-accounts are fake ``j4...`` strings):
+ids come from one base-36 counter in creation order, so no id is shared between entities (the
+proposal and budget records, added later, continue it from ``0000001n`` in their own creation
+order); accounts are fake ``j4...`` strings):
 
 * electedCouncils (3): ``00000001`` (initial council, elected at block 1, no election round in
   the fixture), ``0000000n`` (elected in cycle 1) and ``00000018`` (elected in cycle 2, current:
@@ -68,6 +72,20 @@ accounts are fake ``j4...`` strings):
 * castVotes (30): 12 per finished round (10 revealed, 2 with ``voteForId`` null and votePower
   0), 6 unrevealed in cycle 3. Vote ``0000000x`` stakes 10^19 HAPI (above 2^63), so candidate
   jen4ph (``0000000s``) has votePower ``10002000000000000000``.
+* proposals (9): council ``00000001``: funding request ``0000001o`` (50,000 JOY, executed),
+  signal ``0000001r`` (rejected), funding request ``0000001v`` (two destinations, 120,000 +
+  35,500.25 JOY, executed); council ``0000000n``: funding request ``00000020`` (200,000 JOY,
+  ExecutionFailed), UpdateWorkingGroupBudget ``00000023`` (executed), SetMembershipPrice
+  ``00000027`` (expired), RuntimeUpgrade ``00000029`` (created and approved in voting round 1
+  by ``0000000n``, approved in round 2 and executed at block 428401 under ``00000018``:
+  ``councilApprovals`` 2); council ``00000018``: AmendConstitution ``0000002j`` (cancelled, no
+  votes), funding request ``0000002l`` (80,000 JOY, still Deciding, ``isFinalized`` false).
+* proposalVotedEvents (18) by the sitting councillors: 15 APPROVE, 1 REJECT, 1 SLASH,
+  1 ABSTAIN, 7 with a rationale; 0x2bc sat on council ``00000001`` and voted on nothing.
+* budgetRefillEvents (3), rewardPaymentEvents (6: the last payments of seats ``00000002``,
+  ``00000004``, ``0000000o``, ``0000000p``, ``0000000q`` (paid 0, missing one day,
+  ``14400000000000``) and ``00000019``), councilorRewardUpdatedEvents (2: 0.1 JOY per block at
+  block 1, 0.12 JOY per block from block 561601).
 """
 
 from __future__ import annotations

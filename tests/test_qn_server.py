@@ -281,6 +281,87 @@ def test_set_data_rejects_unknown_list_names(qn_server: QueryNodeServer) -> None
         qn_server.set_data({"candidate": []})
 
 
+# --- unions, proposals and budget events -----------------------------------------------------
+
+UNION_QUERY = """{
+  proposals(where: {id_in: ["0000001r", "0000001v", "00000020"]}, orderBy: [createdAt_DESC]) {
+    id
+    status { __typename ... on ProposalStatusExecutionFailed { errorMessage } }
+    details {
+      __typename
+      ... on FundingRequestProposalDetails { destinationsList { destinations { amount } } }
+    }
+  }
+}"""
+
+
+def test_unions_resolve_by_typename(qn_server: QueryNodeServer) -> None:
+    def funding(*amounts: str) -> dict[str, Any]:
+        return {
+            "__typename": "FundingRequestProposalDetails",
+            "destinationsList": {"destinations": [{"amount": a} for a in amounts]},
+        }
+
+    assert data(qn_server, UNION_QUERY)["proposals"] == [
+        {
+            "id": "00000020",
+            "status": {
+                "__typename": "ProposalStatusExecutionFailed",
+                "errorMessage": "InsufficientFundsForFundingRequest",
+            },
+            "details": funding("2000000000000000"),
+        },
+        {
+            "id": "0000001v",
+            "status": {"__typename": "ProposalStatusExecuted"},
+            "details": funding("1200000000000000", "355002500000000"),
+        },
+        {
+            "id": "0000001r",
+            "status": {"__typename": "ProposalStatusRejected"},
+            "details": {"__typename": "SignalProposalDetails"},
+        },
+    ]
+
+
+def test_union_values_without_a_member_typename_are_field_errors(
+    qn_server: QueryNodeServer,
+) -> None:
+    proposal = next(p for p in FIXTURE["proposals"] if p["id"] == "0000001r")
+    qn_server.set_data({"proposals": [{**proposal, "details": {"text": "no typename"}}]})
+    assert "'ProposalDetails' must resolve to an Object type" in errors(qn_server, UNION_QUERY)[0]
+    foreign = {**proposal, "status": {"__typename": "SignalProposalDetails"}}
+    qn_server.set_data({"proposals": [foreign]})
+    message = errors(qn_server, UNION_QUERY)[0]
+    assert "'SignalProposalDetails' is not a possible type for 'ProposalStatus'" in message
+
+
+PROPOSAL_LIST_CASES = [
+    ("proposalVotedEvents(where: {proposal: {isFinalized_eq: false}})", ["0000002m"]),
+    (
+        "proposalVotedEvents(where: {voteKind_in: [ABSTAIN, SLASH]}, orderBy: [voteKind_ASC])",
+        ["0000001s", "00000028"],
+    ),
+    ("proposals(where: {votes_none: {}})", ["0000002j"]),
+    ("proposals(where: {votes_some: {votingRound_eq: 2}})", ["00000029"]),
+    (
+        "proposals(where: {statusSetAtBlock_gt: 403201}, orderBy: [statusSetAtBlock_DESC])",
+        ["0000002l", "0000002j", "00000029"],
+    ),
+    ('rewardPaymentEvents(where: {missingBalance_gt: "0"})', ["0000002f"]),
+    ("budgetRefillEvents(orderBy: [balance_DESC])", ["0000001u", "0000002k", "00000026"]),
+    ("councilorRewardUpdatedEvents(orderBy: [createdAt_DESC])", ["0000002o", "0000001n"]),
+]
+
+
+@pytest.mark.parametrize(("selection", "expected"), PROPOSAL_LIST_CASES)
+def test_proposal_and_budget_lists_filter_and_sort(
+    qn_server: QueryNodeServer, selection: str, expected: list[str]
+) -> None:
+    (rows,) = data(qn_server, f"{{ {selection} {{ id }} }}").values()
+    assert ids(rows) == expected
+
+
 # --- the project's operations, gql, introspection --------------------------------------------
 
 
