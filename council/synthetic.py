@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import heapq
+import itertools
 import json
 import math
 import random
@@ -64,8 +65,31 @@ INCUMBENT_VOTE_BOOST = 1.6
 REWARD_CHANGE_RATE = 0.04
 BUDGET_SHORTFALL_RATE = 0.05
 
+DAY_BLOCKS = 14_400
+BUDGET_REFILL_PERIOD = DAY_BLOCKS
+BUDGET_INCREMENT_JOY = 30_000
+BUDGET_INCREMENT_CHANGE_RATE = 0.03
+PROPOSALS_PER_TERM = 12
+CANCEL_RATE = 0.03
+EXECUTION_FAILED_RATE = 0.03
+FUNDING_MEDIAN_JOY = 15_000
+
 QNRecords = dict[str, list[dict[str, Any]]]
-LIST_FIELDS = ("electedCouncils", "electionRounds", "candidates", "castVotes", "councilMembers")
+EVENT_FIELDS = (
+    "proposals",
+    "proposalVotedEvents",
+    "budgetRefillEvents",
+    "rewardPaymentEvents",
+    "councilorRewardUpdatedEvents",
+)
+LIST_FIELDS = (
+    "electedCouncils",
+    "electionRounds",
+    "candidates",
+    "castVotes",
+    "councilMembers",
+    *EVENT_FIELDS,
+)
 
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -154,6 +178,66 @@ _BULLETS = (
     "Document decisions and rationales on-chain",
     "Mentor new council candidates",
 )
+
+_GROUPS = (
+    "Storage",
+    "Distribution",
+    "Content",
+    "Forum",
+    "Membership",
+    "Builders",
+    "HR",
+    "Marketing",
+    "App",
+    "Operations Alpha",
+)
+_FUNDING_PURPOSES = (
+    "KPI rewards",
+    "community bounty",
+    "council secretary compensation",
+    "marketing campaign",
+    "gateway operator grant",
+    "hackathon prizes",
+    "handbook translation",
+    "ambassador programme",
+    "infrastructure costs",
+    "video creator incentives",
+    "runtime audit",
+    "validator onboarding",
+    "reimbursement of transaction fees",
+    "Pioneer improvements",
+)
+_SIGNALS = (
+    "Council priorities for the next terms",
+    "Should working group leads report weekly?",
+    "Adopt the treasury policy",
+    "Open a creator payouts discussion",
+    "Change the council meeting schedule",
+    "Approve the roadmap for the next quarter",
+    "Retire the old forum categories",
+)
+_RATIONALES = (
+    "Reviewed the forum discussion, looks good.",
+    "In line with the budget we agreed on.",
+    "Amount too high for the scope described.",
+    "Discussed on the council call; approved.",
+    "Missing details, please resubmit with a breakdown.",
+    "Needed for the working group to keep operating.",
+    "Duplicate of an earlier proposal.",
+    "Abstaining: conflict of interest.",
+    "KPI results verified.",
+    "Spam.",
+)
+_VOTE_KINDS = ("APPROVE", "REJECT", "ABSTAIN", "SLASH")
+# How the council sees a proposal, how often, and the vote kinds it draws (weights as above).
+_MERITS = ("good", "contested", "poor", "spam")
+_MERIT_WEIGHTS = (0.8, 0.12, 0.07, 0.01)
+_MERIT_VOTES = {
+    "good": (0.94, 0.03, 0.03, 0.0),
+    "contested": (0.5, 0.4, 0.1, 0.0),
+    "poor": (0.07, 0.85, 0.08, 0.0),
+    "spam": (0.0, 0.25, 0.0, 0.75),
+}
 
 
 def _b36(number: int) -> str:
@@ -415,12 +499,525 @@ class RoundBatch:
     cast_votes: list[dict[str, Any]]
     councils: list[dict[str, Any]] = field(default_factory=list)
     council_members: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Proposals, proposal votes and budget events of the term the round ran in (by list
+    field, see ``EVENT_FIELDS``): created from the block the ruling council was elected in
+    until the next one, or until the current block in the last round."""
+
+
+def _council_start(index: int) -> int:
+    """The block council ``index`` was elected in (0: the genesis council)."""
+    return GENESIS_COUNCIL_BLOCK + index * TERM_BLOCKS
+
+
+def _council_at(block: int) -> int:
+    """The index of the council in office at ``block``."""
+    return max(0, (block - GENESIS_COUNCIL_BLOCK) // TERM_BLOCKS)
+
+
+@dataclass(frozen=True, slots=True)
+class _ProposalKind:
+    """A proposal type: its share of proposals, voting and grace periods, councils to approve."""
+
+    name: str
+    weight: float
+    voting_blocks: int
+    grace_blocks: int
+    constitutionality: int = 1
+
+
+def _kind(name: str, weight: float, voting_days: float = 5, grace_days: float = 1, councils=1):
+    return _ProposalKind(
+        name, weight, int(voting_days * DAY_BLOCKS), int(grace_days * DAY_BLOCKS), councils
+    )
+
+
+PROPOSAL_KINDS = (
+    _kind("FundingRequest", 0.40),
+    _kind("UpdateWorkingGroupBudget", 0.14),
+    _kind("Signal", 0.12, grace_days=0),
+    _kind("CreateWorkingGroupLeadOpening", 0.05),
+    _kind("FillWorkingGroupLeadOpening", 0.05),
+    _kind("RuntimeUpgrade", 0.04, voting_days=7, councils=2),
+    _kind("SetWorkingGroupLeadReward", 0.03),
+    _kind("AmendConstitution", 0.02, voting_days=7, councils=2),
+    _kind("UpdateChannelPayouts", 0.02),
+    _kind("TerminateWorkingGroupLead", 0.02),
+    _kind("DecreaseWorkingGroupLeadStake", 0.01),
+    _kind("SlashWorkingGroupLead", 0.01),
+    _kind("CancelWorkingGroupLeadOpening", 0.01),
+    _kind("SetMembershipPrice", 0.01),
+    _kind("SetReferralCut", 0.01),
+    _kind("SetInitialInvitationCount", 0.01),
+    _kind("SetMaxValidatorCount", 0.01),
+    _kind("SetInitialInvitationBalance", 0.005),
+    _kind("SetMembershipLeadInvitationQuota", 0.005),
+    _kind("UpdateGlobalNftLimit", 0.005),
+    _kind("DecreaseCouncilBudget", 0.005),
+    _kind("SetEraPayoutDampingFactor", 0.005),
+    _kind("UpdateTokenPalletTokenConstraints", 0.005),
+)
+# Only ever created when the councillor reward or the budget increment changes, and executed.
+REWARD_KIND = _kind("SetCouncilorReward", 0)
+INCREMENT_KIND = _kind("SetCouncilBudgetIncrement", 0)
+_KIND_WEIGHTS = [k.weight for k in PROPOSAL_KINDS]
+
+
+@dataclass(slots=True)
+class _Traits:
+    """A member's ways on the council and as a proposer."""
+
+    diligence: float  # chance to vote on a proposal put to their council
+    speed: float  # median blocks from the start of a vote to their ballot
+    rationale: float  # share of their votes that come with a rationale
+    activity: float  # weight as a proposer
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """Where a proposal stands now: its status, when it was set, and the votes it got."""
+
+    status: str
+    at: int
+    finalized: bool
+    approvals: int
+    votes: list[tuple[int, int, str, int]]  # (block, member index, vote kind, voting round)
+
+
+class _Governance:
+    """Proposals, councillors' votes and council budget events, on their own random stream.
+
+    Events are queued by block and handed out per window, oldest first, so that every list
+    comes out in ``createdAt`` order although a proposal's votes and decision can fall into a
+    later term. Needs the councils' rosters as they are seated: a term's proposals are made
+    once the next council is known (a decision can cross the end of the term; proposals that
+    need two councils' approval are created in the first third of a term, so that their second
+    vote falls in the next term).
+    """
+
+    def __init__(
+        self,
+        seed: int,
+        plan: _Plan,
+        now_block: int,
+        qn_network: str,
+        prefix: int,
+        proposals_per_term: int,
+    ) -> None:
+        rng = self.rng = random.Random(f"{seed}/governance")
+        self.plan = plan
+        self.now = now_block
+        self.qn_network = qn_network
+        self.traits = [self._traits(rng) for _ in plan.members]
+        self.recipients = [_account(rng, prefix) for _ in range(max(8, len(plan.members) // 3))]
+        self.rosters: dict[int, list[int]] = {}
+        self.candidates: set[int] = set()  # members who have stood for election so far
+        self.increment = BUDGET_INCREMENT_JOY * HAPI_PER_JOY
+        self.counts = self._counts(proposals_per_term)
+        self.queue: list[tuple[int, int, str, dict[str, Any], Any]] = []
+        self.sequence = 0
+        self.next_proposal = 1
+        self.id_block = -1
+        self.used_indexes: set[int] = set()
+        self.runtime_version = 2000
+
+    @staticmethod
+    def _traits(rng: random.Random) -> _Traits:
+        habit = rng.random()
+        if habit < 0.7:
+            diligence = rng.betavariate(15, 1)
+        elif habit < 0.92:
+            diligence = rng.betavariate(5, 2)
+        else:
+            diligence = rng.betavariate(1.5, 3)
+        return _Traits(
+            diligence=diligence,
+            speed=DAY_BLOCKS * rng.lognormvariate(-0.3, 0.7),
+            rationale=rng.betavariate(0.7, 0.9),
+            activity=rng.paretovariate(1.3),
+        )
+
+    def _counts(self, per_term: int) -> list[int]:
+        """Proposals per term: none under the genesis council (it has no members on record),
+        ``per_term`` on average in the others, the running term in proportion to its time."""
+        rounds = self.plan.rounds
+        if rounds < 2:
+            return [0] * rounds
+        weights = _interest(self.rng, rounds)
+        weights[0] = 0.0
+        elapsed = (self.now - _council_start(rounds - 1)) / TERM_BLOCKS
+        weights[-1] *= elapsed
+        return _apportion(per_term * (rounds - 1), weights)
+
+    # the queue -------------------------------------------------------------------------------
+
+    def push(self, block: int, field_name: str, record: dict[str, Any], extra: Any = 0) -> None:
+        heapq.heappush(self.queue, (block, self.sequence, field_name, record, extra))
+        self.sequence += 1
+
+    def pop(self, before: int | None) -> dict[str, list[dict[str, Any]]]:
+        """The queued records up to ``before`` (exclusive; None: all), ids given in order.
+
+        Proposals are numbered 1, 2, ... as created, as on chain; events are named
+        ``<network>-<block>-<index in block>`` as the query node's mappings name them.
+        """
+        out: dict[str, list[dict[str, Any]]] = {name: [] for name in EVENT_FIELDS}
+        queue = self.queue
+        while queue and (before is None or queue[0][0] < before):
+            block, _, field_name, record, extra = heapq.heappop(queue)
+            if field_name == "proposals":
+                record["id"] = str(self.next_proposal)
+                self.next_proposal += 1
+            else:
+                if block != self.id_block:
+                    self.id_block = block
+                    self.used_indexes = set()
+                if field_name == "proposalVotedEvents":
+                    record["proposalId"] = extra["id"]
+                    index = self.rng.randrange(2, 60)
+                else:
+                    index = extra
+                while index in self.used_indexes:
+                    index += 1
+                self.used_indexes.add(index)
+                record["id"] = f"{self.qn_network}-{block}-{index}"
+            out[field_name].append(record)
+        return out
+
+    # terms -----------------------------------------------------------------------------------
+
+    def open_term(
+        self,
+        council: int,
+        roster: list[int],
+        seats: list[dict[str, Any]],
+        rate: int,
+        new_rate: int | None,
+        shortfall: tuple[int, int],
+    ) -> None:
+        """Council ``council`` takes office: its reward payments, budget refills and the
+        proposals that change the councillor reward or the budget increment during its term.
+
+        Fills in the reward fields of ``seats`` (its council member records). ``rate`` is the
+        reward per block it starts with; ``new_rate`` the reward it changes to during the term
+        (None: no change); ``shortfall`` the (unpaid amount, payments short) at its end.
+        """
+        self.rosters[council] = roster
+        start = _council_start(council)
+        end = min(_council_start(council + 1), self.now + 1)
+        rates = [(-1, rate)]
+        if new_rate is not None:
+            per_day = new_rate * DAY_BLOCKS / HAPI_PER_JOY
+            title = f"Set councillor reward to {per_day:,.0f} JOY a day"
+            changed = self.forced_change(REWARD_KIND, council, title)
+            if changed is not None:
+                rates.append((changed, new_rate))
+                self.push(
+                    changed,
+                    "councilorRewardUpdatedEvents",
+                    {
+                        "id": None,
+                        "createdAt": block_time(changed),
+                        "inBlock": changed,
+                        "rewardAmount": str(new_rate),
+                    },
+                    1,
+                )
+        increments = [(-1, self.increment)]
+        if council and self.rng.random() < BUDGET_INCREMENT_CHANGE_RATE:
+            factor = self.rng.choice((0.5, 0.75, 1.25, 1.5, 2.0))
+            new_increment = int(self.increment * factor) // HAPI_PER_JOY * HAPI_PER_JOY
+            title = f"Set council budget increment to {new_increment // HAPI_PER_JOY:,} JOY"
+            changed = self.forced_change(INCREMENT_KIND, council, title)
+            if changed is not None:
+                increments.append((changed, new_increment))
+                self.increment = new_increment
+        first = -(-max(start, 1) // BUDGET_REFILL_PERIOD) * BUDGET_REFILL_PERIOD
+        for block in range(first, end, BUDGET_REFILL_PERIOD):
+            balance = next(v for b, v in reversed(increments) if b < block)
+            record = {"id": None, "createdAt": block_time(block), "inBlock": block}
+            self.push(block, "budgetRefillEvents", {**record, "balance": str(balance)}, 0)
+        if seats:
+            self.pay(seats, roster, start, end - 1, rates, shortfall)
+
+    def pay(
+        self,
+        seats: list[dict[str, Any]],
+        roster: list[int],
+        start: int,
+        last: int,
+        rates: list[tuple[int, int]],
+        shortfall: tuple[int, int],
+    ) -> None:
+        """Reward payments every reward period up to block ``last``, at the rate in force at
+        each payment (the chain pays rate x blocks since the last payment); a shortfall leaves
+        the last few payments short, the missing part carried on to the next.
+        """
+        blocks = list(range(start + REWARD_PERIOD_BLOCKS, last + 1, REWARD_PERIOD_BLOCKS))
+        dues = [
+            next(r for b, r in reversed(rates) if b < block) * REWARD_PERIOD_BLOCKS
+            for block in blocks
+        ]
+        unpaid, short = shortfall
+        short = min(short, len(blocks))
+        missing = [0] * len(blocks)
+        if unpaid and short:
+            unpaid = min(unpaid, sum(dues[-short:]) * 9 // 10)
+            carried = 0
+            steps = _apportion(unpaid, dues[-short:])
+            for offset, step in enumerate(steps, start=len(blocks) - short):
+                carried += step
+                missing[offset] = carried
+        else:
+            unpaid = 0
+        carried_in = [0, *missing[:-1]]
+        paid = [due + c - m for due, c, m in zip(dues, carried_in, missing, strict=True)]
+        for seat in seats:
+            seat["accumulatedReward"] = str(sum(paid))
+            seat["unpaidReward"] = str(unpaid)
+            seat["lastPaymentBlock"] = str(start + len(blocks) * REWARD_PERIOD_BLOCKS)
+        accounts = [self.plan.members[m].root_account for m in roster]
+        for block, amount, short_by in zip(blocks, paid, missing, strict=True):
+            for position, (seat, account) in enumerate(zip(seats, accounts, strict=True)):
+                record = {"id": None, "createdAt": block_time(block), "inBlock": block}
+                record |= {
+                    "councilMemberId": seat["id"],
+                    "rewardAccount": account,
+                    "paidBalance": str(amount),
+                    "missingBalance": str(short_by),
+                }
+                self.push(block, "rewardPaymentEvents", record, 2 + position)
+
+    def forced_change(self, kind: _ProposalKind, council: int, title: str) -> int | None:
+        """An approved proposal of ``kind`` early in ``council``'s term; the block it is
+        executed at, or None when it is still under way (or nobody sits to approve it)."""
+        start = _council_start(council)
+        if not self.rosters.get(council):
+            return start + TERM_BLOCKS // 2 if start + TERM_BLOCKS // 2 <= self.now else None
+        created = self.rng.randrange(start + 1, start + TERM_BLOCKS // 3)
+        outcome = self.propose(kind, created, title, forced=True)
+        return outcome.at if outcome.status == "Executed" else None
+
+    def term_proposals(self, term: int) -> None:
+        """The proposals created in ``term`` (the councils of it and the next term seated).
+
+        Proposers are councillors in office or, by activity, members who have stood for
+        election (so that the cache knows their handles), mostly ones in their active years.
+        """
+        count = self.counts[term]
+        if not count or not self.plan.members:
+            return  # (without candidacies there is nobody to propose anything)
+        rng = self.rng
+        start = _council_start(term)
+        stop = min(_council_start(term + 1), self.now + 1)
+        members = self.plan.members
+        known = sorted(self.candidates) or list(range(len(members)))
+        active = [i for i in known if members[i].entry <= term + 1 <= members[i].exit] or known
+        weights = list(itertools.accumulate(self.traits[i].activity for i in active))
+        roster = self.rosters.get(term, [])
+        for kind in rng.choices(PROPOSAL_KINDS, weights=_KIND_WEIGHTS, k=count):
+            last = stop if kind.constitutionality == 1 else min(stop, start + TERM_BLOCKS // 3)
+            created = rng.randrange(start + 1, last)
+            if roster and rng.random() < 0.35:
+                creator = rng.choice(roster)
+            else:
+                creator = rng.choices(active, cum_weights=weights)[0]
+            self.propose(kind, created, self.title(kind), creator)
+
+    def title(self, kind: _ProposalKind) -> str:
+        rng = self.rng
+        if kind.name == "FundingRequest":
+            return f"{rng.choice(_GROUPS)}: {rng.choice(_FUNDING_PURPOSES)}"
+        if kind.name == "Signal":
+            return rng.choice(_SIGNALS)
+        if kind.name == "RuntimeUpgrade":
+            self.runtime_version += rng.choice((1, 1, 2, 10))
+            return f"Runtime upgrade to spec version {self.runtime_version}"
+        words = "".join(f" {c.lower()}" if c.isupper() else c for c in kind.name).strip()
+        words = words[0].upper() + words[1:]
+        if "working group" in words.lower() or "WorkingGroup" in kind.name:
+            return f"{words.replace('working group', rng.choice(_GROUPS) + ' working group')}"
+        return words
+
+    def propose(
+        self,
+        kind: _ProposalKind,
+        created: int,
+        title: str,
+        creator: int | None = None,
+        forced: bool = False,
+    ) -> _Outcome:
+        """Create a proposal at block ``created``, put it to the vote, queue it and its votes."""
+        rng = self.rng
+        members = self.plan.members
+        if creator is None:
+            creator = rng.choice(self.rosters[_council_at(created)])
+        details: dict[str, Any] = {"__typename": f"{kind.name}ProposalDetails"}
+        if kind.name == "FundingRequest":
+            destinations = []
+            for position in range(rng.choices((1, 2, 3), weights=(0.75, 0.18, 0.07))[0]):
+                joy = rng.lognormvariate(math.log(FUNDING_MEDIAN_JOY), 0.75)
+                joy = max(100, int(round(joy, -2) if joy > 2_000 else round(joy)))
+                account = (
+                    members[creator].root_account
+                    if position == 0 and rng.random() < 0.5
+                    else rng.choice(self.recipients)
+                )
+                destinations.append({"amount": str(joy * HAPI_PER_JOY), "account": account})
+            details["destinationsList"] = {"destinations": destinations}
+        outcome = self.decide(kind, created, forced)
+        when = block_time(created)
+        proposal = {
+            "id": None,
+            "title": title,
+            "creatorId": members[creator].id,
+            "councilApprovals": outcome.approvals,
+            "isFinalized": outcome.finalized,
+            "statusSetAtBlock": outcome.at,
+            "statusSetAtTime": block_time(outcome.at),
+            "createdInEvent": {"inBlock": created, "createdAt": when},
+            "status": {"__typename": f"ProposalStatus{outcome.status}"},
+            "details": details,
+            "createdAt": when,
+        }
+        self.push(created, "proposals", proposal)
+        for block, member, vote_kind, voting_round in outcome.votes:
+            rationale = ""
+            if rng.random() < self.traits[member].rationale:
+                rationale = rng.choice(_RATIONALES)
+            vote = {
+                "id": None,
+                "createdAt": block_time(block),
+                "inBlock": block,
+                "proposalId": None,
+                "voter": members[member].as_qn(),
+                "voteKind": vote_kind,
+                "rationale": rationale,
+                "votingRound": voting_round,
+            }
+            self.push(block, "proposalVotedEvents", vote, proposal)
+        return outcome
+
+    def decide(self, kind: _ProposalKind, created: int, forced: bool) -> _Outcome:
+        """Play a proposal's votes: council by council while it is decided, reset (as the
+        chain resets votes) when a new council takes office mid-vote; approved by two thirds
+        of the seats, rejected once that is out of reach (or when the voting period ends with
+        two thirds voting but not approving), slashed by two thirds slashing, else expired at
+        the end of its voting period. Nothing after the current block happens.
+        """
+        rng = self.rng
+        now = self.now
+        merit = "good" if forced else rng.choices(_MERITS, weights=_MERIT_WEIGHTS)[0]
+        cancel_at = None
+        if not forced and rng.random() < CANCEL_RATE:
+            cancel_at = created + 1 + int(rng.uniform(0.05, 0.7) * kind.voting_blocks)
+        votes: list[tuple[int, int, str, int]] = []
+        approvals = 0
+        voting_round = 1
+        round_start = start = created
+        end = created + kind.voting_blocks
+        while True:
+            council = _council_at(start)
+            stop = min(end, _council_start(council + 1))
+            ballots, decision, at = self.ballots(council, start, stop, merit, cancel_at, forced)
+            votes += [(block, member, vote, voting_round) for block, member, vote in ballots]
+            if decision == "Approved":
+                approvals += 1
+                if approvals < kind.constitutionality:
+                    next_council = _council_start(_council_at(at) + 1)
+                    if next_council > now:
+                        return _Outcome("Dormant", at, False, approvals, votes)
+                    voting_round += 1
+                    round_start = start = next_council
+                    end = start + kind.voting_blocks
+                    cancel_at = None
+                    continue
+                executed = at + kind.grace_blocks
+                if executed > now:
+                    return _Outcome("Gracing", at, False, approvals, votes)
+                failed = not forced and kind.grace_blocks and rng.random() < EXECUTION_FAILED_RATE
+                status = "ExecutionFailed" if failed else "Executed"
+                return _Outcome(status, executed, True, approvals, votes)
+            if decision in ("Rejected", "Slashed"):
+                return _Outcome(decision, at, True, approvals, votes)
+            if decision == "Undecided" and stop == end and end <= now:
+                return _Outcome("Rejected", end, True, approvals, votes)
+            if decision == "Undecided":
+                decision = None
+            if decision == "Cancelled" and at <= now:
+                return _Outcome("Cancelled", at, True, approvals, votes)
+            if decision is None and stop == end and end <= now:
+                return _Outcome("Expired", end, True, approvals, votes)
+            if decision is None and stop < end and stop <= now:
+                start = stop
+                continue
+            return _Outcome("Deciding", round_start, False, approvals, votes)
+
+    def ballots(
+        self,
+        council: int,
+        start: int,
+        stop: int,
+        merit: str,
+        cancel_at: int | None,
+        forced: bool,
+    ) -> tuple[list[tuple[int, int, str]], str | None, int]:
+        """The votes of ``council``'s members from ``start`` until a decision or ``stop``.
+
+        Returns the votes cast, the decision (Approved, Rejected, Slashed, Cancelled; None for
+        none yet, "Undecided" when enough voted but neither side won, "Pending" when the next
+        vote would be after the current block) and its block.
+        """
+        rng = self.rng
+        roster = self.rosters[council]
+        ballots = []
+        for member in roster:
+            traits = self.traits[member]
+            if not forced and rng.random() >= traits.diligence:
+                continue
+            delay = 20 + int(traits.speed * rng.lognormvariate(0, 0.8))
+            if forced:
+                delay = min(delay, stop - start - 1 - rng.randrange(100))
+            if start + delay >= stop:
+                continue
+            vote = "APPROVE" if forced else rng.choices(_VOTE_KINDS, _MERIT_VOTES[merit])[0]
+            ballots.append((start + delay, member, vote))
+        ballots.sort()
+        quorum = math.ceil(2 * len(roster) / 3)
+        tally = dict.fromkeys(_VOTE_KINDS, 0)
+        cast = []
+        for block, member, vote in ballots:
+            if cancel_at is not None and cancel_at <= block:
+                return cast, "Cancelled", cancel_at
+            if block > self.now:
+                return cast, "Pending", block
+            cast.append((block, member, vote))
+            tally[vote] += 1
+            if tally["APPROVE"] >= quorum:
+                return cast, "Approved", block
+            if tally["SLASH"] >= quorum:
+                return cast, "Slashed", block
+            if tally["APPROVE"] + len(roster) - len(cast) < quorum:
+                return cast, "Rejected", block
+        if cancel_at is not None and cancel_at < stop:
+            return cast, "Cancelled", cancel_at
+        if roster and len(cast) >= quorum:
+            return cast, "Undecided", stop
+        return cast, None, stop
 
 
 class _Chain:
     """Plays the planned rounds in order, keeping the counters and the ruling council."""
 
-    def __init__(self, rng: random.Random, plan: _Plan, qn_network: str) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        plan: _Plan,
+        qn_network: str,
+        seed: int = 0,
+        prefix: int = JOYSTREAM_SS58_PREFIX,
+        proposals_per_term: int = PROPOSALS_PER_TERM,
+    ) -> None:
         self.rng = rng
         self.plan = plan
         self.qn_network = qn_network
@@ -431,13 +1028,12 @@ class _Chain:
         self.reward_per_block = COUNCILOR_REWARD_PER_BLOCK
         revealing = _Stages.of(plan.rounds).revealing
         self.now_block = revealing + int(rng.uniform(0.2, 0.8) * REVEALING_BLOCKS)
-
-    def council_block(self, index: int) -> int:
-        """The block council ``index`` was elected in (0: the genesis council)."""
-        return GENESIS_COUNCIL_BLOCK + index * TERM_BLOCKS
+        self.governance = _Governance(
+            seed, plan, self.now_block, qn_network, prefix, proposals_per_term
+        )
 
     def council(self, index: int) -> dict[str, Any]:
-        elected = self.council_block(index)
+        elected = _council_start(index)
         ended = elected + TERM_BLOCKS if index + 1 < self.plan.rounds else None
         return {
             "id": _b36(index + 1),
@@ -464,15 +1060,25 @@ class _Chain:
         for candidate, power in zip(candidates, powers, strict=True):
             candidate["votePower"] = str(power)
         batch = RoundBatch(self.round_record(cycle, stages), candidates, votes)
+        governance = self.governance
+        governance.candidates.update(runners)
         if cycle == 1:
             batch.councils.append(self.council(0))
-        if cycle < self.plan.rounds:
+            governance.open_term(0, [], [], self.reward_per_block, None, (0, 0))
+        finished = cycle < self.plan.rounds
+        if finished:
             elected = [runners[i] for i in self.elect(candidates, standing, powers)]
             council = self.council(cycle)
             batch.councils.append(council)
+            shortfall = self.shortfall(council)
             batch.council_members = self.seat(council, elected, candidates)
+            rate = self.reward_per_block
             self.incumbents = set(elected)
-            self.update_reward()
+            new_rate = self.reward_per_block if self.update_reward() else None
+            governance.open_term(cycle, elected, batch.council_members, rate, new_rate, shortfall)
+        if cycle >= 2:
+            governance.term_proposals(cycle - 1)
+        batch.events = governance.pop(_council_start(cycle) if finished else None)
         return batch
 
     def round_record(self, cycle: int, stages: _Stages) -> dict[str, Any]:
@@ -619,17 +1225,19 @@ class _Chain:
             candidates[i]["status"] = "ELECTED"
         return sorted(elected, key=lambda i: -powers[i])
 
+    def shortfall(self, council: dict[str, Any]) -> tuple[int, int]:
+        """(unpaid reward, payments short) of a council's members at the end of its term:
+        sometimes the budget runs dry for a few days (never for the council in office)."""
+        due = self.reward_per_block * REWARD_PERIOD_BLOCKS
+        if council["endedAtBlock"] and self.rng.random() < BUDGET_SHORTFALL_RATE:
+            short = self.rng.randint(1, 5)
+            return int(due * short * self.rng.uniform(0.1, 0.6)), short
+        return 0, 0
+
     def seat(
         self, council: dict[str, Any], members: list[int], candidates: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        """Council member records for the newly elected, with the rewards of their term."""
-        elected_at = council["electedAtBlock"]
-        end = council["endedAtBlock"] or self.now_block
-        payments = (end - elected_at) // REWARD_PERIOD_BLOCKS
-        due = self.reward_per_block * REWARD_PERIOD_BLOCKS
-        unpaid = 0
-        if council["endedAtBlock"] and self.rng.random() < BUDGET_SHORTFALL_RATE:
-            unpaid = int(due * self.rng.randint(1, 5) * self.rng.uniform(0.1, 0.6))
+        """Council member records for the newly elected (rewards filled in by the payments)."""
         stakes = {c["member"]["id"]: c["stake"] for c in candidates}
         records = []
         for member_index in members:
@@ -640,27 +1248,34 @@ class _Chain:
                     "electedInCouncilId": council["id"],
                     "member": member.as_qn(),
                     "stake": stakes[member.id],
-                    "accumulatedReward": str(due * payments - unpaid),
-                    "unpaidReward": str(unpaid),
-                    "lastPaymentBlock": str(elected_at + payments * REWARD_PERIOD_BLOCKS),
+                    "accumulatedReward": "0",
+                    "unpaidReward": "0",
+                    "lastPaymentBlock": str(council["electedAtBlock"]),
                     "createdAt": council["createdAt"],
                 }
             )
             self.next_council_member += 1
         return records
 
-    def update_reward(self) -> None:
+    def update_reward(self) -> bool:
+        """Sometimes change the councillor reward; True if so. The change is proposed and
+        executed during the term of the council just seated (see ``_Governance.open_term``)
+        and holds for the councils after it."""
         if self.rng.random() < REWARD_CHANGE_RATE:
             self.reward_per_block = int(
                 self.reward_per_block * self.rng.choice((0.5, 0.75, 1.25, 1.5))
             )
+            return True
+        return False
 
 
-def _check_sizes(rounds: int, candidates: int, votes: int, seats: int) -> None:
+def _check_sizes(
+    rounds: int, candidates: int, votes: int, seats: int, proposals_per_term: int = 0
+) -> None:
     if rounds < 1 or seats < 1:
         raise ValueError("rounds and seats must be at least 1")
-    if candidates < 0 or votes < 0:
-        raise ValueError("candidates and votes cannot be negative")
+    if candidates < 0 or votes < 0 or proposals_per_term < 0:
+        raise ValueError("candidates, votes and proposals per term cannot be negative")
 
 
 def iter_round_batches(
@@ -671,25 +1286,32 @@ def iter_round_batches(
     seed: int = 0,
     network_prefix: int = JOYSTREAM_SS58_PREFIX,
     qn_network: str = QN_NETWORK,
+    proposals_per_term: int = PROPOSALS_PER_TERM,
 ) -> Iterator[RoundBatch]:
     """The records of :func:`generate_records`, one election round at a time, oldest first.
 
     The first batch also carries the genesis council; each finished round's batch carries the
-    council it elected and that council's members.
+    council it elected and that council's members; every batch carries the proposals, votes
+    and budget events of the term the round ran in (``RoundBatch.events``).
     """
-    _check_sizes(rounds, candidates, votes, seats)
+    _check_sizes(rounds, candidates, votes, seats, proposals_per_term)
     rng = random.Random(seed)
     plan = _plan(rng, rounds, candidates, votes, seats, network_prefix)
-    return _Chain(rng, plan, qn_network).batches()
+    chain = _Chain(rng, plan, qn_network, seed, network_prefix, proposals_per_term)
+    return chain.batches()
 
 
 def _keep(records: QNRecords, batch: RoundBatch, with_votes: bool = True) -> None:
+    """Add ``batch`` to ``records``; without ``with_votes``, leave out the cast votes and the
+    proposal and budget event lists (the ones that grow with time)."""
     records["electedCouncils"].extend(batch.councils)
     records["electionRounds"].append(batch.election_round)
     records["candidates"].extend(batch.candidates)
     records["councilMembers"].extend(batch.council_members)
     if with_votes:
         records["castVotes"].extend(batch.cast_votes)
+        for name in EVENT_FIELDS:
+            records[name].extend(batch.events.get(name, ()))
 
 
 def _empty_records() -> QNRecords:
@@ -704,40 +1326,65 @@ def generate_records(
     seed: int = 0,
     network_prefix: int = JOYSTREAM_SS58_PREFIX,
     qn_network: str = QN_NETWORK,
+    proposals_per_term: int = PROPOSALS_PER_TERM,
 ) -> QNRecords:
     """Query node records of a synthetic council history, deterministic for ``seed``.
 
     Returns ``electedCouncils`` (``rounds``: the genesis council and one per finished round),
     ``electionRounds`` (cycles 1..``rounds``, the last unfinished), exactly ``candidates``
     candidacies and ``votes`` cast votes, and ``councilMembers`` (the elected of each finished
-    round), each list in ``createdAt`` order and shaped as the fetch module's queries select.
-    ``network_prefix`` is the SS58 prefix of the accounts (126: Joystream, 42: generic
-    Substrate); ``qn_network`` the query node's Network enum value for the events.
+    round); and the council's business: ``proposals`` (``proposals_per_term`` x
+    (``rounds`` - 1) of them, in the terms of the elected councils, plus one per change of the
+    councillor reward or of the budget increment), the councillors' ``proposalVotedEvents``,
+    and daily ``budgetRefillEvents`` and ``rewardPaymentEvents``, and
+    ``councilorRewardUpdatedEvents``. Each list is in ``createdAt`` order and shaped as the
+    fetch module's queries select. ``network_prefix`` is the SS58 prefix of the accounts (126:
+    Joystream, 42: generic Substrate); ``qn_network`` the query node's Network enum value for
+    the events. The elections do not depend on ``proposals_per_term``.
     """
     records = _empty_records()
     for batch in iter_round_batches(
-        rounds, candidates, votes, seats, seed, network_prefix, qn_network
+        rounds,
+        candidates,
+        votes,
+        seats,
+        seed,
+        network_prefix,
+        qn_network,
+        proposals_per_term,
     ):
         _keep(records, batch)
     return records
 
 
 def write_records_json(
-    path: Path, rounds: int, candidates: int, votes: int, seats: int = 3, seed: int = 0
+    path: Path,
+    rounds: int,
+    candidates: int,
+    votes: int,
+    seats: int = 3,
+    seed: int = 0,
+    proposals_per_term: int = PROPOSALS_PER_TERM,
 ) -> dict[str, int]:
     """Write :func:`generate_records` as one JSON object of lists; records per list field.
 
-    The votes are streamed to the file round by round, so memory stays small at any size.
+    The votes are streamed to the file round by round, so memory stays small at any size;
+    the other lists (a few dozen records per round) are kept and written at the end.
     """
     encode = json.JSONEncoder(separators=(",", ":")).encode
     kept = _empty_records()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    batches = iter_round_batches(
+        rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term
+    )
     with path.open("w") as out:
         out.write('{"castVotes":[')
         separator = ""
-        for batch in iter_round_batches(rounds, candidates, votes, seats, seed):
+        for batch in batches:
             _keep(kept, batch, with_votes=False)
+            for name in EVENT_FIELDS:
+                kept[name].extend(batch.events.get(name, ()))
             if batch.cast_votes:
                 out.write(separator + ",".join(map(encode, batch.cast_votes)))
                 separator = ","
@@ -749,6 +1396,20 @@ def write_records_json(
     return {**{name: len(records) for name, records in kept.items()}, "castVotes": votes}
 
 
+# The cache tables filled round by round, from the cast votes and the event lists (members:
+# the voters on proposals, councillors whose rows the final conversion writes again).
+_STREAMED = (
+    "members",
+    "votes",
+    "proposals",
+    "funding_destinations",
+    "proposal_votes",
+    "budget_refills",
+    "reward_payments",
+    "councilor_reward_updates",
+)
+
+
 def write_synthetic_cache(
     db_path: Path,
     rounds: int,
@@ -757,22 +1418,35 @@ def write_synthetic_cache(
     seats: int = 3,
     seed: int = 0,
     network: str = "mainnet",
+    proposals_per_term: int = PROPOSALS_PER_TERM,
 ) -> dict[str, int]:
     """Atomically replace the cache at ``db_path`` with generated data; rows per table.
 
-    Goes through ``records_to_rows`` like a real refresh. Votes are converted and inserted
-    round by round; the other lists (a few per round) are converted together at the end.
+    Goes through ``records_to_rows`` like a real refresh. Votes, proposals and budget events
+    are converted and inserted round by round; the other lists (a few per round) are
+    converted together at the end.
     """
     kept = _empty_records()
+    fetched = dict.fromkeys(LIST_FIELDS, 0)
+    batches = iter_round_batches(
+        rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term
+    )
     with store.atomic_cache(Path(db_path)) as db:
-        for batch in iter_round_batches(rounds, candidates, votes, seats, seed):
+        for batch in batches:
             _keep(kept, batch, with_votes=False)
-            chunk = {"electionRounds": [batch.election_round], "castVotes": batch.cast_votes}
-            store.insert_rows(db, {"votes": records_to_rows(chunk, network)["votes"]})
+            chunk = {
+                "electionRounds": [batch.election_round],
+                "castVotes": batch.cast_votes,
+                **batch.events,
+            }
+            for name in ("castVotes", *EVENT_FIELDS):
+                fetched[name] += len(chunk.get(name, ()))
+            rows = records_to_rows(chunk, network)
+            store.insert_rows(db, {table: rows[table] for table in _STREAMED if rows[table]})
         rows = records_to_rows(kept, network)
         store.insert_rows(db, {table: part for table, part in rows.items() if part})
         counts = {name: db.table(name).count for name in store.TABLES}
-        fetched = {**{name: len(records) for name, records in kept.items()}, "castVotes": votes}
+        fetched |= {name: len(records) for name, records in kept.items() if records}
         store.write_meta(
             db,
             {
@@ -803,6 +1477,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--votes", type=int, default=10_000)
     parser.add_argument("--seats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--proposals-per-term",
+        type=int,
+        default=PROPOSALS_PER_TERM,
+        help="average proposals per council term (mainnet: roughly 10-20)",
+    )
     parser.add_argument("--network", default="mainnet", help="network label of the cache rows")
     args = parser.parse_args(argv)
     if not args.db and not args.json:
@@ -812,17 +1492,20 @@ def main(argv: list[str] | None = None) -> int:
     written = []
     try:
         if args.db:
-            counts = write_synthetic_cache(args.db, *sizes, network=args.network)
+            counts = write_synthetic_cache(
+                args.db, *sizes, network=args.network, proposals_per_term=args.proposals_per_term
+            )
             written.append(f"{args.db} ({counts['members']:,} members)")
         if args.json:
-            write_records_json(args.json, *sizes)
+            write_records_json(args.json, *sizes, proposals_per_term=args.proposals_per_term)
             written.append(str(args.json))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(
         f"synthetic seed {args.seed}: {args.rounds:,} rounds, {args.candidates:,} candidacies, "
-        f"{args.votes:,} votes, {args.seats} seats -> {', '.join(written)} "
+        f"{args.votes:,} votes, {args.seats} seats, {args.proposals_per_term} proposals a term "
+        f"-> {', '.join(written)} "
         f"in {time.perf_counter() - started:.1f} s, peak {_peak_mb():.0f} MB"
     )
     return 0

@@ -5,6 +5,7 @@ The only module in council/ that imports streamlit.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -119,9 +120,10 @@ def empty_state(message: str) -> None:
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
     """A download button for exactly the rows and columns of ``frame`` (formula-safe)."""
+    # A callable: the CSV is made when someone clicks, not on every rerun of the page.
     st.download_button(
         label,
-        data=safe_csv_bytes(frame),
+        data=functools.partial(safe_csv_bytes, frame),
         file_name=file_name,
         mime="text/csv",
         key=f"download-{file_name}",

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import charts, filters, tables, ui
+from council import filters, ui, views
 from council.stats import elections
 
 ui.ensure_app_navigation()
@@ -82,31 +82,43 @@ ui.set_params(
     outcome=chosen_outcomes,
 )
 
-shown = elections.filter_candidacies(
-    results, cycle_range, date_range, chosen_members, chosen_outcomes
-)
-shown_rounds = summary[
-    summary["cycle_id"].between(*cycle_range) & summary["cycle_id"].isin(shown["cycle_id"])
-]
 
-# --- Headline numbers ---------------------------------------------------------------------------
-cols = st.columns(4)
-cols[0].metric("Rounds", f"{len(shown_rounds):,}")
-cols[1].metric("Candidacies", f"{len(shown):,}")
-cols[2].metric("Distinct candidates", f"{shown['handle'].nunique():,}")
-cols[3].metric("Votes cast", f"{int(shown_rounds['votes_cast'].sum()):,}")
+@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+def election_view(cache_key, network, cycle_range, date_range, members, outcomes):
+    """The page's tables and charts for one filter state (cached)."""
+    results, summary = election_stats(cache_key, network)
+    return views.election_view(results, summary, cycle_range, date_range, members, outcomes)
+
+
+@st.cache_data(show_spinner="Reading the round's votes…", max_entries=32)
+def round_view(cache_key, network, cycle):
+    """One round in detail (cached)."""
+    results, summary = election_stats(cache_key, network)
+    candidates = ui.council_data().for_network(network).candidates
+    votes = ui.round_votes(network, cycle)
+    return views.round_view(results, summary, candidates, votes, cycle)
+
+
+view = election_view(
+    ui.cache_key(), network, tuple(cycle_range), None if full_dates else tuple(date_range),
+    chosen_members, chosen_outcomes,
+)  # fmt: skip
+for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=True):
+    column.metric(label, f"{value:,}")
 
 st.subheader("Rounds")
-ui.show_table(tables.round_table(shown_rounds), f"rounds-{network}.csv")
-if len(shown_rounds) > 1:
-    st.altair_chart(charts.round_trends(shown_rounds), width="content")
+ui.show_table(view.round_table, f"rounds-{network}.csv")
+if view.trends:
+    st.vega_lite_chart(view.trends, width="content")
 
 st.subheader("Candidacies")
-ui.show_table(tables.candidacy_table(shown), f"candidacies-{network}.csv", height=420)
+ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
 
-if not shown.empty:
+if view.timeline:
     st.subheader("Who stood when")
-    st.altair_chart(charts.member_timeline(elections.member_timeline(shown)))
+    if view.timeline_note:
+        st.caption(view.timeline_note)
+    st.vega_lite_chart(view.timeline, width="content")
 
 # --- Drill-down into one round ------------------------------------------------------------------
 st.subheader("One round in detail")
@@ -116,21 +128,13 @@ cycle = st.selectbox(
     "Round", round_ids, index=round_ids.index(wanted) if wanted in round_ids else 0, key="round"
 )
 ui.set_params(round=cycle if cycle != round_ids[0] else None)
-in_round = results[results["cycle_id"] == cycle]
-threshold = summary.loc[summary["cycle_id"] == cycle, "winning_threshold_joy"].iloc[0]
+detail = round_view(ui.cache_key(), network, int(cycle))
 left, right = st.columns([3, 2])
 with left:
-    st.altair_chart(charts.vote_power_bars(in_round, threshold), width="stretch")
+    st.vega_lite_chart(detail.vote_power, width="stretch")
 with right:
-    candidates = data.candidates[
-        (data.candidates["network"] == network) & (data.candidates["cycle_id"] == cycle)
-    ]
-    handle_of = dict(zip(in_round["candidate_id"], in_round["handle"], strict=True))
-    for note in tables.candidate_notes(candidates):
-        if note["header"] or note["bullet_points"]:
-            with st.expander(f"{handle_of.get(note['candidate_id'])}: {note['header']}"):
-                st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
-in_round_votes = ui.round_votes(network, cycle)
-votes = tables.vote_table(elections.round_votes(in_round_votes, results))
-st.caption(f"{len(votes):,} votes in round {cycle}")
-ui.show_table(votes, f"votes-round-{cycle}-{network}.csv", height=320)
+    for note in detail.notes:
+        with st.expander(f"{note['handle']}: {note['header']}"):
+            st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
+st.caption(f"{len(detail.votes):,} votes in round {cycle}")
+ui.show_table(detail.votes, f"votes-round-{cycle}-{network}.csv", height=320)

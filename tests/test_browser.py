@@ -109,13 +109,20 @@ def page(browser):
     context.close()
 
 
-def open_page(tab, url: str, name: str):
-    tab.goto(url)
-    tab.wait_for_selector("[data-testid='stApp']")
+def wait_idle(tab) -> None:
+    """Wait until the app has finished running its script and the page has settled."""
+    tab.wait_for_timeout(500)
     tab.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
     )
-    tab.wait_for_timeout(1500)
+    tab.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
+    tab.wait_for_timeout(1000)
+
+
+def open_page(tab, url: str, name: str):
+    tab.goto(url)
+    tab.wait_for_selector("[data-testid='stApp']")
+    wait_idle(tab)
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     assert tab.locator("[data-testid='stException']").count() == 0
@@ -123,17 +130,20 @@ def open_page(tab, url: str, name: str):
     return tab
 
 
+def assert_chart_drawn(tab) -> None:
+    """A Vega chart has been drawn (charts render asynchronously after the script ends)."""
+    tab.wait_for_selector(".vega-embed canvas, .vega-embed svg", state="attached", timeout=20_000)
+
+
 def download_csv(tab, file_name: str) -> pd.DataFrame:
-    button = tab.locator("[data-testid='stDownloadButton'] button:has-text('Download CSV')")
-    target = None
-    for index in range(button.count()):
-        with tab.expect_download() as info:
-            button.nth(index).click()
-        if info.value.suggested_filename == file_name:
-            target = info.value
-            break
-    assert target is not None, f"no download named {file_name}"
-    return pd.read_csv(io.BytesIO(Path(target.path()).read_bytes()))
+    """Click the download button of the table saved as ``file_name``; read what arrives."""
+    key = "download-" + file_name.replace(".", "-")
+    with tab.expect_download() as info:
+        tab.locator(f".st-key-{key} button").click()
+    assert info.value.suggested_filename == file_name
+    data = Path(info.value.path()).read_bytes()
+    wait_idle(tab)
+    return pd.read_csv(io.BytesIO(data))
 
 
 def expected_candidacies(db: Path, **filters) -> pd.DataFrame:
@@ -143,19 +153,41 @@ def expected_candidacies(db: Path, **filters) -> pd.DataFrame:
     return tables.candidacy_table(shown)
 
 
+PAGES = [
+    ("", "Joystream Council Dashboard", False),
+    ("elections", "Election history", True),
+    ("leaderboard", "Council leaderboard", True),
+    ("spending", "Council spending", True),
+    ("kpis", "KPI progress", True),
+    ("upload", "Secretary uploads", False),
+    ("about", "Data & refresh", False),
+]
+
+
 @pytest.mark.parametrize(
-    ("path", "title"),
-    [("", "Joystream Council Dashboard"), ("elections", "Election history"),
-     ("about", "Data & refresh")],
-)  # fmt: skip
-def test_page_shows_its_title_and_no_error(page, app_url: str, path: str, title: str) -> None:
+    ("path", "title", "has_chart"), PAGES, ids=[p[0] or "overview" for p in PAGES]
+)
+def test_page_shows_its_title_and_no_error(
+    page, app_url: str, path: str, title: str, has_chart: bool
+) -> None:
     tab = open_page(page, f"{app_url}/{path}", path or "overview")
     assert tab.locator("h1").first.inner_text().strip() == title
+    assert tab.locator("[data-testid='stAlertContentError']").count() == 0
+    if has_chart:
+        assert_chart_drawn(tab)
+
+
+def test_spending_download_matches_the_category_totals(page, app_url: str) -> None:
+    tab = open_page(page, f"{app_url}/spending", "spending")
+    totals = download_csv(tab, "spending-by-category.csv")
+    assert totals.columns.tolist() == ["Category", "Proposals", "Amount (JOY)", "Share"]
+    assert totals.iloc[0]["Category"] == "Bounties"
+    assert totals["Proposals"].sum() == 289
 
 
 def test_election_table_download_matches_the_table(page, app_url: str, cache_db: Path) -> None:
     tab = open_page(page, f"{app_url}/elections", "elections")
-    assert tab.locator(".vega-embed canvas, .vega-embed svg").count() > 0
+    assert_chart_drawn(tab)
     got = download_csv(tab, "candidacies-sumer.csv")
     expected = expected_candidacies(cache_db)
     assert len(got) == len(expected)
@@ -181,7 +213,7 @@ def test_a_filter_changes_the_table_and_the_url(page, app_url: str) -> None:
     tab.keyboard.type("ilich")
     tab.keyboard.press("Enter")
     tab.wait_for_function("() => window.location.search.includes('member=ilich')")
-    tab.wait_for_timeout(1500)
+    wait_idle(tab)
     after = download_csv(tab, "candidacies-sumer.csv")
     assert set(after["Candidate"]) == {"ilich"}
     assert len(after) < len(before)

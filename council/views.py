@@ -1,0 +1,103 @@
+"""Page views: everything a page shows for one set of filters, computed in one pure call.
+
+A view bundles display tables and chart specifications (Vega-Lite dicts built with Altair),
+so a page can cache the whole view per filter state and a rerun only lays it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from council import charts, tables
+from council.stats import elections
+
+TIMELINE_ROUNDS = 60
+
+
+@dataclass
+class ElectionView:
+    """What the election page shows for one filter state."""
+
+    headline: dict[str, int]
+    round_table: pd.DataFrame
+    candidacy_table: pd.DataFrame
+    trends: dict | None = None
+    timeline: dict | None = None
+    timeline_note: str = ""
+    shown_rounds: list[int] = field(default_factory=list)
+
+
+def _spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def election_view(
+    results: pd.DataFrame,
+    summary: pd.DataFrame,
+    cycle_range: tuple[int, int],
+    date_range: tuple[date, date] | None,
+    handles: list[str],
+    outcomes: list[str],
+) -> ElectionView:
+    """Filter the election statistics and build the page's tables and charts."""
+    shown = elections.filter_candidacies(results, cycle_range, date_range, handles, outcomes)
+    in_range = summary["cycle_id"].between(*cycle_range)
+    shown_rounds = summary[in_range & summary["cycle_id"].isin(shown["cycle_id"])]
+    view = ElectionView(
+        headline={
+            "Rounds": len(shown_rounds),
+            "Candidacies": len(shown),
+            "Distinct candidates": int(shown["handle"].nunique()),
+            "Votes cast": int(shown_rounds["votes_cast"].sum()),
+        },
+        round_table=tables.round_table(shown_rounds),
+        candidacy_table=tables.candidacy_table(shown),
+        shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
+    )
+    if len(shown_rounds) > 1:
+        view.trends = _spec(charts.round_trends(shown_rounds))
+    if not shown.empty:
+        recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]
+        timeline = elections.member_timeline(shown[shown["cycle_id"].isin(recent)])
+        view.timeline = _spec(charts.member_timeline(timeline))
+        if len(recent) < shown["cycle_id"].nunique():
+            view.timeline_note = (
+                f"The last {TIMELINE_ROUNDS} rounds of the selection; narrow the round filter "
+                "to see earlier ones."
+            )
+    return view
+
+
+@dataclass
+class RoundView:
+    """One round in detail: vote power chart, candidates' notes, every vote."""
+
+    vote_power: dict
+    notes: list[dict[str, object]]
+    votes: pd.DataFrame
+
+
+def round_view(
+    results: pd.DataFrame,
+    summary: pd.DataFrame,
+    candidates: pd.DataFrame,
+    votes: pd.DataFrame,
+    cycle: int,
+) -> RoundView:
+    """The drill-down of round ``cycle`` (``votes``: that round's raw votes)."""
+    in_round = results[results["cycle_id"] == cycle]
+    threshold = summary.loc[summary["cycle_id"] == cycle, "winning_threshold_joy"].iloc[0]
+    handle_of = dict(zip(in_round["candidate_id"], in_round["handle"], strict=True))
+    notes = [
+        {**note, "handle": handle_of.get(note["candidate_id"], "?")}
+        for note in tables.candidate_notes(candidates[candidates["cycle_id"] == cycle])
+        if note["header"] or note["bullet_points"]
+    ]
+    return RoundView(
+        vote_power=_spec(charts.vote_power_bars(in_round, threshold)),
+        notes=notes,
+        votes=tables.vote_table(elections.round_votes(votes, results)),
+    )
