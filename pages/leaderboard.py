@@ -32,6 +32,12 @@ def leaderboard_stats(cache_key: tuple[str, float], network: str):
 
 results, term_table, card = leaderboard_stats(ui.cache_key(), network)
 here = data.for_network(network)
+if not here.rounds["losers_recorded"].all():
+    st.info(
+        "Some rounds here list only the elected seats, so candidacies count wins only and the "
+        "win share reads 100 % for them.",
+        icon="ℹ️",
+    )
 if here.proposal_votes.empty:
     st.info(
         "This data has no proposal votes, so votes cast, participation and rationale are not "

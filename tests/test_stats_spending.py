@@ -19,15 +19,15 @@ CATEGORIES = pd.DataFrame(
 )
 PROPOSALS = pd.DataFrame(
     {
-        "network": ["mainnet"] * 4,
-        "id": ["10", "11", "12", "13"],
-        "title": ["Bounty 1", "Tools", "New thing", "Signal"],
-        "type": ["FundingRequest", "FundingRequest", "FundingRequest", "Signal"],
-        "status": ["executed", "executed", "executed", "executed"],
-        "funding_amount_joy": [1000.0, 250.0, 50.0, None],
-        "status_set_at_block": [150, 250, 260, 100],
+        "network": ["mainnet"] * 5,
+        "id": ["10", "11", "12", "13", "14"],
+        "title": ["Bounty 1", "Tools", "New thing", "Signal", "Rejected ask"],
+        "type": ["FundingRequest", "FundingRequest", "FundingRequest", "Signal", "FundingRequest"],
+        "status": ["executed", "executed", "executed", "executed", "rejected"],
+        "funding_amount_joy": [1000.0, 250.0, 50.0, None, 9999.0],
+        "status_set_at_block": [150, 250, 260, 100, 270],
         "status_set_at_time": pd.to_datetime(
-            ["2023-01-05", "2023-01-20", "2023-01-21", "2023-01-01"], utc=True
+            ["2023-01-05", "2023-01-20", "2023-01-21", "2023-01-01", "2023-01-22"], utc=True
         ),
     }
 )
@@ -63,6 +63,7 @@ def test_items_join_chain_and_file(items: pd.DataFrame) -> None:
     # File-only rows with something minted: Sumer 5 and 7; nothing minted -> not spending.
     assert sorted(items[items["network"] == "sumer"]["proposal_id"]) == ["5", "7"]
     assert ("mainnet", "13") not in by_id.index  # a signal is not spending
+    assert ("mainnet", "14") not in by_id.index  # a rejected request paid nothing
 
 
 def test_totals_by_category(items: pd.DataFrame) -> None:

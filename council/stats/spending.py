@@ -89,8 +89,11 @@ def term_of_block(blocks: pd.Series, councils: pd.DataFrame) -> pd.Series:
 def chain_items(
     proposals: pd.DataFrame, categories: pd.DataFrame, councils: pd.DataFrame
 ) -> pd.DataFrame:
-    """Funding requests from the chain, with the secretary's category where the file has one."""
-    funding = proposals[proposals["type"] == "FundingRequest"]
+    """Executed funding requests from the chain (money actually paid), with the secretary's
+    category where the file has one."""
+    funding = proposals[
+        (proposals["type"] == "FundingRequest") & (proposals["status"] == "executed")
+    ]
     keys = categories.assign(
         network=categories["Testnet"].str.strip().str.lower(),
         proposal_id=categories["Proposal #"].astype(str),
