@@ -34,6 +34,9 @@ PAGES = {
     "empty": "bench/empty_page.py",
     "overview": "pages/overview.py",
     "elections": "pages/elections.py",
+    "leaderboard": "pages/leaderboard.py",
+    "spending": "pages/spending.py",
+    "kpis": "pages/kpis.py",
     "about": "pages/about.py",
 }
 
@@ -74,16 +77,66 @@ def _render_in_this_process(page: str, db: str, repeat: int) -> dict[str, float]
     return {"cold": timings[0], "warm": statistics.median(timings[1:]), "peak_mb": peak_mb}
 
 
+def _fetch_in_this_process(size: str) -> dict[str, object]:
+    """Child process: serve generated records from the test query node; time a full fetch."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from qn_server import QueryNodeServer
+
+    from council import fetch
+    from council.synthetic import generate_records
+
+    records = generate_records(*SIZES[size], seed=0)
+    with QueryNodeServer(records) as server, tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        stats = fetch.refresh(server.url, Path(tmp) / "c.db", retries=0, timeout=600)
+        seconds = time.perf_counter() - started
+    rows = sum(stats.rows.values())
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "rows_per_s": rows / seconds,
+        "requests": stats.total_requests,
+        "per_entity": stats.requests,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"bench child {args} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fetch_report(sizes: list[str]) -> list[str]:
+    """Fetch throughput against the local GraphQL test server, one line per size."""
+    lines = [
+        "",
+        "Fetch: the whole refresh (GraphQL paging, validation, atomic cache write) against the",
+        "local test query node (graphql-core, same machine), page size 1000.",
+        "",
+        "| size | rows | seconds | rows/s | requests | requests per entity | peak MB |",
+        "|---|---:|---:|---:|---:|---|---:|",
+    ]
+    for size in sizes:
+        f = _child(["--child-fetch", size])
+        per_entity = ", ".join(f"{k} {v}" for k, v in f["per_entity"].items())
+        line = (
+            f"| {size} | {f['rows']:,} | {f['seconds']:.1f} | {f['rows_per_s']:,.0f} "
+            f"| {f['requests']} | {per_entity} | {f['peak_mb']:.0f} |"
+        )
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
 def render(page: str, db: Path, repeat: int) -> dict[str, float]:
     """Render ``page`` in a fresh Python process so caches and memory start empty."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench", "--child", page, "--db", str(db), "--repeat", str(repeat)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _child(["--child", page, "--db", str(db), "--repeat", str(repeat)])
 
 
 def run(sizes: list[str], pages: list[str], repeat: int) -> str:
@@ -121,7 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES))
-    parser.add_argument("--pages", default="overview,elections,about")
+    parser.add_argument("--pages", default="overview,elections,leaderboard,spending,kpis,about")
+    parser.add_argument(
+        "--fetch-sizes", default="mainnet,10x", help="sizes for the fetch benchmark ('' = none)"
+    )
+    parser.add_argument("--child-fetch", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -129,7 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_render_in_this_process(args.child, args.db, args.repeat)))
         return 0
+    if args.child_fetch:
+        print(json.dumps(_fetch_in_this_process(args.child_fetch)))
+        return 0
     report = run(args.sizes.split(","), args.pages.split(","), args.repeat)
+    fetch_sizes = [s for s in args.fetch_sizes.split(",") if s]
+    if fetch_sizes:
+        report += "\n".join(fetch_report(fetch_sizes)) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report)
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
