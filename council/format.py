@@ -59,3 +59,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as UTF-8 CSV, formula-safe, without the index."""
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+
+
+def percent(value: float | None, missing: str = "not reported") -> str:
+    """``42.0`` -> ``"42 %"``; missing -> ``missing``."""
+    if value is None or pd.isna(value):
+        return missing
+    return f"{value:.0f} %"

@@ -297,9 +297,9 @@ CHAIN_INDICATOR_LABELS = {
 def kpi_table(items: pd.DataFrame) -> pd.DataFrame:
     """KPIs as shown, overdue and at-risk ones marked in the status."""
     frame = items.copy()
+    flags = zip(frame["status"], frame["overdue"], frame["at_risk"], strict=True)
     frame["status"] = [
-        f"{s} ⚠ overdue" if o else (f"{s} ⚠ at risk" if r else s)
-        for s, o, r in zip(frame["status"], frame["overdue"], frame["at_risk"], strict=True)
+        f"{s} ⚠ overdue" if o else (f"{s} ⚠ at risk" if r else s) for s, o, r in flags
     ]
     return _labelled(frame, KPI_LABELS)
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from council import charts, filters, tables, ui, uploads
+from council import charts, filters, format, tables, ui, uploads
 from council.stats import elections, kpis, leaderboard
 
 ui.ensure_app_navigation()
@@ -54,9 +54,16 @@ cols[0].metric("KPIs", len(mine))
 cols[1].metric("Done", int((mine["status"] == "done").sum()))
 cols[2].metric("Overdue", int(mine["overdue"].sum()))
 cols[3].metric("At risk", int(mine["at_risk"].sum()))
-for row in mine[mine["overdue"] | mine["at_risk"]].itertuples():
+flagged = mine[mine["overdue"] | mine["at_risk"]]
+for row in flagged.head(5).itertuples():
     label = "overdue" if row.overdue else f"at risk ({row.days_left} days left)"
-    st.warning(f"**{row.kpi} {row.title}**: {label}, progress {row.progress or 0:.0f} %", icon="⚠️")
+    progress = format.percent(row.progress)
+    st.warning(f"**{row.kpi} {row.title}**: {label}, progress {progress}", icon="⚠️")
+if len(flagged) > 5:
+    st.warning(f"… and {len(flagged) - 5} more overdue or at-risk KPIs (see the table).")
+unreported = int(mine["unreported"].sum())
+if unreported:
+    st.info(f"{unreported} KPIs are past their deadline with no status reported.", icon="ℹ️")
 for row in mine[mine["penalty"].fillna("") != ""].itertuples():
     st.error(f"**Penalty terms of {row.kpi}:** {row.penalty}", icon="❗")
 ui.show_table(tables.kpi_table(mine), f"kpis-{current}.csv")

@@ -27,6 +27,7 @@ ROWS = [
     ("T2", "2.3", "Bot", "Ops", "2023-06-25", "300", "USD", "", "in progress", "60", ""),
     ("T2", "2.4", "Audit", "Council", "2023-06-01", "400", "USD", "", "done", "100", "350"),
     ("T2", "2.5", "Talk", "Council", "", "", "", "", "", "", ""),
+    ("T0", "0.1", "Ancient", "Council", "2022-01-01", "", "", "", "", "", ""),
     ("T1", "1.1", "Old", "Council", "2023-05-01", "50", "USD", "", "done", "100", "50"),
     ("T1", "1.2", "Older", "Council", "2023-05-02", "50", "USD", "", "failed", "10", "0"),
 ]
@@ -50,10 +51,13 @@ def test_days_left_overdue_and_at_risk(items: pd.DataFrame) -> None:
     assert not bool(by_kpi.loc["2.3", "at_risk"])  # 5 days left but 60 % done
     assert not bool(by_kpi.loc["2.5", "at_risk"])  # no deadline
     assert by_kpi.loc["2.5", "status"] == "not reported"
+    # Past its deadline with no status: unknown outcome, not overdue.
+    assert bool(by_kpi.loc["0.1", "unreported"])
+    assert not bool(by_kpi.loc["0.1", "overdue"])
 
 
 def test_terms_most_recent_first(items: pd.DataFrame) -> None:
-    assert kpis.term_order(items) == ["T2", "T1"]
+    assert kpis.term_order(items) == ["T2", "T1", "T0"]
 
 
 def test_term_summary(items: pd.DataFrame) -> None:

@@ -24,7 +24,7 @@ class AtRisk:
 
 
 AT_RISK = AtRisk()
-CLOSED = {"done", "failed"}
+OPEN = {"not started", "in progress"}
 
 
 def _number(values: pd.Series) -> pd.Series:
@@ -32,11 +32,13 @@ def _number(values: pd.Series) -> pd.Series:
 
 
 def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd.DataFrame:
-    """Typed KPI rows with ``days_left``, ``overdue`` and ``at_risk`` flags.
+    """Typed KPI rows with ``days_left`` and the ``overdue``, ``at_risk`` and ``unreported``
+    flags.
 
-    Overdue: deadline passed and the KPI is neither done nor failed. At risk: open, not
-    overdue, deadline within ``at_risk.days_left`` days and progress below
-    ``at_risk.progress_below`` percent (unknown progress counts as low).
+    Overdue: open (not started or in progress) and the deadline has passed. At risk: open,
+    deadline within ``at_risk.days_left`` days and progress below ``at_risk.progress_below``
+    percent (unknown progress counts as low). Unreported: no status reported and the deadline
+    has passed (the outcome is unknown, which is not the same as overdue).
     """
     items = pd.DataFrame(
         {
@@ -58,11 +60,13 @@ def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd
     has_deadline = items["deadline"].notna()
     days = [(d - today).days if pd.notna(d) else None for d in items["deadline"]]
     items["days_left"] = pd.array(days, dtype="Int64")
-    open_ = ~items["status"].isin(CLOSED)
-    items["overdue"] = open_ & has_deadline & (items["days_left"] < 0).fillna(False)
+    open_ = items["status"].isin(OPEN)
+    passed = has_deadline & (items["days_left"] < 0).fillna(False)
+    items["overdue"] = open_ & passed
     low = items["progress"].fillna(0) < at_risk.progress_below
     near = (items["days_left"] <= at_risk.days_left).fillna(False)
-    items["at_risk"] = open_ & ~items["overdue"] & has_deadline & near & low
+    items["at_risk"] = open_ & ~passed & has_deadline & near & low
+    items["unreported"] = (items["status"] == NOT_REPORTED) & passed
     return items
 
 
