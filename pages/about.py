@@ -4,7 +4,7 @@ import os
 
 import streamlit as st
 
-from council import fetch, ui
+from council import fetch, ui, uploads
 
 ui.ensure_app_navigation()
 st.title("Data & refresh")
@@ -26,11 +26,17 @@ else:
             f"**Bundled snapshot.** {meta['snapshot_origin']}  \n"
             f"Rounds ended between {meta.get('data_from', '?')} and {meta.get('data_to', '?')}."
         )
-    if meta.get("snapshot_limits"):
-        st.warning(f"**Limits of this data.** {meta['snapshot_limits']}", icon="⚠️")
+    winners_only = int((~data.rounds["losers_recorded"]).sum())
+    if winners_only:
+        st.warning(
+            f"**Limits of this data.** {winners_only} rounds come from records that list only "
+            "the elected seats: candidates who lost, withdrawn candidacies, unrevealed votes and "
+            "proposal votes are not recorded for them.",
+            icon="⚠️",
+        )
 
 counts = ui.table_sizes()
-st.dataframe({"Table": list(counts), "Rows": [f"{n:,}" for n in counts.values()]}, hide_index=False)
+st.dataframe({"Table": list(counts), "Rows": list(counts.values())}, hide_index=True)
 
 st.subheader("Refresh from a query node")
 st.caption(
@@ -38,9 +44,13 @@ st.caption(
     "query node and replaces the cache only if the whole fetch succeeds. The same as "
     "`python -m council.fetch --endpoint URL` on the command line."
 )
-endpoint = st.text_input(
-    "Query node endpoint", os.environ.get("COUNCIL_ENDPOINT", fetch.DEFAULT_ENDPOINT)
-)
+endpoint = os.environ.get("COUNCIL_ENDPOINT", fetch.DEFAULT_ENDPOINT)
+token = ui.upload_token()
+given = st.text_input("Secretary token (to refresh from another endpoint)", type="password")
+if token and given and uploads.token_matches(given, token):
+    endpoint = st.text_input("Query node endpoint", endpoint)
+else:
+    st.markdown(f"Endpoint: `{endpoint}`")
 if st.button("Refresh now", icon=":material/refresh:"):
     bar = st.progress(0.0, text="Starting…")
 
