@@ -74,3 +74,27 @@ def test_election_page_filters_from_the_url(snapshot_db: Path, monkeypatch) -> N
 def test_empty_cache_shows_an_empty_state(tmp_path: Path, monkeypatch) -> None:
     at = run_page("pages/elections.py", tmp_path / "missing.db", monkeypatch)
     assert any("No election data" in i.value for i in at.info)
+
+
+def test_leaderboard_member_profile_from_the_url(snapshot_db: Path, monkeypatch) -> None:
+    # blackmass (member 361) won rounds 2, 4-6, 8-20 and 22-25 of the snapshot.
+    at = run_page("pages/leaderboard.py", snapshot_db, monkeypatch, member="blackmass")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Candidacies": "21",
+        "Times elected": "21",
+        "Terms served": "21",
+        "Proposal votes": "0",
+    }
+    board = frame_with_column(at, "Longest streak")
+    row = board[board["Member"] == "blackmass"].iloc[0]
+    assert (row["Terms served"], row["Longest streak"], row["First term"]) == (21, 13, 2)
+
+
+def test_spending_and_kpi_pages_show_the_starter_files(snapshot_db: Path, monkeypatch) -> None:
+    spending = run_page("pages/spending.py", snapshot_db, monkeypatch, category="Bounties")
+    totals = frame_with_column(spending, "Share")
+    assert totals["Category"].tolist() == ["Bounties"]
+    kpis = run_page("pages/kpis.py", snapshot_db, monkeypatch, term="KPI round 18")
+    shown = frame_with_column(kpis, "Days left")
+    assert set(shown["Term"]) == {"KPI round 18"}
