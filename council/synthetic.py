@@ -1,6 +1,7 @@
 """Seeded, query-node-shaped council data of any size, for load tests, benchmarks and demos.
 
-    python -m council.synthetic --db PATH [--rounds N --candidates N --votes N --seats 3 --seed 0]
+    python -m council.synthetic --db PATH [--rounds N --candidates N --votes N --seats 3 --seed 0
+                                           --proposals-per-term 12]
     python -m council.synthetic --json PATH ...
 
 :func:`generate_records` returns records exactly as the fetch module receives them from a query
@@ -18,6 +19,22 @@ root of the votes) votes with stakes around each account's own, log-normally spr
 Every round but the last is finished; the last is in its revealing stage, part of its votes
 still unrevealed. Amounts are HAPI (1 JOY = 10^10 HAPI) as decimal strings; ids are 8-character
 base-36 counters per entity, as Hydra numbers them; accounts are SS58 addresses.
+
+The councils do business too, on a random stream of their own (so the elections are the same
+whatever the number of proposals): about ``proposals_per_term`` proposals a term (mainnet sees
+roughly 10-20), 40% of them funding requests (1-3 destinations, log-normal amounts around
+15,000 JOY), then working group budgets, signals, lead openings, runtime upgrades (which, like
+constitution amendments, need two councils' approval) and a tail of parameter changes. Each
+councillor has a diligence (some vote on nearly everything, some rarely), a speed and a habit
+of giving rationales; a proposal is approved by two thirds of the seats, rejected when that is
+out of reach, slashed by two thirds slashing, else expires after its voting period (5-7 days);
+votes reset when a new council takes office mid-vote. Most proposals are executed (after a
+grace day), some rejected or expired, a few cancelled, slashed or failed; the running term's
+may still be deciding, in grace or dormant. Councillors are paid every day, the budget is
+refilled every day (both as on mainnet); changes of the councillor reward and of the budget
+increment are executed proposals, and the payments and refills follow them. Proposals are
+numbered 1, 2, ... as created; events ``<network>-<block>-<index>``, as the query node names
+them. Nothing happens after the current block.
 """
 
 from __future__ import annotations
@@ -532,17 +549,17 @@ def _kind(name: str, weight: float, voting_days: float = 5, grace_days: float = 
     )
 
 
-PROPOSAL_KINDS = (
+PROPOSAL_KINDS = (  # weights add up to 1
     _kind("FundingRequest", 0.40),
-    _kind("UpdateWorkingGroupBudget", 0.14),
+    _kind("UpdateWorkingGroupBudget", 0.15),
     _kind("Signal", 0.12, grace_days=0),
-    _kind("CreateWorkingGroupLeadOpening", 0.05),
-    _kind("FillWorkingGroupLeadOpening", 0.05),
+    _kind("CreateWorkingGroupLeadOpening", 0.045),
+    _kind("FillWorkingGroupLeadOpening", 0.045),
     _kind("RuntimeUpgrade", 0.04, voting_days=7, councils=2),
     _kind("SetWorkingGroupLeadReward", 0.03),
+    _kind("TerminateWorkingGroupLead", 0.03),
     _kind("AmendConstitution", 0.02, voting_days=7, councils=2),
     _kind("UpdateChannelPayouts", 0.02),
-    _kind("TerminateWorkingGroupLead", 0.02),
     _kind("DecreaseWorkingGroupLeadStake", 0.01),
     _kind("SlashWorkingGroupLead", 0.01),
     _kind("CancelWorkingGroupLeadOpening", 0.01),
@@ -1408,6 +1425,7 @@ _STREAMED = (
     "reward_payments",
     "councilor_reward_updates",
 )
+_INSERT_ROWS = 20_000  # streamed rows buffered before an insert (one upsert per table)
 
 
 def write_synthetic_cache(
@@ -1423,10 +1441,11 @@ def write_synthetic_cache(
     """Atomically replace the cache at ``db_path`` with generated data; rows per table.
 
     Goes through ``records_to_rows`` like a real refresh. Votes, proposals and budget events
-    are converted and inserted round by round; the other lists (a few per round) are
-    converted together at the end.
+    are converted round by round and inserted some ten thousand rows at a time; the other
+    lists (a few per round) are converted together at the end.
     """
     kept = _empty_records()
+    buffered: dict[str, list[dict[str, Any]]] = {table: [] for table in _STREAMED}
     fetched = dict.fromkeys(LIST_FIELDS, 0)
     batches = iter_round_batches(
         rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term
@@ -1442,7 +1461,12 @@ def write_synthetic_cache(
             for name in ("castVotes", *EVENT_FIELDS):
                 fetched[name] += len(chunk.get(name, ()))
             rows = records_to_rows(chunk, network)
-            store.insert_rows(db, {table: rows[table] for table in _STREAMED if rows[table]})
+            for table in _STREAMED:
+                buffered[table] += rows[table]
+            if sum(map(len, buffered.values())) >= _INSERT_ROWS:
+                store.insert_rows(db, {table: part for table, part in buffered.items() if part})
+                buffered = {table: [] for table in _STREAMED}
+        store.insert_rows(db, {table: part for table, part in buffered.items() if part})
         rows = records_to_rows(kept, network)
         store.insert_rows(db, {table: part for table, part in rows.items() if part})
         counts = {name: db.table(name).count for name in store.TABLES}
