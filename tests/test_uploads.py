@@ -157,3 +157,45 @@ def test_tokens() -> None:
     assert not uploads.token_matches("s3cret", "other")
     assert not uploads.token_matches("", "")
     assert not uploads.token_matches("anything", None)
+
+
+KPI_HEADER = (
+    "Term,KPI,Title,Owner,Deadline,Reward,Reward unit,Penalty,Status,Progress %,Reward earned"
+)
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("T1,1.1,Report,Council,30/06/2023,100,USD,,done,100,100",
+         "kpis.csv, row 2, column 'Deadline': '30/06/2023' is not a date like 2023-06-30"),
+        ("T1,1.1,Report,Council,2023-06-30,100,EUR,,done,100,100",
+         "kpis.csv, row 2, column 'Reward unit': 'EUR' is not one of: joy, tjoy, usd"),
+        ("T1,1.1,Report,Council,2023-06-30,100,USD,,finished,100,100",
+         "kpis.csv, row 2, column 'Status': 'finished' is not one of: "
+         "not started, in progress, done, failed"),
+        ("T1,1.1,Report,Council,2023-06-30,100,USD,,done,120,100",
+         "kpis.csv, row 2, column 'Progress %': '120' is more than 100"),
+        ("T1,1.1,,Council,2023-06-30,100,USD,,done,100,100",
+         "kpis.csv, row 2, column 'Title': is blank"),
+    ],
+    ids=["date", "unit", "status", "progress", "blank-title"],
+)  # fmt: skip
+def test_bad_kpi_files_are_rejected_and_nothing_changes(
+    row: str, expected: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "uploads.db"
+    good = uploads.check("kpis", f"{KPI_HEADER}\nT1,1.1,Report,Council,,,,,,,\n".encode(), "k.csv")
+    uploads.store_version("kpis", good.frame, "k.csv", "secretary", path=path)
+    before = path.read_bytes()
+    result = uploads.check("kpis", f"{KPI_HEADER}\n{row}\n".encode(), "kpis.csv")
+    assert [str(e) for e in result.errors] == [expected]
+    assert path.read_bytes() == before
+    assert len(uploads.current("kpis", path)) == 1
+
+
+def test_kpi_values_in_any_case_are_accepted() -> None:
+    raw = f"{KPI_HEADER}\nT1,1.1,Report,HR,2023-06-30,100,usd,,In Progress,40,\n".encode()
+    result = uploads.check("kpis", raw, "kpis.csv")
+    assert result.ok
+    assert result.frame.loc[0, "Status"] == "In Progress"
