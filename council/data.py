@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from dataclasses import dataclass, field
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -45,38 +45,57 @@ BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
 class CouncilData:
-    """Every cache table as a DataFrame, plus the meta facts.
+    """The cache's tables as DataFrames, each read the first time it is used, plus meta facts.
 
-    Votes are the one large table (about a million rows at 100x mainnet), and pages need only
-    their totals, so they arrive aggregated: ``candidate_votes`` (per candidate: revealed
-    votes received and their stake) and ``round_votes`` (per round: votes, voters, unrevealed
-    votes, stake). One round's votes are read on demand with :func:`load_round_votes`.
+    Attributes: ``members``, ``rounds``, ``candidates``, ``councils``, ``council_members``,
+    ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
+    ``reward_payments``, ``councilor_reward_updates``, and two vote totals. Votes are the one
+    large table (about a million rows at 100x mainnet) and pages need only their totals, so
+    they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
+    their stake) and ``round_votes`` (per round: votes, voters, unrevealed votes, stake). One
+    round's votes are read on demand with :func:`load_round_votes`. Treat frames as read-only.
     """
 
-    members: pd.DataFrame
-    rounds: pd.DataFrame
-    candidates: pd.DataFrame
-    candidate_votes: pd.DataFrame
-    round_votes: pd.DataFrame
-    councils: pd.DataFrame
-    council_members: pd.DataFrame
-    proposals: pd.DataFrame
-    funding_destinations: pd.DataFrame
-    proposal_votes: pd.DataFrame
-    budget_refills: pd.DataFrame
-    reward_payments: pd.DataFrame
-    councilor_reward_updates: pd.DataFrame
-    meta: dict[str, str] = field(default_factory=dict)
+    def __init__(
+        self,
+        path: Path | None = None,
+        meta: dict[str, str] | None = None,
+        parent: CouncilData | None = None,
+        network: str | None = None,
+    ) -> None:
+        self._path = Path(path) if path is not None else None
+        self._parent = parent
+        self._network = network
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+        self.meta = meta if meta is not None else {}
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name not in FRAME_NAMES:
+            raise AttributeError(name)
+        with self._lock:
+            if name not in self._frames:
+                self._frames[name] = self._read(name)
+        return self._frames[name]
+
+    def _read(self, name: str) -> pd.DataFrame:
+        if self._parent is not None:
+            frame = getattr(self._parent, name)
+            return frame[frame["network"] == self._network]
+        table = _TABLE_OF.get(name)
+        if self._path is None or not self._path.exists():
+            if table is None:
+                return pd.DataFrame(columns=_VOTE_TOTAL_COLUMNS[name])
+            return _convert(table, _empty_frame(table))
+        with contextlib.closing(_connect(self._path)) as conn:
+            if table is None:
+                return _vote_total(conn, name)
+            return read_table(conn, table)
 
     def for_network(self, network: str) -> CouncilData:
-        """The same tables restricted to one network's rows."""
-        frames = {
-            attr: getattr(self, attr)[getattr(self, attr)["network"] == network]
-            for attr in [*_TABLE_ATTRS.values(), *VOTE_TOTALS]
-        }
-        return CouncilData(**frames, meta=self.meta)
+        """The same tables restricted to one network's rows (also read lazily)."""
+        return CouncilData(meta=self.meta, parent=self, network=network)
 
     @property
     def networks(self) -> list[str]:
@@ -162,30 +181,20 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
 
 
-def _vote_totals(conn: sqlite3.Connection | None) -> dict[str, pd.DataFrame]:
-    totals = {}
-    for name, sql in VOTE_TOTALS.items():
-        try:
-            totals[name] = pd.read_sql_query(sql, conn) if conn else None
-        except (sqlite3.Error, pd.errors.DatabaseError):
-            totals[name] = None
-        if totals[name] is None:
-            totals[name] = pd.DataFrame(columns=_VOTE_TOTAL_COLUMNS[name])
-    return totals
+def _vote_total(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_sql_query(VOTE_TOTALS[name], conn)
+    except (sqlite3.Error, pd.errors.DatabaseError):
+        return pd.DataFrame(columns=_VOTE_TOTAL_COLUMNS[name])
+
+
+_TABLE_OF = {attr: table for table, attr in _TABLE_ATTRS.items()}
+FRAME_NAMES = frozenset(_TABLE_OF) | frozenset(VOTE_TOTALS)
 
 
 def load(path: Path) -> CouncilData:
-    """Read the whole cache at ``path``. A missing file reads as an empty cache."""
-    tables: dict[str, pd.DataFrame] = {}
-    if Path(path).exists():
-        with contextlib.closing(_connect(path)) as conn:
-            for table, attr in _TABLE_ATTRS.items():
-                tables[attr] = read_table(conn, table)
-            tables.update(_vote_totals(conn))
-    else:
-        tables = {attr: _convert(t, _empty_frame(t)) for t, attr in _TABLE_ATTRS.items()}
-        tables.update(_vote_totals(None))
-    return CouncilData(**tables, meta=store.read_meta(Path(path)))
+    """The cache at ``path``; tables are read when first used. A missing file reads as empty."""
+    return CouncilData(Path(path), meta=store.read_meta(Path(path)))
 
 
 def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from council import charts, tables
-from council.stats import elections
+from council.stats import elections, leaderboard
 
 TIMELINE_ROUNDS = 60
 
@@ -100,4 +100,41 @@ def round_view(
         vote_power=_spec(charts.vote_power_bars(in_round, threshold)),
         notes=notes,
         votes=tables.vote_table(elections.round_votes(votes, results)),
+    )
+
+
+@dataclass
+class LeaderboardView:
+    """What the leaderboard shows for one term range, search and minimum of terms."""
+
+    totals: pd.DataFrame
+    shown: pd.DataFrame
+    table: pd.DataFrame
+    card: pd.DataFrame
+    heatmap: dict | None
+
+
+def leaderboard_view(
+    results: pd.DataFrame,
+    term_table: pd.DataFrame,
+    card: pd.DataFrame,
+    members: pd.DataFrame,
+    term_range: tuple[int, int],
+    search: str,
+    min_terms: int,
+) -> LeaderboardView:
+    """Member totals within a term range, the shown rows, and the participation heatmap."""
+    card_in, results_in = leaderboard.filter_terms(card, results, term_range)
+    totals = leaderboard.member_totals(results_in, card_in, term_table)
+    shown = leaderboard.search_members(totals, search, min_terms)
+    matrix = leaderboard.participation_matrix(card_in, members)
+    heatmap = None
+    if matrix["participation"].notna().any():
+        heatmap = _spec(charts.participation_heatmap(matrix))
+    return LeaderboardView(
+        totals=totals,
+        shown=shown,
+        table=tables.leaderboard_table(shown),
+        card=card_in,
+        heatmap=heatmap,
     )

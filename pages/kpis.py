@@ -79,17 +79,21 @@ if len(summary) > 1:
 st.subheader("All KPIs")
 ui.show_table(tables.kpi_table(shown), "kpis.csv", height=360)
 
-data = ui.council_data()
-network = ui.network_picker(data.networks)
-if network:
-    here = data.for_network(network)
-    results, summary_rounds = elections.election_tables(here)
+
+@st.cache_data(show_spinner="Reading the chain's figures…")
+def chain_indicators(cache_key, network):
+    """Per-term figures from the cache (cached per cache version)."""
+    here = ui.council_data().for_network(network)
+    _, rounds = elections.election_tables(here)
+    term_table = leaderboard.terms(here.councils)
     card = leaderboard.scorecard(
-        leaderboard.terms(here.councils), here.council_members, here.proposals, here.proposal_votes
+        term_table, here.council_members, here.proposals, here.proposal_votes
     )
+    return tables.chain_indicator_table(kpis.chain_indicators(card, rounds))
+
+
+network = ui.network_picker(ui.council_data().networks)
+if network:
     st.subheader(f"From the chain ({network})")
     st.caption("Figures a KPI may rest on, computed from the cache, per term.")
-    ui.show_table(
-        tables.chain_indicator_table(kpis.chain_indicators(card, summary_rounds)),
-        f"kpi-chain-{network}.csv",
-    )
+    ui.show_table(chain_indicators(ui.cache_key(), network), f"kpi-chain-{network}.csv")

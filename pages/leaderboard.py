@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from council import charts, filters, tables, ui
+from council import charts, filters, tables, ui, views
 from council.stats import elections, leaderboard
 
 ui.ensure_app_navigation()
@@ -25,8 +25,7 @@ def leaderboard_stats(cache_key: tuple[str, float], network: str):
     """Candidacy results, terms and the per-term scorecard of one network."""
     d = ui.council_data().for_network(network)
     results, _ = elections.election_tables(d)
-    term_table = leaderboard.terms(d.councils)
-    card = leaderboard.scorecard(term_table, d.council_members, d.proposals, d.proposal_votes)
+    term_table, card = leaderboard.term_tables(d)
     return results, term_table, card
 
 
@@ -59,12 +58,20 @@ with st.sidebar:
 ui.set_params(terms=filters.format_int_range(term_range, lo, hi), min_terms=min_terms or None,
               q=search or None)  # fmt: skip
 
-card_in, results_in = leaderboard.filter_terms(card, results, term_range)
-totals = leaderboard.member_totals(results_in, card_in, term_table)
-shown = leaderboard.search_members(totals, search, min_terms)
+
+@st.cache_data(show_spinner="Ranking members…", max_entries=32)
+def leaderboard_view(cache_key, network, term_range, search, min_terms):
+    """Totals, table and heatmap for one filter state (cached)."""
+    results, term_table, card = leaderboard_stats(cache_key, network)
+    members = ui.council_data().for_network(network).members
+    return views.leaderboard_view(results, term_table, card, members, term_range, search, min_terms)
+
+
+view = leaderboard_view(ui.cache_key(), network, tuple(term_range), search, int(min_terms))
+totals, shown, card_in = view.totals, view.shown, view.card
 
 st.subheader("All-time table")
-ui.show_table(tables.leaderboard_table(shown), f"leaderboard-{network}.csv", height=420)
+ui.show_table(view.table, f"leaderboard-{network}.csv", height=420)
 
 left, right = st.columns(2)
 with left:
@@ -82,9 +89,8 @@ with left:
         st.altair_chart(charts.top_members(shown, metrics[label], label, top_n), width="stretch")
 with right:
     st.subheader("Participation per term")
-    matrix = leaderboard.participation_matrix(card_in, here.members)
-    if matrix["participation"].notna().any():
-        st.altair_chart(charts.participation_heatmap(matrix), width="stretch")
+    if view.heatmap:
+        st.vega_lite_chart(view.heatmap, width="stretch")
     else:
         ui.empty_state("No proposals were decided in these terms in this data.")
 

@@ -7,6 +7,7 @@ a full-page screenshot of each page to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -24,6 +25,7 @@ import pytest
 from council import data, tables
 from council.snapshot import build_cache_from_snapshot
 from council.stats import elections
+from council.synthetic import write_synthetic_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -72,10 +74,11 @@ def cache_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def app_url(cache_db: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def serve_app(db: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port, reading ``db``; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "COUNCIL_DB": str(cache_db)}
+    env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": str(db) + ".uploads"}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -91,6 +94,21 @@ def app_url(cache_db: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(cache_db: Path) -> Iterator[str]:
+    with serve_app(cache_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def synthetic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a small generated mainnet-like cache with proposals and proposal votes."""
+    path = tmp_path_factory.mktemp("browser-synthetic") / "council.db"
+    write_synthetic_cache(path, rounds=10, candidates=60, votes=400, seed=1)
+    with serve_app(path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +235,10 @@ def test_a_filter_changes_the_table_and_the_url(page, app_url: str) -> None:
     after = download_csv(tab, "candidacies-sumer.csv")
     assert set(after["Candidate"]) == {"ilich"}
     assert len(after) < len(before)
+
+
+def test_leaderboard_heatmap_on_data_with_proposal_votes(page, synthetic_url: str) -> None:
+    tab = open_page(page, f"{synthetic_url}/leaderboard", "leaderboard-synthetic")
+    assert tab.get_by_text("No proposals were decided").count() == 0
+    tab.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 2")
+    assert_chart_drawn(tab)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from council.data import CouncilData
+
 VOTE_KINDS = ("approve", "reject", "abstain", "slash")
 FINAL_STATUSES = {
     "executed",
@@ -241,3 +243,10 @@ def search_members(totals: pd.DataFrame, text: str, min_terms: int) -> pd.DataFr
     if text:
         keep &= totals["handle"].str.contains(text, case=False, regex=False)
     return totals[keep]
+
+
+def term_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The terms and the per-term scorecard of one network's data."""
+    term_table = terms(data.councils)
+    card = scorecard(term_table, data.council_members, data.proposals, data.proposal_votes)
+    return term_table, card
