@@ -121,7 +121,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
     tab = context.new_page()
     yield tab
     context.close()
