@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ from graphql import GraphQLError
 
 from council import store
 from council.queries import query_text
+from council.refresh_state import (
+    RefreshBusy,
+    last_success_age,
+    parse_duration,
+    record_attempt,
+    refresh_lock,
+)
 from council.schema_trim import TRIMMED_SCHEMA_PATH
 from council.transform import MalformedRecord, QNRecords, records_to_rows
 
@@ -203,6 +211,21 @@ def _get(answer: Mapping[str, Any], key: str, operation: str) -> Any:
     return value
 
 
+NOT_A_QUERY_NODE = "this endpoint is not a Joystream query node"
+
+
+def probe(client: Client) -> None:
+    """Fail early, with a clear message, when the endpoint does not speak our schema."""
+    try:
+        answer = _execute(client, "Probe", "probe", {})
+    except FetchError as error:
+        if "returned errors" in str(error) or "not a GraphQL answer" in str(error):
+            raise FetchError(f"{NOT_A_QUERY_NODE} ({error})") from error
+        raise
+    if not isinstance(answer.get("electionRounds"), list):
+        raise FetchError(f"{NOT_A_QUERY_NODE} (no election rounds list in its answer)")
+
+
 def fetch_records(
     client: Client,
     page_size: int = DEFAULT_PAGE_SIZE,
@@ -210,6 +233,9 @@ def fetch_records(
     stats: FetchStats | None = None,
 ) -> QNRecords:
     """Every council entity the dashboard uses, as the query node returns them."""
+    probe(client)
+    if stats is not None:
+        stats.requests["probe"] = 1
     return {
         spec.list_field: fetch_entity(client, spec, page_size, progress=progress, stats=stats)
         for spec in ENTITIES
@@ -242,12 +268,36 @@ def refresh(
     retries: int = 4,
     backoff: float = 0.5,
     progress: ProgressCallback | None = None,
+    lock_wait: float = 0,
 ) -> FetchStats:
     """Fetch everything from ``endpoint`` and atomically replace the cache at ``db_path``.
 
-    Rows of other networks already in the cache (e.g. the testnet snapshot) are kept.
-    Raises FetchError on any failure, leaving the existing cache untouched.
+    One refresh at a time: waits up to ``lock_wait`` seconds for another to finish, else
+    raises RefreshBusy. Rows of other networks already in the cache (e.g. the testnet
+    snapshot) are kept. Raises FetchError on any failure, leaving the existing cache untouched;
+    the outcome is recorded beside the cache (see ``council.refresh_state``).
     """
+    with refresh_lock(db_path, lock_wait):
+        try:
+            stats = _refresh(endpoint, db_path, network, page_size, timeout, retries, backoff,
+                             progress)  # fmt: skip
+        except FetchError as error:
+            record_attempt(db_path, endpoint, str(error))
+            raise
+        record_attempt(db_path, endpoint, None)
+        return stats
+
+
+def _refresh(
+    endpoint: str,
+    db_path: Path,
+    network: str,
+    page_size: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    progress: ProgressCallback | None,
+) -> FetchStats:
     stats = FetchStats()
     client = make_client(endpoint, timeout=timeout, retries=retries, backoff=backoff)
     try:
@@ -290,8 +340,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
     parser.add_argument("--timeout", type=float, default=30, help="seconds per request")
     parser.add_argument("--retries", type=int, default=4, help="retries on transient errors")
+    parser.add_argument(
+        "--if-older-than",
+        type=parse_duration,
+        metavar="AGE",
+        help="do nothing when the cache was refreshed from this endpoint within AGE (15m, 2h)",
+    )
+    parser.add_argument(
+        "--wait", type=float, default=0, help="seconds to wait for a running refresh (default 0)"
+    )
     args = parser.parse_args(argv)
     db_path = args.db or store.default_db_path()
+    if args.if_older_than is not None:
+        age = last_success_age(store.read_meta(db_path), args.endpoint, datetime.now(UTC))
+        if age is not None and age < args.if_older_than:
+            print(f"cache is fresh ({age.total_seconds() / 60:.0f} min old); nothing to do")
+            return 0
     print(f"Fetching from {args.endpoint} into {db_path}", file=sys.stderr)
     try:
         stats = refresh(
@@ -302,10 +366,14 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout,
             retries=args.retries,
             progress=_terminal_progress,
+            lock_wait=args.wait,
         )
     except FetchError as error:
         print(f"\nrefresh failed: {error}", file=sys.stderr)
         return 1
+    except RefreshBusy as error:
+        print(f"refresh not started: {error}", file=sys.stderr)
+        return 3
     rows = ", ".join(f"{k} {v:,}" for k, v in stats.rows.items())
     print(f"done: {rows}; {stats.total_requests} requests", file=sys.stderr)
     return 0

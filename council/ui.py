@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from council import data, store, uploads
+from council import data, refresh_state, store, uploads
 from council.format import age_text, safe_csv_bytes
 
 
@@ -94,23 +94,32 @@ def clear_caches() -> None:
     st.cache_resource.clear()
 
 
+def stale_after() -> timedelta:
+    """How old fetched data may get before the app warns ($COUNCIL_STALE_AFTER, default 1d)."""
+    return refresh_state.parse_duration(os.environ.get("COUNCIL_STALE_AFTER", "1d"))
+
+
 def freshness_sidebar(meta: dict[str, str]) -> None:
-    """Sidebar block: where the data came from and how old it is."""
+    """Sidebar block on every page: where the data came from, how old it is, and a warning
+    when the last refresh failed or the data is older than :func:`stale_after`."""
     with st.sidebar:
         st.caption("**Data**")
         if not meta:
             st.warning("No data cache yet. Run `make run` or refresh on the Data page.")
             return
         source = meta.get("source", "unknown")
-        refreshed = meta.get("refreshed_at")
+        refreshed = refresh_state.parse_time(meta.get("refreshed_at"))
         st.caption(f"Source: {source}")
         if refreshed:
-            when = datetime.fromisoformat(refreshed.replace("Z", "+00:00"))
-            st.caption(
-                f"Refreshed: {when:%Y-%m-%d %H:%M} UTC ({age_text(when, datetime.now(UTC))})"
-            )
+            now = datetime.now(UTC)
+            st.caption(f"Refreshed: {refreshed:%Y-%m-%d %H:%M} UTC ({age_text(refreshed, now)})")
         if meta.get("networks"):
             st.caption(f"Networks: {meta['networks']}")
+        problem = refresh_state.freshness_problem(
+            meta, refresh_state.read_status(db_path()), stale_after()
+        )
+        if problem:
+            st.warning(problem, icon="⚠️")
 
 
 def empty_state(message: str) -> None:

@@ -61,6 +61,8 @@ if st.button("Refresh now", icon=":material/refresh:"):
         stats = fetch.refresh(endpoint, ui.db_path(), progress=show_progress)
     except fetch.FetchError as error:
         st.error(f"Refresh failed, the previous data is kept. Reason: {error}")
+    except fetch.RefreshBusy as error:
+        st.warning(f"Not started: {error}.")
     else:
         ui.clear_caches()
         st.success(
