@@ -21,9 +21,9 @@ if network is None:
     st.stop()
 
 
-@st.cache_data(show_spinner="Computing election statistics…")
+@st.cache_resource(show_spinner="Computing election statistics…", max_entries=4)
 def election_stats(cache_key: tuple[str, float], network: str):
-    """Per-candidacy results and per-round summary of one network (cached per cache file)."""
+    """Per-candidacy results and per-round summary of one network (shared, read-only)."""
     return elections.election_tables(ui.council_data().for_network(network))
 
 

@@ -20,9 +20,9 @@ if network is None:
     st.stop()
 
 
-@st.cache_data(show_spinner="Computing the leaderboard…")
+@st.cache_resource(show_spinner="Computing the leaderboard…", max_entries=4)
 def leaderboard_stats(cache_key: tuple[str, float], network: str):
-    """Candidacy results, terms and the per-term scorecard of one network."""
+    """Candidacy results, terms and the per-term scorecard of one network (shared, read-only)."""
     d = ui.council_data().for_network(network)
     results, _ = elections.election_tables(d)
     term_table, card = leaderboard.term_tables(d)

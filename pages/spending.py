@@ -16,9 +16,9 @@ st.caption(
 )
 
 
-@st.cache_data(show_spinner="Computing spending…")
+@st.cache_resource(show_spinner="Computing spending…", max_entries=4)
 def spending_items(cache_key: tuple[str, float], uploads_key: float):
-    """Every spending item (cached per cache file and per uploaded categories version)."""
+    """Every spending item (shared, read-only; per cache file and categories version)."""
     d = ui.council_data()
     categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
     return spending.spending_items(categories, d.proposals, d.councils)
