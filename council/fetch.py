@@ -217,7 +217,7 @@ NOT_A_QUERY_NODE = "this endpoint is not a Joystream query node"
 def probe(client: Client) -> None:
     """Fail early, with a clear message, when the endpoint does not speak our schema."""
     try:
-        answer = _execute(client, "Probe", "probe", {})
+        answer = _execute(client, "Probe", "probe", {"limit": 1})
     except FetchError as error:
         if "returned errors" in str(error) or "not a GraphQL answer" in str(error):
             raise FetchError(f"{NOT_A_QUERY_NODE} ({error})") from error
