@@ -189,6 +189,15 @@ def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") 
     csv_download(frame, file_name)
 
 
+def network_or_stop(networks: Sequence[str], empty_message: str) -> str:
+    """The chosen network; with no data at all, an empty-state notice and the page stops."""
+    network = network_picker(networks)
+    if network is None:
+        empty_state(empty_message)
+        st.stop()
+    return network
+
+
 def network_picker(networks: Sequence[str]) -> str | None:
     """Sidebar choice of network (kept in the URL); mainnet by default when present."""
     if not networks:

@@ -14,10 +14,10 @@ st.caption(
 )
 
 data = ui.council_data()
-network = ui.network_picker(data.networks)
-if network is None:
-    ui.empty_state("No council data yet. Refresh from a query node on the Data page.")
-    st.stop()
+network = ui.network_or_stop(
+    data.networks,
+    "No council data yet. Refresh from a query node on the Data page.",
+)
 
 
 @st.cache_resource(show_spinner="Computing the leaderboard…", max_entries=4)

@@ -13,13 +13,11 @@ st.caption(
 )
 
 data = ui.council_data()
-network = ui.network_picker(data.networks)
-if network is None:
-    ui.empty_state(
-        "The cache is empty. Run `make run` to build it from the bundled snapshot, or refresh "
-        "from a query node on the Data & refresh page."
-    )
-    st.stop()
+network = ui.network_or_stop(
+    data.networks,
+    "The cache is empty. Run `make run` to build it from the bundled snapshot, or refresh "
+    "from a query node on the Data & refresh page.",
+)
 
 facts = overview.headline(data.for_network(network))
 cols = st.columns(4)
