@@ -11,6 +11,7 @@ import contextlib
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -229,3 +230,58 @@ def cache_mtime(path: Path) -> float:
         return Path(path).stat().st_mtime
     except OSError:
         return 0.0
+
+
+def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
+    """Where an incremental refresh of ``network`` must start, read from the cache.
+
+    ``cycle_from``: the oldest unfinished round (else the newest); ``council_block_from``: the
+    election block of the oldest council still in office (else the newest); the newest
+    proposal status block, proposal vote block and event blocks; and lookups the converter
+    needs for rows it will not see again. None when the cache has no rounds of ``network``.
+    """
+    if not Path(path).exists():
+        return None
+    with contextlib.closing(_connect(path)) as conn:
+
+        def one(sql: str) -> Any:
+            return conn.execute(sql, (network,)).fetchone()[0]
+
+        try:
+            cycle_from = one(
+                "select coalesce(min(case when is_finished = 0 then cycle_id end), max(cycle_id))"
+                " from election_rounds where network = ?"
+            )
+        except sqlite3.Error:
+            return None
+        if cycle_from is None:
+            return None
+        window = {
+            "cycle_from": cycle_from,
+            "council_block_from": one(
+                "select coalesce(min(case when is_resigned = 0 then elected_at_block end),"
+                " max(elected_at_block), 0) from councils where network = ?"
+            ),
+            "proposal_block_from": one(
+                "select coalesce(max(status_set_at_block), 0) from proposals where network = ?"
+            ),
+            "vote_block_from": one(
+                "select coalesce(max(voted_at_block), 0) from proposal_votes where network = ?"
+            ),
+        }
+        for table in ("budget_refills", "reward_payments", "councilor_reward_updates"):
+            window[f"{table}_from"] = one(
+                f"select coalesce(max(block), 0) from {table} where network = ?"
+            )
+        window["cycle_of_round"] = dict(
+            conn.execute(
+                "select round_id, cycle_id from election_rounds where network = ?", (network,)
+            ).fetchall()
+        )
+        councils = conn.execute(
+            "select id, elected_at_block, elected_in_cycle_id from councils where network = ?",
+            (network,),
+        ).fetchall()
+        window["council_block"] = {c[0]: c[1] for c in councils}
+        window["elected_in"] = {c[0]: c[2] for c in councils if c[2] is not None}
+    return window

@@ -31,7 +31,7 @@ from gql.transport.exceptions import (
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import GraphQLError
 
-from council import store
+from council import data, store
 from council.queries import query_text
 from council.refresh_state import (
     RefreshBusy,
@@ -41,7 +41,7 @@ from council.refresh_state import (
     refresh_lock,
 )
 from council.schema_trim import TRIMMED_SCHEMA_PATH
-from council.transform import MalformedRecord, QNRecords, records_to_rows
+from council.transform import Known, MalformedRecord, QNRecords, records_to_rows
 
 DEFAULT_ENDPOINT = "https://query.joystream.org/graphql"
 DEFAULT_NETWORK = "mainnet"
@@ -231,14 +231,45 @@ def fetch_records(
     page_size: int = DEFAULT_PAGE_SIZE,
     progress: ProgressCallback | None = None,
     stats: FetchStats | None = None,
+    where: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> QNRecords:
-    """Every council entity the dashboard uses, as the query node returns them."""
+    """Every council entity the dashboard uses, as the query node returns them.
+
+    ``where`` (by list field) restricts lists to the part that can have changed.
+    """
     probe(client)
     if stats is not None:
         stats.requests["probe"] = 1
+    where = where or {}
     return {
-        spec.list_field: fetch_entity(client, spec, page_size, progress=progress, stats=stats)
+        spec.list_field: fetch_entity(
+            client, spec, page_size, where.get(spec.list_field), progress, stats
+        )
         for spec in ENTITIES
+    }
+
+
+def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What can have changed since the cache was written, as ``where`` filters per list.
+
+    Rounds from the oldest unfinished one on (with their candidates and votes), councils from
+    the oldest one still in office (with their seats, whose rewards grow), proposals whose
+    status was set since the newest status in the cache, and newer votes and events. Bounds
+    are inclusive, so a block half-read last time is read again; rows are merged by id.
+    """
+    rounds = {"cycleId_gte": window["cycle_from"]}
+    councils = {"electedAtBlock_gte": window["council_block_from"]}
+    return {
+        "electedCouncils": councils,
+        "electionRounds": rounds,
+        "candidates": {"electionRound": rounds},
+        "castVotes": {"electionRound": rounds},
+        "councilMembers": {"electedInCouncil": councils},
+        "proposals": {"statusSetAtBlock_gte": window["proposal_block_from"]},
+        "proposalVotedEvents": {"inBlock_gte": window["vote_block_from"]},
+        "budgetRefillEvents": {"inBlock_gte": window["budget_refills_from"]},
+        "rewardPaymentEvents": {"inBlock_gte": window["reward_payments_from"]},
+        "councilorRewardUpdatedEvents": {"inBlock_gte": window["councilor_reward_updates_from"]},
     }
 
 
@@ -269,23 +300,98 @@ def refresh(
     backoff: float = 0.5,
     progress: ProgressCallback | None = None,
     lock_wait: float = 0,
+    full: bool = False,
 ) -> FetchStats:
-    """Fetch everything from ``endpoint`` and atomically replace the cache at ``db_path``.
+    """Refresh the cache at ``db_path`` from ``endpoint``, atomically.
 
-    One refresh at a time: waits up to ``lock_wait`` seconds for another to finish, else
-    raises RefreshBusy. Rows of other networks already in the cache (e.g. the testnet
-    snapshot) are kept. Raises FetchError on any failure, leaving the existing cache untouched;
-    the outcome is recorded beside the cache (see ``council.refresh_state``).
+    When the cache already holds this network from this endpoint, only what can have changed
+    is fetched and merged (:func:`incremental_filters`); ``full`` (or a cache from elsewhere)
+    fetches everything and rebuilds. One refresh at a time: waits up to ``lock_wait`` seconds
+    for another to finish, else raises RefreshBusy. Rows of other networks already in the
+    cache (e.g. the testnet snapshot) are kept. Raises FetchError on any failure, leaving the
+    existing cache untouched; the outcome is recorded beside the cache
+    (see ``council.refresh_state``).
     """
     with refresh_lock(db_path, lock_wait):
+        store.remove_stale_temporaries(db_path)
+        window = None if full else _incremental_window(db_path, endpoint, network)
         try:
-            stats = _refresh(endpoint, db_path, network, page_size, timeout, retries, backoff,
-                             progress)  # fmt: skip
+            if window is None:
+                stats = _refresh(endpoint, db_path, network, page_size, timeout, retries,
+                                 backoff, progress)  # fmt: skip
+            else:
+                stats = _refresh_incrementally(endpoint, db_path, network, window, page_size,
+                                               timeout, retries, backoff, progress)  # fmt: skip
         except FetchError as error:
             record_attempt(db_path, endpoint, str(error))
             raise
         record_attempt(db_path, endpoint, None)
         return stats
+
+
+def _incremental_window(db_path: Path, endpoint: str, network: str) -> dict[str, Any] | None:
+    meta = store.read_meta(db_path)
+    if meta.get("source") != endpoint or meta.get("schema_version") != str(store.SCHEMA_VERSION):
+        return None
+    return data.refresh_window(db_path, network)
+
+
+def _convert(records: QNRecords, network: str, known: Known | None = None) -> dict[str, list[dict]]:
+    try:
+        return records_to_rows(records, network, known)
+    except MalformedRecord as error:
+        raise FetchError(f"malformed answer from the query node: {error}") from error
+
+
+def _fetch(
+    endpoint: str,
+    page_size: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    progress: ProgressCallback | None,
+    where: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[QNRecords, FetchStats]:
+    stats = FetchStats()
+    client = make_client(endpoint, timeout=timeout, retries=retries, backoff=backoff)
+    try:
+        records = fetch_records(client, page_size, progress, stats, where)
+    finally:
+        client.close_sync()
+    return records, stats
+
+
+def _meta(endpoint: str, networks: Iterable[str], stats: FetchStats, mode: str) -> dict:
+    return {
+        "source": endpoint,
+        "refreshed_at": store.utc_now_iso(),
+        "networks": ",".join(sorted(networks)),
+        "fetched_rows": json.dumps(stats.rows, sort_keys=True),
+        "fetch_requests": stats.total_requests,
+        "refresh_mode": mode,
+    }
+
+
+def _refresh_incrementally(
+    endpoint: str,
+    db_path: Path,
+    network: str,
+    window: dict[str, Any],
+    page_size: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    progress: ProgressCallback | None,
+) -> FetchStats:
+    where = incremental_filters(window)
+    records, stats = _fetch(endpoint, page_size, timeout, retries, backoff, progress, where)
+    known = Known(window["cycle_of_round"], window["council_block"], window["elected_in"])
+    rows = _convert(records, network, known)
+    networks = set(store.read_meta(db_path).get("networks", network).split(",")) | {network}
+    with store.atomic_update(db_path) as db:
+        store.insert_rows(db, rows)
+        store.write_meta(db, _meta(endpoint, networks, stats, "incremental"))
+    return stats
 
 
 def _refresh(
@@ -298,29 +404,11 @@ def _refresh(
     backoff: float,
     progress: ProgressCallback | None,
 ) -> FetchStats:
-    stats = FetchStats()
-    client = make_client(endpoint, timeout=timeout, retries=retries, backoff=backoff)
-    try:
-        records = fetch_records(client, page_size, progress=progress, stats=stats)
-    finally:
-        client.close_sync()
-    try:
-        rows = records_to_rows(records, network)
-    except MalformedRecord as error:
-        raise FetchError(f"malformed answer from the query node: {error}") from error
+    records, stats = _fetch(endpoint, page_size, timeout, retries, backoff, progress)
+    rows = _convert(records, network)
     kept = _rows_of_other_networks(db_path, network)
-    networks = sorted({network} | {r["network"] for r in kept.get("election_rounds", [])})
-    store.write_cache(
-        db_path,
-        _merge(kept, rows),
-        {
-            "source": endpoint,
-            "refreshed_at": store.utc_now_iso(),
-            "networks": ",".join(networks),
-            "fetched_rows": json.dumps(stats.rows, sort_keys=True),
-            "fetch_requests": stats.total_requests,
-        },
-    )
+    networks = {network} | {r["network"] for r in kept.get("election_rounds", [])}
+    store.write_cache(db_path, _merge(kept, rows), _meta(endpoint, networks, stats, "full"))
     return stats
 
 
@@ -349,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wait", type=float, default=0, help="seconds to wait for a running refresh (default 0)"
     )
+    parser.add_argument(
+        "--full", action="store_true", help="fetch everything and rebuild, not only what changed"
+    )
     args = parser.parse_args(argv)
     db_path = args.db or store.default_db_path()
     if args.if_older_than is not None:
@@ -367,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             retries=args.retries,
             progress=_terminal_progress,
             lock_wait=args.wait,
+            full=args.full,
         )
     except FetchError as error:
         print(f"\nrefresh failed: {error}", file=sys.stderr)

@@ -317,6 +317,33 @@ def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_update(path: Path) -> Iterator[sqlite_utils.Database]:
+    """Change a copy of the cache at ``path`` and swap it in only if the block succeeds.
+
+    Like :func:`atomic_cache`, but the yielded database starts as a copy of the current one
+    (for merging an incremental refresh). On failure the cache is left untouched.
+    """
+    with atomic_cache(path) as db:
+        source = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        try:
+            db.conn.commit()
+            source.backup(db.conn)
+        finally:
+            source.close()
+        create_schema(db)  # a cache from an older version gains the newer tables
+        yield db
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Delete temporary files a killed refresh left beside the cache (call under the lock)."""
+    path = Path(path)
+    stale = list(path.parent.glob(f".{path.name}.*.tmp"))
+    for temporary in stale:
+        temporary.unlink(missing_ok=True)
+    return stale
+
+
 def write_cache(path: Path, rows: TableRows, meta: Mapping[str, Any]) -> None:
     """Atomically replace the cache at ``path`` with ``rows`` and ``meta``."""
     with atomic_cache(path) as db:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 QNRecord = Mapping[str, Any]
@@ -57,23 +58,42 @@ def _typename(value: Any, prefix: str = "", suffix: str = "") -> str | None:
     return name.removeprefix(prefix).removesuffix(suffix)
 
 
+@dataclass(frozen=True)
+class Known:
+    """Lookups from rows already in the cache, for converting a partial (incremental) fetch:
+    election round id -> cycle, council id -> election block, council id -> electing cycle."""
+
+    cycle_of_round: Mapping[str, int] = field(default_factory=dict)
+    council_block: Mapping[str, int | None] = field(default_factory=dict)
+    elected_in: Mapping[str, int] = field(default_factory=dict)
+
+
 class _Context:
     """Lookups shared by the converters: rounds by id, council election blocks, members."""
 
-    def __init__(self, records: QNRecords, network: str) -> None:
+    def __init__(self, records: QNRecords, network: str, known: Known) -> None:
         self.network = network
         self.cycle_of_round = {
-            r["id"]: int(_required(r, "cycleId", "electionRound"))
-            for r in records.get("electionRounds", [])
+            **known.cycle_of_round,
+            **{
+                r["id"]: int(_required(r, "cycleId", "electionRound"))
+                for r in records.get("electionRounds", [])
+            },
         }
         self.council_block = {
-            c["id"]: _int(c, "electedAtBlock", "electedCouncil")
-            for c in records.get("electedCouncils", [])
+            **known.council_block,
+            **{
+                c["id"]: _int(c, "electedAtBlock", "electedCouncil")
+                for c in records.get("electedCouncils", [])
+            },
         }
         self.elected_in = {
-            r["nextElectedCouncilId"]: self.cycle_of_round[r["id"]]
-            for r in records.get("electionRounds", [])
-            if r.get("nextElectedCouncilId")
+            **known.elected_in,
+            **{
+                r["nextElectedCouncilId"]: self.cycle_of_round[r["id"]]
+                for r in records.get("electionRounds", [])
+                if r.get("nextElectedCouncilId")
+            },
         }
         self.members: dict[str, Row] = {}
 
@@ -278,12 +298,15 @@ CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
 )
 
 
-def records_to_rows(records: QNRecords, network: str) -> dict[str, list[Row]]:
+def records_to_rows(
+    records: QNRecords, network: str, known: Known | None = None
+) -> dict[str, list[Row]]:
     """Turn query node records into cache rows, one list per cache table.
 
-    Lists absent from ``records`` give empty tables. Raises MalformedRecord on bad data.
+    Lists absent from ``records`` give empty tables. ``known`` supplies lookups from the cache
+    when ``records`` are only the part that changed. Raises MalformedRecord on bad data.
     """
-    ctx = _Context(records, network)
+    ctx = _Context(records, network, known or Known())
     rows: dict[str, list[Row]] = {}
     for list_field, table, convert in CONVERTERS:
         rows[table] = [convert(record, ctx) for record in records.get(list_field, [])]
