@@ -222,8 +222,12 @@ def store_version(
     note: str = "",
     path: Path | None = None,
 ) -> Version:
-    """Store a validated table as the next version of ``dataset`` (one transaction)."""
+    """Store a validated table as the next version of ``dataset`` (one transaction).
+
+    Storing the same content as the newest version again adds nothing and returns it.
+    """
     text = to_csv_text(frame)
+    checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
     db = _db(path)
     try:
         with db.conn:
@@ -231,6 +235,10 @@ def store_version(
                 f"select coalesce(max(version), 0) from {VERSIONS_TABLE} where dataset = ?",
                 [dataset],
             ).fetchone()[0]
+            if latest:
+                newest = db.table(VERSIONS_TABLE).get((dataset, latest))
+                if newest["sha256"] == checksum:
+                    return Version(**{k: v for k, v in newest.items() if k != "content"})
             record = {
                 "dataset": dataset,
                 "version": latest + 1,
@@ -238,7 +246,7 @@ def store_version(
                 "uploaded_by": uploaded_by,
                 "file_name": file_name,
                 "rows": len(frame),
-                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "sha256": checksum,
                 "note": note,
                 "content": text,
             }

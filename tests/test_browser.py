@@ -30,6 +30,7 @@ from council.synthetic import write_synthetic_cache
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+UPLOAD_TOKEN = "browser-test-token"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -78,7 +79,12 @@ def cache_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def serve_app(db: Path) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port, reading ``db``; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": str(db) + ".uploads"}
+    env = {
+        **os.environ,
+        "COUNCIL_DB": str(db),
+        "COUNCIL_UPLOADS_DB": str(db) + ".uploads",
+        "COUNCIL_UPLOAD_TOKEN": UPLOAD_TOKEN,
+    }
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -242,3 +248,34 @@ def test_leaderboard_heatmap_on_data_with_proposal_votes(page, synthetic_url: st
     assert tab.get_by_text("No proposals were decided").count() == 0
     tab.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 2")
     assert_chart_drawn(tab)
+
+
+def test_secretary_uploads_a_file_and_a_bad_one_changes_nothing(
+    page, app_url: str, cache_db: Path, tmp_path: Path
+) -> None:
+    tab = open_page(page, f"{app_url}/upload", "upload")
+    tab.get_by_label("Upload token").fill(UPLOAD_TOKEN)
+    tab.keyboard.press("Enter")
+    wait_idle(tab)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Testnet;Proposal #\nSumer;1\n")
+    tab.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    wait_idle(tab)
+    body = tab.inner_text("body")
+    assert "bad.csv, row 1: is missing column(s)" in body
+    assert "Nothing was stored" in body
+    assert "No uploads yet" in body
+    good = tmp_path / "categories.csv"
+    good.write_text((ROOT / "data" / "spending_proposal_categories.csv").read_text())
+    tab.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(good))
+    wait_idle(tab)
+    assert "categories.csv: 1,483 rows are valid. 0 added, 0 removed, 0 changed." in tab.inner_text(
+        "body"
+    )
+    tab.get_by_label("Your name (kept with the version)").fill("secretary")
+    tab.keyboard.press("Enter")
+    wait_idle(tab)
+    tab.get_by_role("button", name="Confirm upload").click()
+    wait_idle(tab)
+    tab.screenshot(path=str(SHOTS / "upload-confirmed.png"), full_page=True)
+    assert "Stored as version 1." in tab.inner_text("body")

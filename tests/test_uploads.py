@@ -199,3 +199,10 @@ def test_kpi_values_in_any_case_are_accepted() -> None:
     result = uploads.check("kpis", raw, "kpis.csv")
     assert result.ok
     assert result.frame.loc[0, "Status"] == "In Progress"
+
+
+def test_the_same_content_twice_is_one_version(store_path: Path) -> None:
+    frame = uploads.current(DATASET, store_path)
+    again = uploads.store_version(DATASET, frame, "again.csv", "secretary", path=store_path)
+    assert again.version == 1
+    assert [v.version for v in uploads.versions(DATASET, store_path)] == [1]
