@@ -147,6 +147,9 @@ def _execute(
         reason = f"not a GraphQL answer: {_one_line(error)}"
     except (TransportError, requests.RequestException, OSError) as error:
         reason = f"cannot reach the query node: {_one_line(error)}"
+    except AssertionError:
+        # gql asserts that an answer without errors has data: a 200 {"data": null} lands here.
+        reason = "the query node returned no data"
     else:
         reason = None
     if reason is not None:

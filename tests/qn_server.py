@@ -41,13 +41,31 @@ query node's HTTP layer), a bad request body, a syntax or validation error, an u
 or bad variables answer HTTP 400 ``{"errors": [...]}`` without ``data``; execution answers 200
 ``{"data": ..., "errors": [...]}``. GET answers 400; other paths 404.
 
-Instrumentation: ``server.requests`` lists every POST (number from 1, operationName, variables,
-root field names, the fault that fired). ``server.inject(at_request=N, kind=...)`` plans a fault
-for POST number N (fires once): ``http_500``, ``http_502``, ``http_503``, ``http_504`` (HTML
-error page), ``http_429`` (``Retry-After: retry_after`` seconds), ``timeout`` (waits ``delay``
-seconds, then answers normally), ``non_json`` (200 with an HTML page), ``graphql_errors`` (200
-``{"errors": [{"message": message}], "data": null}``), ``data_null`` (200 ``{"data": null}``),
-``connection_drop`` (closes the socket without an answer).
+Instrumentation: ``server.requests`` lists every POST (number from 1, arrival time on the
+``time.monotonic()`` clock, operationName, variables, root field names, the fault that fired).
+``server.inject(at_request=N, kind=...)`` plans a fault for POST number N (fires once):
+
+* transport faults: ``http_500``, ``http_502``, ``http_503``, ``http_504`` (HTML error page),
+  ``http_429`` (``Retry-After: retry_after`` seconds), ``timeout`` (waits ``delay`` seconds, then
+  answers normally), ``non_json`` (200 with an HTML page), ``graphql_errors`` (200
+  ``{"errors": [{"message": message}], "data": null}``), ``data_null`` (200 ``{"data": null}``),
+  ``connection_drop`` (closes the socket without an answer);
+* answer faults: the request is executed normally and its 200 answer is then altered, staying
+  valid JSON with ``data`` and no ``errors``, as a buggy or inconsistent node would send it.
+  They act on every root list field of the answer (``electionRounds``, ``castVotes``, ...;
+  ``...Connection`` counts are left alone), and change nothing when there is no such list or
+  the request failed:
+
+  - ``repeat_rows``: the list repeats rows of the previous page. With an ``offset`` variable
+    above 0 the server answers the page at ``offset - limit`` (at least 0; ``limit`` from the
+    variables, else 50) instead of ``offset``; on a first page (no ``offset`` variable, or 0)
+    its first row replaces its last, so the page repeats a row within itself (a one-row page
+    is left as it is).
+  - ``short_page``: the list drops its last ``rows`` row(s) (default 1), so a full page in the
+    middle of a list comes back shorter than the limit.
+  - ``missing_field``: ``field`` (default ``stake``) is removed from every object of the list.
+  - ``bad_bigint``: the first object of the list holding ``field`` (default ``stake``, a
+    BigInt) gets the value ``"12abc"`` there instead.
 
 Fixture ``tests/fixtures/qn_small.json`` (values chosen by hand, sums and timestamps computed
 once by a throwaway script; Joystream mainnet style; amounts in HAPI,
@@ -95,10 +113,11 @@ import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -150,8 +169,14 @@ FAULT_KINDS = frozenset(
         "graphql_errors",
         "data_null",
         "connection_drop",
+        "repeat_rows",
+        "short_page",
+        "missing_field",
+        "bad_bigint",
     }
 )
+ANSWER_FAULTS = frozenset({"repeat_rows", "short_page", "missing_field", "bad_bigint"})
+BAD_BIGINT = "12abc"
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _LOGICAL = ("AND", "OR", "NOT")
@@ -550,6 +575,17 @@ class _QueryNode:
     schema: GraphQLSchema
     engine: _Engine
 
+    @lru_cache(maxsize=256)  # noqa: B019 (one _QueryNode per schema path, kept for the run)
+    def validate(self, document: DocumentNode) -> list[GraphQLError]:
+        """Validation errors of a parsed request (cached: clients resend the same queries)."""
+        return validate(self.schema, document)
+
+
+@lru_cache(maxsize=256)
+def _parse(query: str) -> DocumentNode:
+    """Parse a request's query text once; documents are shared read-only."""
+    return parse(query)
+
 
 @cache
 def _query_node(schema_path: Path) -> _QueryNode:
@@ -600,6 +636,8 @@ class Fault:
     retry_after: int = 1
     delay: float = 3.0
     message: str = "injected error"
+    field: str = "stake"
+    rows: int = 1
 
 
 @dataclass(frozen=True)
@@ -613,6 +651,7 @@ class RecordedRequest:
     root_fields: tuple[str, ...]
     query: str | None
     fault: str | None
+    received_at: float = 0.0
 
 
 class _BadRequest(Exception):
@@ -649,12 +688,19 @@ class _Handler(BaseHTTPRequestHandler):
             problem = None
         qn = self.server.qn
         fault = qn._register(self.path, payload)
-        if fault is not None and self._apply_fault(fault):
+        if fault is not None and fault.kind not in ANSWER_FAULTS and self._apply_fault(fault):
             return
         if problem is not None or payload is None:
             self._send_json(400, {"errors": [{"message": problem or "bad request"}]})
         elif self.path.split("?")[0] != "/graphql":
             self._send_text(404, "text/plain", "Not Found")
+        elif fault is not None and fault.kind in ANSWER_FAULTS:
+            status, answer = qn._answer(
+                _shift_back(payload) if fault.kind == "repeat_rows" else payload
+            )
+            if status == 200:
+                _alter_answer(answer, fault, payload)
+            self._send_json(status, answer)
         else:
             status, answer = qn._answer(payload)
             self._send_json(status, answer)
@@ -701,6 +747,48 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         except OSError:
             self.close_connection = True
+
+
+def _offset_and_limit(payload: Mapping[str, Any]) -> tuple[int, int]:
+    variables = payload.get("variables") or {}
+    offset, limit = variables.get("offset"), variables.get("limit")
+    offset = offset if isinstance(offset, int) and not isinstance(offset, bool) else 0
+    limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and limit else 0
+    return offset, limit or DEFAULT_LIMIT
+
+
+def _shift_back(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The request for the previous page (``offset - limit``), or ``payload`` on a first page."""
+    offset, limit = _offset_and_limit(payload)
+    if offset <= 0:
+        return payload
+    variables = {**payload["variables"], "offset": max(0, offset - limit)}
+    return {**payload, "variables": variables}
+
+
+def _alter_answer(answer: dict[str, Any], fault: Fault, payload: Mapping[str, Any]) -> None:
+    """Apply an answer fault (see the module docstring) to a 200 answer, in place."""
+    data = answer.get("data")
+    if not isinstance(data, dict) or answer.get("errors"):
+        return
+    first_page = _offset_and_limit(payload)[0] <= 0
+    for key, value in data.items():
+        if not isinstance(value, list):
+            continue
+        rows = [row for row in value if isinstance(row, dict)]
+        if fault.kind == "repeat_rows":
+            if first_page and len(value) >= 2:
+                value[-1] = copy.deepcopy(value[0])
+        elif fault.kind == "short_page":
+            data[key] = value[: max(0, len(value) - fault.rows)]
+        elif fault.kind == "missing_field":
+            for row in rows:
+                row.pop(fault.field, None)
+        elif fault.kind == "bad_bigint":
+            for row in rows:
+                if row.get(fault.field) is not None:
+                    row[fault.field] = BAD_BIGINT
+                    break
 
 
 def _decode_payload(body: bytes) -> dict[str, Any]:
@@ -795,16 +883,23 @@ class QueryNodeServer:
         retry_after: int = 1,
         delay: float = 3.0,
         message: str = "injected error",
+        field: str = "stake",
+        rows: int = 1,
     ) -> Fault:
         """Plan a fault for POST number ``at_request`` (default: the next POST).
 
         Numbering starts at 1 and counts every POST since start or ``clear()``. The fault
         fires once. ``retry_after`` (whole seconds) is for ``http_429``, ``delay`` for
-        ``timeout``, ``message`` for ``graphql_errors``.
+        ``timeout``, ``message`` for ``graphql_errors``, ``field`` for ``missing_field`` and
+        ``bad_bigint``, ``rows`` (at least 1) for ``short_page``.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
-        fault = Fault(kind, retry_after=retry_after, delay=delay, message=message)
+        if rows < 1:
+            raise ValueError("rows must be at least 1")
+        fault = Fault(
+            kind, retry_after=retry_after, delay=delay, message=message, field=field, rows=rows
+        )
         with self._lock:
             number = self._count + 1 if at_request is None else at_request
             if number <= self._count:
@@ -844,7 +939,7 @@ class QueryNodeServer:
             variables = payload.get("variables")
             query = payload.get("query")
             try:
-                fields = root_fields(parse(query), operation_name)
+                fields = root_fields(_parse(query), operation_name)
             except GraphQLError:
                 fields = ()
         with self._lock:
@@ -859,6 +954,7 @@ class QueryNodeServer:
                     root_fields=fields,
                     query=query,
                     fault=fault.kind if fault else None,
+                    received_at=time.monotonic(),
                 )
             )
         return fault
@@ -868,10 +964,10 @@ class QueryNodeServer:
         schema = self._node.schema
         operation_name = payload.get("operationName")
         try:
-            document = parse(payload["query"])
+            document = _parse(payload["query"])
         except GraphQLError as error:
             return 400, {"errors": [error.formatted]}
-        errors = validate(schema, document)
+        errors = self._node.validate(document)
         if errors:
             return 400, {"errors": [e.formatted for e in errors]}
         if get_operation_ast(document, operation_name) is None:

@@ -536,8 +536,118 @@ def test_faults_through_gql(qn_server: QueryNodeServer) -> None:
         assert len(session.execute(gql(QUERY))["electedCouncils"]) == 3
 
 
+PAGE = """
+query Page($offset: Int, $limit: Int) {
+  castVotes(offset: $offset, limit: $limit, orderBy: [createdAt_ASC]) { id stake votePower }
+  castVotesConnection(orderBy: [createdAt_ASC]) { totalCount }
+}
+"""
+
+
+def page(server: QueryNodeServer, offset: int | None, limit: int | None) -> dict[str, Any]:
+    """One page of votes through PAGE; the answer must be a clean 200 with data."""
+    variables = {k: v for k, v in {"offset": offset, "limit": limit}.items() if v is not None}
+    response = post(server, PAGE, variables)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    answer = response.json()
+    assert set(answer) == {"data"}, answer
+    return answer["data"]
+
+
+def test_repeat_rows_answers_the_previous_page(qn_server: QueryNodeServer) -> None:
+    votes = ids(FIXTURE["castVotes"])
+    qn_server.inject(at_request=2, kind="repeat_rows")
+    assert ids(page(qn_server, 0, 5)["castVotes"]) == votes[0:5]
+    repeated = page(qn_server, 5, 5)
+    assert ids(repeated["castVotes"]) == votes[0:5], "the page at offset 0 instead of 5"
+    assert repeated["castVotesConnection"] == {"totalCount": len(votes)}
+    assert ids(page(qn_server, 5, 5)["castVotes"]) == votes[5:10], "fires once"
+    assert [r.fault for r in qn_server.requests] == [None, "repeat_rows", None]
+    assert qn_server.requests[1].variables == {"offset": 5, "limit": 5}, "recorded as sent"
+
+
+def test_repeat_rows_near_the_start(qn_server: QueryNodeServer) -> None:
+    votes = ids(FIXTURE["castVotes"])
+    qn_server.inject(at_request=1, kind="repeat_rows")
+    qn_server.inject(at_request=2, kind="repeat_rows")
+    qn_server.inject(at_request=3, kind="repeat_rows")
+    assert ids(page(qn_server, None, 4)["castVotes"]) == [*votes[0:3], votes[0]]
+    assert ids(page(qn_server, 3, None)["castVotes"]) == votes, (
+        "offset 3 with the default limit 50 goes back to offset 0: rows 0-2 come again"
+    )
+    assert ids(page(qn_server, 0, 1)["castVotes"]) == votes[0:1], "one row: nothing to repeat"
+
+
+def test_short_page_drops_the_last_rows(qn_server: QueryNodeServer) -> None:
+    votes = ids(FIXTURE["castVotes"])
+    qn_server.inject(at_request=1, kind="short_page")
+    qn_server.inject(at_request=2, kind="short_page", rows=3)
+    short = page(qn_server, 10, 5)
+    assert ids(short["castVotes"]) == votes[10:14]
+    assert short["castVotesConnection"] == {"totalCount": len(votes)}, "counts are left alone"
+    assert ids(page(qn_server, 10, 5)["castVotes"]) == votes[10:12]
+    assert ids(page(qn_server, 10, 5)["castVotes"]) == votes[10:15]
+    with pytest.raises(ValueError, match="at least 1"):
+        qn_server.inject(kind="short_page", rows=0)
+
+
+def test_missing_field_is_removed_from_every_row(qn_server: QueryNodeServer) -> None:
+    qn_server.inject(at_request=1, kind="missing_field")
+    qn_server.inject(at_request=2, kind="missing_field", field="votePower")
+    rows = page(qn_server, 0, 5)["castVotes"]
+    assert len(rows) == 5
+    assert all(set(row) == {"id", "votePower"} for row in rows)
+    rows = page(qn_server, 0, 5)["castVotes"]
+    assert all(set(row) == {"id", "stake"} for row in rows)
+    assert all(
+        set(row) == {"id", "stake", "votePower"} for row in page(qn_server, 0, 5)["castVotes"]
+    )
+
+
+def test_bad_bigint_spoils_one_value(qn_server: QueryNodeServer) -> None:
+    votes = FIXTURE["castVotes"]
+    qn_server.inject(at_request=1, kind="bad_bigint")
+    qn_server.inject(at_request=2, kind="bad_bigint", field="votePower")
+    rows = page(qn_server, 0, 5)["castVotes"]
+    assert rows[0]["stake"] == "12abc"
+    assert [r["stake"] for r in rows[1:]] == [v["stake"] for v in votes[1:5]]
+    assert [r["votePower"] for r in rows] == [v["votePower"] for v in votes[0:5]]
+    rows = page(qn_server, 0, 5)["castVotes"]
+    assert rows[0]["votePower"] == "12abc" and rows[0]["stake"] == votes[0]["stake"]
+
+
+def test_answer_faults_leave_error_answers_and_lists_without_rows_alone(
+    qn_server: QueryNodeServer,
+) -> None:
+    qn_server.inject(at_request=1, kind="missing_field")
+    qn_server.inject(at_request=2, kind="short_page")
+    bad = post(qn_server, "{ candidates(where: {nope_eq: 1}) { id } }")
+    assert bad.status_code == 400 and "data" not in bad.json()
+    assert page(qn_server, 100, 5)["castVotes"] == []
+    assert [r.fault for r in qn_server.requests] == ["missing_field", "short_page"]
+
+
+def test_answer_faults_through_gql(qn_server: QueryNodeServer) -> None:
+    qn_server.inject(at_request=1, kind="bad_bigint")
+    with Client(transport=RequestsHTTPTransport(url=qn_server.url, timeout=5)) as session:
+        answer = session.execute(gql("{ candidates(limit: 2) { id stake } }"))
+    assert answer["candidates"][0]["stake"] == "12abc"
+
+
+def test_requests_record_their_arrival_time(qn_server: QueryNodeServer) -> None:
+    qn_server.inject(at_request=1, kind="timeout", delay=0.3)
+    post(qn_server, QUERY)
+    post(qn_server, QUERY)
+    first, second = qn_server.requests
+    assert first.received_at > 0
+    assert second.received_at - first.received_at >= 0.3
+
+
 def test_inject_validates_and_clear_resets(qn_server: QueryNodeServer) -> None:
-    assert "connection_drop" in FAULT_KINDS
+    assert {"connection_drop", "repeat_rows", "short_page", "missing_field", "bad_bigint"} <= (
+        FAULT_KINDS
+    )
     with pytest.raises(ValueError, match="unknown fault kind"):
         qn_server.inject(at_request=1, kind="http_418")
     post(qn_server, QUERY)
