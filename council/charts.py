@@ -15,6 +15,9 @@ OUTCOME_COLOURS = {
     "running": "#009E73",
 }
 
+# Rows of a band chart: Streamlit's theme hides every other label below about 22 px a row.
+ROW_STEP = alt.Step(22)
+
 ROUND_TRENDS = {
     "candidates": "Candidates",
     "votes_cast": "Votes cast",
@@ -57,7 +60,7 @@ def member_timeline(timeline: pd.DataFrame, max_members: int = 60) -> alt.Chart:
     shown = counts.index[:max_members]
     frame = timeline[timeline["handle"].isin(shown)]
     return (
-        alt.Chart(frame, height=alt.Step(14))
+        alt.Chart(frame, height=ROW_STEP)
         .mark_square(size=90)
         .encode(
             x=alt.X("cycle_id:O", title="Round"),
@@ -122,7 +125,7 @@ def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
 def category_shares(totals: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: each category's share of the total (easier to read than a pie)."""
     return (
-        alt.Chart(totals, height=alt.Step(20))
+        alt.Chart(totals, height=ROW_STEP)
         .mark_bar(color="#0072B2")
         .encode(
             x=alt.X("share:Q", title="Share of spending", axis=alt.Axis(format=".0%")),
@@ -157,10 +160,10 @@ def spending_over_time(items: pd.DataFrame) -> alt.Chart:
 
 
 def top_members(totals: pd.DataFrame, metric: str, title: str, n: int = 15) -> alt.Chart:
-    """Horizontal bars: the top ``n`` members by ``metric``."""
-    frame = totals.nlargest(n, metric)[["handle", metric]]
+    """Horizontal bars: the top ``n`` members by ``metric`` (members at zero are left out)."""
+    frame = totals[totals[metric] > 0].nlargest(n, metric)[["handle", metric]]
     return (
-        alt.Chart(frame, height=alt.Step(18))
+        alt.Chart(frame, height=ROW_STEP)
         .mark_bar(color="#0072B2")
         .encode(
             x=alt.X(f"{metric}:Q", title=title),
@@ -176,7 +179,7 @@ def top_members(totals: pd.DataFrame, metric: str, title: str, n: int = 15) -> a
 def participation_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     """Members x terms, coloured by participation (share of decided proposals voted on)."""
     return (
-        alt.Chart(matrix, height=alt.Step(16))
+        alt.Chart(matrix, height=ROW_STEP)
         .mark_rect()
         .encode(
             x=alt.X("term:O", title="Term"),

@@ -140,6 +140,10 @@ def wait_idle(tab) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
     )
     tab.wait_for_selector("[data-testid='stMainBlockContainer'] h1")
+    # Elements still loading show as skeletons: a screenshot taken then shows empty grey boxes.
+    tab.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000
+    )
     tab.wait_for_timeout(1000)
 
 
