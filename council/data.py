@@ -23,12 +23,14 @@ HAPI_PER_JOY = 10**10
 AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "candidates": ("stake", "vote_power"),
     "votes": ("stake", "vote_power"),
-    "council_members": ("stake", "accumulated_reward", "unpaid_reward"),
+    "council_members": ("stake", "accumulated_reward", "unpaid_reward", "backing_stake"),
     "proposals": ("funding_amount",),
     "funding_destinations": ("amount",),
     "budget_refills": ("balance",),
     "reward_payments": ("paid", "missing"),
     "councilor_reward_updates": ("reward_per_block",),
+    "archive_election_stats": ("applicant_stake", "election_stake"),
+    "kpi_rewards": ("reward",),
 }
 TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("ended_at_time",),
@@ -51,7 +53,9 @@ class CouncilData:
 
     Attributes: ``members``, ``rounds``, ``candidates``, ``councils``, ``council_members``,
     ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
-    ``reward_payments``, ``councilor_reward_updates``, and two vote totals. Votes are the one
+    ``reward_payments``, ``councilor_reward_updates``, the testnet archive's ``archive_terms``,
+    ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
+    ``kpi_rewards``, and two vote totals. Votes are the one
     large table (about a million rows at 100x mainnet) and pages need only their totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
     their stake) and ``round_votes`` (per round: votes, voters, unrevealed votes, stake). One
@@ -100,8 +104,21 @@ class CouncilData:
 
     @property
     def networks(self) -> list[str]:
-        """The networks that have election rounds in the cache."""
-        return sorted(self.rounds["network"].dropna().unique())
+        """The networks that have election rounds in the cache, the most recent data first.
+
+        Ordered by each network's latest round end (time, else none), then by name; the
+        testnet archive's older chains thus come after the chain a page should open on.
+        """
+        rounds = self.rounds.dropna(subset=["network"])
+        if rounds.empty:
+            return []
+        latest = rounds.groupby("network")["ended_at_time"].max()
+
+        def newest_first(network: str) -> tuple[bool, float, str]:
+            when = latest[network]
+            return (pd.isna(when), 0.0 if pd.isna(when) else -when.timestamp(), network)
+
+        return sorted(latest.index, key=newest_first)
 
     @property
     def is_empty(self) -> bool:
@@ -121,6 +138,12 @@ _TABLE_ATTRS = {
     "budget_refills": "budget_refills",
     "reward_payments": "reward_payments",
     "councilor_reward_updates": "councilor_reward_updates",
+    # The testnet council archive (council/archive.py).
+    "archive_terms": "archive_terms",
+    "council_roles": "council_roles",
+    "council_budget_figures": "council_budget_figures",
+    "archive_election_stats": "archive_election_stats",
+    "kpi_rewards": "kpi_rewards",
 }
 
 
@@ -154,6 +177,9 @@ def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
         frame = pd.read_sql_query(f"select * from {table}", conn)
     except (sqlite3.Error, pd.errors.DatabaseError):
         frame = _empty_frame(table)
+    for column in store.TABLES[table].columns:  # a cache from before a column was added
+        if column not in frame.columns:
+            frame[column] = pd.Series(None, index=frame.index, dtype="object")
     return _convert(table, frame)
 
 

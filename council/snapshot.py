@@ -48,6 +48,7 @@ SNAPSHOT_TABLES = (
     "council_members",
 )
 DEFAULT_SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "data" / "snapshot"
+ARCHIVE_DIR = "archive"  # the testnet council archive, beside the snapshot CSVs
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 Row = dict[str, Any]
@@ -693,6 +694,40 @@ def read_snapshot(snapshot_dir: Path) -> Tables:
     return {name: read_table_csv(snapshot_dir / f"{name}.csv", name) for name in SNAPSHOT_TABLES}
 
 
+def read_archive(archive_dir: Path) -> Tables:
+    """The archive's tables (``python -m council.archive``): every cache table with a CSV."""
+    archive_dir = Path(archive_dir)
+    return {
+        name: read_table_csv(archive_dir / f"{name}.csv", name)
+        for name in store.TABLES
+        if (archive_dir / f"{name}.csv").exists()
+    }
+
+
+def merge_tables(base: Mapping[str, Sequence[Row]], extra: Mapping[str, Sequence[Row]]) -> Tables:
+    """``base`` plus ``extra``: a row whose key is already in ``base`` only fills its empty cells.
+
+    This is how the archive adds to snapshot rows (e.g. a seat's voter stake) without
+    duplicating them or overriding what the snapshot says.
+    """
+    merged: Tables = {name: [dict(row) for row in rows] for name, rows in base.items()}
+    for name, rows in extra.items():
+        pk = store.TABLES[name].pk
+        target = merged.setdefault(name, [])
+        index = {tuple(row[c] for c in pk): row for row in target}
+        for row in rows:
+            key = tuple(row[c] for c in pk)
+            if key in index:
+                known = index[key]
+                for column, value in row.items():
+                    if known.get(column) is None and value is not None:
+                        known[column] = value
+            else:
+                index[key] = dict(row)
+                target.append(index[key])
+    return merged
+
+
 def snapshot_meta(tables: Mapping[str, Sequence[Row]]) -> dict[str, str]:
     """The cache's meta facts for a cache built from ``tables`` now."""
     rounds = tables["election_rounds"]
@@ -713,7 +748,11 @@ def _origin(rounds: Sequence[Row]) -> str:
         return "An empty snapshot."
     cycles = sorted(r["cycle_id"] for r in rounds)
     networks = ", ".join(n.capitalize() for n in sorted({r["network"] for r in rounds}))
-    sources = ", ".join(sorted({r["source"] for r in rounds if r["source"]}))
+    named = {r["source"] for r in rounds if r["source"]}
+    reports = {name for name in named if name.endswith(".md")}  # the archive's term reports
+    sources = ", ".join(
+        [*sorted(named - reports), *([f"{len(reports)} term reports"] if reports else [])]
+    )
     winners_only = not any(r["losers_recorded"] for r in rounds)
     scope = "the elected seats and their backers only" if winners_only else "all candidates"
     return (
@@ -724,8 +763,15 @@ def _origin(rounds: Sequence[Row]) -> str:
 
 
 def build_cache_from_snapshot(db_path: Path, snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR) -> None:
-    """Atomically replace the cache at ``db_path`` with the snapshot in ``snapshot_dir``."""
+    """Atomically replace the cache at ``db_path`` with the snapshot in ``snapshot_dir``.
+
+    The testnet council archive in ``snapshot_dir/archive/`` (``python -m council.archive``),
+    when present, is loaded too and merged with the snapshot's rows.
+    """
     tables = read_snapshot(snapshot_dir)
+    archive_dir = Path(snapshot_dir) / ARCHIVE_DIR
+    if archive_dir.is_dir():
+        tables = merge_tables(tables, read_archive(archive_dir))
     store.write_cache(Path(db_path), tables, snapshot_meta(tables))
 
 

@@ -199,10 +199,13 @@ def network_or_stop(networks: Sequence[str], empty_message: str) -> str:
 
 
 def network_picker(networks: Sequence[str]) -> str | None:
-    """Sidebar choice of network (kept in the URL); mainnet by default when present."""
+    """Sidebar choice of network (kept in the URL); mainnet by default when present.
+
+    Otherwise the order given (``CouncilData.networks``: the most recent data first).
+    """
     if not networks:
         return None
-    options = sorted(networks, key=lambda n: (n != "mainnet", n))
+    options = sorted(networks, key=lambda n: n != "mainnet")
     wanted = st.query_params.get("network")
     index = options.index(wanted) if wanted in options else 0
     choice = st.sidebar.selectbox("Network", options, index=index, key="network")

@@ -3,7 +3,8 @@
 Pure pandas, no I/O. A *term* is an elected council, numbered by the election round that
 elected it. A proposal counts for the term in office when it was decided (its final status
 was set); a councillor's *participation* in a term is the share of the proposals decided in
-that term that they voted on.
+that term that they voted on. Testnet archive rows carry no blocks for these: they count for
+the term whose report lists them (their ``council_id``).
 """
 
 from __future__ import annotations
@@ -72,8 +73,17 @@ def term_at(blocks: pd.DataFrame, term_table: pd.DataFrame, block_column: str) -
 def decided_proposals(proposals: pd.DataFrame, term_table: pd.DataFrame) -> pd.DataFrame:
     """Proposals with a final status, with the council in office when they were decided."""
     final = proposals[proposals["status"].isin(FINAL_STATUSES)].copy()
-    final["council_id"] = term_at(final, term_table, "status_set_at_block")
+    final["council_id"] = _with_recorded_term(
+        final, term_at(final, term_table, "status_set_at_block")
+    )
     return final
+
+
+def _with_recorded_term(rows: pd.DataFrame, by_block: pd.Series) -> pd.Series:
+    """The term found from a block, else the term the source recorded (archive reports)."""
+    if "council_id" not in rows.columns:
+        return by_block
+    return by_block.where(by_block.notna(), rows["council_id"]).astype("object")
 
 
 def scorecard(
@@ -92,7 +102,7 @@ def scorecard(
         columns={"id": "seat_id"}
     )
     cast = votes.copy()
-    cast["council_id"] = term_at(cast, term_table, "voted_at_block")
+    cast["council_id"] = _with_recorded_term(votes, term_at(votes, term_table, "voted_at_block"))
     in_term = cast.merge(
         seats[["network", "council_id", "member_id"]],
         left_on=["network", "council_id", "voter_member_id"],
