@@ -17,6 +17,8 @@ pages = st.navigation(
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
         st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),
+        st.Page("pages/election_watch.py", title="Election watch", icon=":material/timer:"),
+        st.Page("pages/term_report.py", title="Term report", icon=":material/description:"),
         st.Page("pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
         st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]

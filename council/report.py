@@ -26,6 +26,7 @@ from council.stats import kpis, leaderboard, spending
 BLOCK_SECONDS = 6
 NOT_RECORDED = "Not recorded."
 CANCELLED = {"cancelled", "canceled by runtime"}
+FUNDING_TYPES = {"FundingRequest", "Spending"}  # the chain's name and the testnet reports'
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,14 @@ class Term:
     end_time: pd.Timestamp | None
 
 
-def load_sources(db_path: Path, network: str) -> ReportSources:
-    """Read one network's cache tables, the archive tables and the secretary's files."""
+def load_sources(
+    db_path: Path, network: str, cache: data.CouncilData | None = None
+) -> ReportSources:
+    """Read one network's cache tables (or take them from ``cache``, an already loaded
+    cache), the archive tables and the secretary's current files."""
     return ReportSources(
         network=network,
-        data=data.load(db_path).for_network(network),
+        data=(cache or data.load(db_path)).for_network(network),
         roles=data.council_roles(db_path, network),
         budget_figures=data.council_budget_figures(db_path, network),
         categories=uploads.current(uploads.SPENDING_CATEGORIES.name),
@@ -105,6 +109,8 @@ def member_name(member_id: object, handles: dict[str, str]) -> str:
     """``@handle``, or ``member 12`` when the handle is unknown."""
     if member_id is None or pd.isna(member_id):
         return "unknown"
+    if str(member_id).startswith("@"):  # the archive's id for a handle without a member id
+        return str(member_id)
     handle = handles.get(str(member_id))
     return f"@{handle}" if handle else f"member {member_id}"
 
@@ -115,7 +121,9 @@ def _id_order(value: object) -> tuple[int, int, str]:
 
 
 def _block(block: object, when: object) -> str:
-    return block_with_date(None if pd.isna(block) else int(block), when)
+    if block is None or pd.isna(block):
+        return "not recorded"
+    return block_with_date(int(block), when)
 
 
 # --- Terms -----------------------------------------------------------------------------------
@@ -167,12 +175,17 @@ def term_proposals(proposals: pd.DataFrame, term: Term) -> pd.DataFrame:
     """Proposals created while the term was in office, with ``blocks_to_finalize``.
 
     ``blocks_to_finalize`` is the decision block minus the creation block, for proposals with
-    a final status; else null.
+    a final status (else the archived report's figure, else null). Proposals of an archived
+    term report have no blocks; they belong to the term whose report lists them.
     """
-    mine = proposals[_in_term(proposals["created_at_block"], term)].copy()
+    keep = _in_term(proposals["created_at_block"], term)
+    if "council_id" in proposals.columns:  # an archived term report lists its proposals
+        keep |= proposals["council_id"] == term.council_id
+    mine = proposals[keep].copy()
     final = mine["status"].isin(leaderboard.FINAL_STATUSES)
     spent = mine["status_set_at_block"].astype(float) - mine["created_at_block"].astype(float)
-    mine["blocks_to_finalize"] = spent.where(final)
+    reported = mine.get("blocks_to_finalize", pd.Series(float("nan"), index=mine.index))
+    mine["blocks_to_finalize"] = spent.where(final).fillna(reported.astype(float))
     return mine.sort_values("id", key=lambda s: s.map(_id_order)).reset_index(drop=True)
 
 
@@ -212,7 +225,8 @@ def member_rows(
     term, participation, own stake and voter stake (JOY), in member id order.
 
     Voter stake: the stake of the revealed votes for the councillor's candidacy in the round
-    that elected the term.
+    that elected the term. Where the seat carries the figures of an archived term report
+    (``proposal_votes_cast``, ``backing_stake_joy``), those are used.
     """
     d = sources.data
     term_table = leaderboard.terms(d.councils)
@@ -224,18 +238,32 @@ def member_rows(
     )
     voter_stake = dict(zip(backing["member_id"], backing["backing_stake_joy"], strict=True))
     handles = _handles(d.members)
+    seats = d.council_members[d.council_members["council_id"] == term.council_id]
+    reported_votes = _by_member(seats, "proposal_votes_cast")
+    reported_backing = _by_member(seats, "backing_stake_joy")
+    # Without any dated proposal vote on record, the counts are unknown, not zero.
+    counted = d.proposal_votes["voted_at_block"].notna().any()
+    votes = dict(zip(card["member_id"], card["votes_cast"], strict=True))
+    members = list(card["member_id"])
     rows = pd.DataFrame(
         {
-            "councillor": [member_name(m, handles) for m in card["member_id"]],
+            "councillor": [member_name(m, handles) for m in members],
             "member_id": card["member_id"].astype(str),
-            # Without any proposal vote on record, the counts are unknown, not zero.
-            "votes_cast": card["votes_cast"] if len(d.proposal_votes) else pd.NA,
+            "votes_cast": [reported_votes.get(m, votes[m] if counted else pd.NA) for m in members],
             "participation": card["participation"],
             "own_stake_joy": card["stake_joy"],
-            "voter_stake_joy": [voter_stake.get(m, 0.0) for m in card["member_id"]],
+            "voter_stake_joy": [reported_backing.get(m, voter_stake.get(m, 0.0)) for m in members],
         }
     )
     return rows.sort_values("member_id", key=lambda s: s.map(_id_order)).reset_index(drop=True)
+
+
+def _by_member(seats: pd.DataFrame, column: str) -> dict[str, object]:
+    """A seat column's known values by member id ({} when the column is absent)."""
+    if column not in seats.columns:
+        return {}
+    known = seats.dropna(subset=[column])
+    return dict(zip(known["member_id"], known[column], strict=True))
 
 
 def members_section(rows: pd.DataFrame, term: Term) -> str:
@@ -278,19 +306,28 @@ def _count(value: object) -> str:
 
 
 def roles_section(roles: pd.DataFrame, term: Term, handles: dict[str, str]) -> str:
-    """Section 3: council roles (secretary, deputy, ...) from the archive, else not recorded."""
+    """Section 3: council roles from the archive, else not recorded.
+
+    Roles in order: deputies after the others, then by name; holders by member id.
+    """
     lines = ["## 3 - Council roles", ""]
     mine = roles[roles["council_id"].astype(str) == term.council_id] if len(roles) else roles
     if mine.empty:
         return "\n".join([*lines, NOT_RECORDED]) + "\n"
-    for role, holders in mine.groupby("role", sort=False):
+    order = sorted(set(mine["role"]), key=lambda r: ("deputy" in r.lower(), r))
+    for role in order:
+        holders = sorted(mine.loc[mine["role"] == role, "member_id"], key=_id_order)
         lines.append(f"- {role}")
-        lines += [f"    - {member_name(m, handles)}" for m in holders["member_id"]]
+        lines += [f"    - {member_name(m, handles)}" for m in holders]
     return "\n".join(lines) + "\n"
 
 
 def _figure(value: object, unit: object) -> str:
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    """A budget figure as written: numbers with separators, HAPI amounts as JOY."""
+    if unit == "HAPI":
+        number, unit = data.hapi_to_joy(pd.Series([str(value)])).iloc[0], "JOY"
+    else:
+        number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     text = str(value) if pd.isna(number) else f"{number:,.0f}"
     return f"{text} {unit}".strip() if isinstance(unit, str) else text
 
@@ -341,7 +378,7 @@ def proposal_overview(proposals: pd.DataFrame, recorded: bool) -> str:
     for status, count in _counts(proposals["status"]):
         lines.append(f"- {status}: {count:,}")
     executed = proposals[
-        (proposals["type"] == "FundingRequest") & (proposals["status"] == "executed")
+        proposals["type"].isin(FUNDING_TYPES) & (proposals["status"] == "executed")
     ]
     lines += [
         "",
@@ -389,29 +426,46 @@ def proposal_breakdown(
         if pd.notna(p.blocks_to_finalize):
             lines.append(f"    - Time to finalize: {blocks_and_time(p.blocks_to_finalize)}")
         lines.append(f"- Created at: {_block(p.created_at_block, p.created_at_time)}")
-        lines.append(f"- Created by: {member_name(p.creator_id, handles)}")
+        lines.append(f"- Created by: {_creator(p, handles)}")
         mine = votes[votes["proposal_id"] == p.id].sort_values(["voted_at_block", "id"])
         voters = [
-            f"{member_name(v.voter_member_id, handles)} ({v.vote_kind})" for v in mine.itertuples()
+            member_name(v.voter_member_id, handles)
+            + (f" ({v.vote_kind})" if isinstance(v.vote_kind, str) else "")
+            for v in mine.itertuples()
         ]
         lines.append(f"- Participants: {', '.join(voters) if voters else 'none'}")
         lines.append("")
     return "\n".join(lines)
 
 
+def _creator(proposal: object, handles: dict[str, str]) -> str:
+    """The creator's name; an archived report's handle when there is no member id."""
+    written = getattr(proposal, "creator_handle", None)
+    if pd.isna(proposal.creator_id) and isinstance(written, str) and written:
+        return f"@{written}"
+    return member_name(proposal.creator_id, handles)
+
+
 def spending_section(sources: ReportSources, term: Term) -> str:
-    """Section 7: executed funding requests decided in the term, by the secretary's category."""
+    """Section 7: executed funding requests decided in the term (or listed by the term's
+    archived report), by the secretary's category."""
     lines = ["## 7 - Spending by category", ""]
     d = sources.data
     if d.proposals.empty:
         return "\n".join([*lines, NOT_RECORDED]) + "\n"
-    items = spending.chain_items(d.proposals, sources.categories, d.councils)
-    items = items[_in_term(items["decided_at_block"], term)]
+    funding = d.proposals[d.proposals["type"].isin(FUNDING_TYPES)].assign(type="FundingRequest")
+    items = spending.chain_items(funding, sources.categories, d.councils)
+    keep = _in_term(items["decided_at_block"], term)
+    if "council_id" in funding.columns:
+        listed = funding.loc[funding["council_id"] == term.council_id, "id"]
+        keep |= items["proposal_id"].isin(listed)
+    items = items[keep]
     if items.empty:
         return "\n".join([*lines, "No funding request was executed in the term."]) + "\n"
     items = items.assign(uncategorised=items["category"] == spending.UNCATEGORISED)
     lines.append(
-        "Executed funding requests decided in the term, by the council secretary's category."
+        "Executed funding requests of the term (decided in it, or listed by its archived "
+        "report), by the council secretary's category."
     )
     lines.append("")
     lines.append(spending.markdown_table(spending.totals_by(items, ["category"])).rstrip("\n"))

@@ -1,0 +1,65 @@
+"""Term report: the council's report for one term, in the community's shape, ready to post."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from council import report, ui
+
+ui.ensure_app_navigation()
+st.title("Council term report")
+st.caption(
+    "The council's term report in the shape of the community's council reports: round "
+    "overview, councillors with their proposal votes and stakes, roles, budget, proposals, "
+    "spending by category and KPIs, filled from the cache. Sections the data does not cover "
+    "say “not recorded”. The same report on the command line: "
+    "`python -m council.report --term N` (or `--term latest`)."
+)
+
+data = ui.council_data()
+network = ui.network_or_stop(
+    data.networks, "No council data yet. Refresh from a query node on the Data page."
+)
+terms = report.term_numbers(data.for_network(network).councils)
+if not terms:
+    ui.empty_state(f"No council terms recorded for {network}.")
+    st.stop()
+
+options = list(reversed(terms))
+wanted = ui.param_int("term")
+term = st.sidebar.selectbox(
+    "Term",
+    options,
+    index=options.index(wanted) if wanted in options else 0,
+    format_func=lambda t: f"term {t}" + (" (latest)" if t == terms[-1] else ""),
+    key="term",
+)
+ui.set_params(term=term if term != terms[-1] else None)
+
+
+@st.cache_data(show_spinner="Writing the report…", max_entries=32)
+def term_report(cache_key: tuple[str, float], uploads_key: float, network: str, term: int, today):
+    """The report's markdown (cached per cache file, uploaded files, network, term and day)."""
+    sources = report.load_sources(ui.db_path(), network, ui.council_data())
+    return report.term_report(sources, term, today=today)
+
+
+today = datetime.now(UTC).date()
+text = term_report(ui.cache_key(), ui.uploads_key(), network, term, today)
+
+left, right = st.columns(2)
+left.download_button(
+    "Download report (.md)",
+    text,
+    file_name=f"council-term-{term}-report-{network}.md",
+    mime="text/markdown",
+    icon=":material/download:",
+    key="download-report",
+)
+right.caption("Copy the markdown from the box at the bottom of the page.")
+
+with st.container(border=True):
+    st.markdown(text)
+
+with st.expander("Markdown source (copy)"):
+    st.code(text, language="markdown")
