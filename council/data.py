@@ -311,37 +311,3 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
         window["council_block"] = {c[0]: c[1] for c in councils}
         window["elected_in"] = {c[0]: c[2] for c in councils if c[2] is not None}
     return window
-
-
-# --- Archive tables for the term report (council roles, budget figures) ----------------------
-# Written by the archive importer; a cache without them (older, or fetched only) reads as empty.
-
-ARCHIVE_COLUMNS: dict[str, list[str]] = {
-    "council_roles": ["network", "council_id", "member_id", "role"],
-    "council_budget_figures": ["network", "council_id", "label", "value", "unit"],
-}
-
-
-def read_archive_table(path: Path, table: str, network: str) -> pd.DataFrame:
-    """One network's rows of an archive table; an empty frame with the documented columns when
-    the file or the table is missing."""
-    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in ARCHIVE_COLUMNS[table]})
-    if not Path(path).exists():
-        return empty
-    with contextlib.closing(_connect(path)) as conn:
-        try:
-            return pd.read_sql_query(
-                f"select * from {table} where network = ?", conn, params=(network,)
-            )
-        except (sqlite3.Error, pd.errors.DatabaseError):
-            return empty
-
-
-def council_roles(path: Path, network: str) -> pd.DataFrame:
-    """Council roles per term: network, council_id, member_id, role (empty when absent)."""
-    return read_archive_table(path, "council_roles", network)
-
-
-def council_budget_figures(path: Path, network: str) -> pd.DataFrame:
-    """Budget figures per term: network, council_id, label, value, unit (empty when absent)."""
-    return read_archive_table(path, "council_budget_figures", network)

@@ -64,11 +64,12 @@ def load_sources(
 ) -> ReportSources:
     """Read one network's cache tables (or take them from ``cache``, an already loaded
     cache), the archive tables and the secretary's current files."""
+    here = (cache or data.load(db_path)).for_network(network)
     return ReportSources(
         network=network,
-        data=(cache or data.load(db_path)).for_network(network),
-        roles=data.council_roles(db_path, network),
-        budget_figures=data.council_budget_figures(db_path, network),
+        data=here,
+        roles=here.council_roles,
+        budget_figures=here.council_budget_figures,
         categories=uploads.current(uploads.SPENDING_CATEGORIES.name),
         kpis=uploads.current(uploads.KPIS.name),
     )

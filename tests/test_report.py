@@ -24,6 +24,7 @@ Terms: c1 (round 1, blocks 1,000-101,800), c2 (round 2, 101,800-202,600, 2024-01
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -274,11 +275,12 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def sources(path: Path) -> report.ReportSources:
+    here = data.load(path).for_network(NET)
     return report.ReportSources(
         network=NET,
-        data=data.load(path).for_network(NET),
-        roles=data.council_roles(path, NET),
-        budget_figures=data.council_budget_figures(path, NET),
+        data=here,
+        roles=here.council_roles,
+        budget_figures=here.council_budget_figures,
         categories=CATEGORIES,
         kpis=KPIS,
     )
@@ -307,13 +309,9 @@ def test_sections_without_data_say_not_recorded(tmp_path: Path) -> None:
     path = tmp_path / "bare.db"
     store.write_cache(path, tables, {"source": "test"})
     empty = pd.DataFrame(columns=KPIS.columns)
+    here = data.load(path).for_network(NET)
     bare = report.ReportSources(
-        NET,
-        data.load(path).for_network(NET),
-        data.council_roles(path, NET),
-        data.council_budget_figures(path, NET),
-        CATEGORIES,
-        empty,
+        NET, here, here.council_roles, here.council_budget_figures, CATEGORIES, empty
     )
     text = report.term_report(bare, 2)
     headings = [
@@ -330,13 +328,15 @@ def test_sections_without_data_say_not_recorded(tmp_path: Path) -> None:
     assert "- Proposal votes: not recorded for this network." in text
 
 
-def test_archive_tables_missing_read_as_empty(tmp_path: Path) -> None:
-    path = tmp_path / "plain.db"
-    store.write_cache(path, {"members": []}, {})
-    assert data.council_roles(path, NET).columns.tolist() == [
-        "network", "council_id", "member_id", "role"
-    ]  # fmt: skip
-    assert data.council_budget_figures(tmp_path / "absent.db", NET).empty
+def test_a_cache_without_the_archive_tables_reports_roles_not_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "older.db"
+    store.write_cache(path, rows(), {})
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop table council_roles")
+        conn.execute("drop table council_budget_figures")
+    text = report.term_report(sources(path), 2, today=date(2030, 1, 1))
+    assert "## 3 - Council roles\n\nNot recorded.\n" in text
+    assert "## 4 - Budget status\n\n- Budget refills in the term" in text
 
 
 @pytest.mark.parametrize(
