@@ -627,12 +627,40 @@ def _leaderboard_rows(
                     "unit": unit or "count",
                 }
             )
-        blocks = board.block_range(term)
         report_term = next(t for t in terms if t.report.network == "alexandria" and t.cycle == term)
+        _check_leaderboard_votes(board, term, report_term, notes)
+        blocks = board.block_range(term)
         if blocks and blocks != (report_term.start_block, report_term.end_block):
             notes.inconsistencies.append(
                 f"{source}: council {term} block range {blocks[0]}-{blocks[1]}; "
                 f"{report_term.report.name} says {report_term.start_block}-{report_term.end_block}"
+            )
+
+
+def _check_leaderboard_votes(
+    board: Leaderboard, term: int, report_term: _Term, notes: Notes
+) -> None:
+    """The leaderboard's proposal votes per councillor against the term report's."""
+    column = board.terms.index(term)
+    in_report = {m.handle: m.votes_cast for m in report_term.report.members}
+    for handle, rows in board.members.items():
+        written = rows["votes"][column].strip()
+        if written in ("x", ""):
+            if handle in in_report:
+                notes.inconsistencies.append(
+                    f"{board.path.name}: @{handle} marked x in council {term}; "
+                    f"{report_term.report.name} lists them"
+                )
+            continue
+        if handle not in in_report:
+            notes.inconsistencies.append(
+                f"{board.path.name}: @{handle} has votes in council {term}; "
+                f"{report_term.report.name} does not list them"
+            )
+        elif str(in_report[handle]) != written:
+            notes.inconsistencies.append(
+                f"{board.path.name}: @{handle} cast {written} proposal votes in council {term}; "
+                f"{report_term.report.name} says {in_report[handle]}"
             )
 
 
