@@ -242,8 +242,11 @@ def member_rows(
     seats = d.council_members[d.council_members["council_id"] == term.council_id]
     reported_votes = _by_member(seats, "proposal_votes_cast")
     reported_backing = _by_member(seats, "backing_stake_joy")
-    # Without any dated proposal vote on record, the counts are unknown, not zero.
-    counted = d.proposal_votes["voted_at_block"].notna().any()
+    # Without any proposal vote placed in a term, the counts are unknown, not zero.
+    votes_in = d.proposal_votes
+    counted = votes_in["voted_at_block"].notna().any() or (
+        "council_id" in votes_in.columns and votes_in["council_id"].notna().any()
+    )
     votes = dict(zip(card["member_id"], card["votes_cast"], strict=True))
     members = list(card["member_id"])
     rows = pd.DataFrame(
@@ -393,7 +396,7 @@ def proposal_overview(proposals: pd.DataFrame, recorded: bool) -> str:
             f"- Average time for proposals to finalize: {blocks_and_time(timed.mean())} "
             f"over {len(timed):,} finalized proposals (cancelled ones excluded)",
         ]
-    open_ = int(proposals["blocks_to_finalize"].isna().sum())
+    open_ = int((~proposals["status"].isin(leaderboard.FINAL_STATUSES)).sum())
     if open_:
         lines.append(f"- Not finalized yet: {open_:,}")
     return "\n".join(lines) + "\n"

@@ -371,3 +371,80 @@ def test_cli_rejects_an_unknown_term_with_one_line(cache: Path, capsys) -> None:
 def test_cli_rejects_an_unknown_network(cache: Path, capsys) -> None:
     assert report.main(["--term", "latest", "--db", str(cache), "--network", "mainnet"]) == 1
     assert "no data for network 'mainnet'" in capsys.readouterr().err
+
+
+def archived_term() -> dict[str, list[dict]]:
+    """One term as the testnet archive imports it: no blocks on proposals or votes, the
+    report's own figures on the seats, a role held by a handle without a member id."""
+    net, council = "archive", "archive-council-5"
+    return {
+        "members": [
+            {"network": net, "id": "1", "handle": "alice"},
+            {"network": net, "id": "2", "handle": "bob"},
+        ],
+        "election_rounds": [
+            {"network": net, "cycle_id": 5, "is_finished": 1, "seats": 2, "ended_at_block": 1_000,
+             "next_council_id": council, "losers_recorded": 0}
+        ],
+        "councils": [
+            {"network": net, "id": council, "elected_in_cycle_id": 5, "elected_at_block": 1_000,
+             "elected_at_time": at(1_000), "ended_at_block": 2_000, "ended_at_time": at(2_000),
+             "is_resigned": 1}
+        ],
+        "council_members": [
+            {"network": net, "id": "seat-1", "council_id": council, "member_id": "1",
+             "stake": joy(1_000), "backing_stake": joy(250), "proposal_votes_cast": 7},
+            {"network": net, "id": "seat-2", "council_id": council, "member_id": "2",
+             "stake": joy(500)},
+        ],
+        "proposals": [
+            {"network": net, "id": "50", "title": "Pay zed", "type": "Spending",
+             "status": "executed", "creator_handle": "zed", "is_finalized": 1,
+             "funding_amount": joy(300), "blocks_to_finalize": 1_200, "council_id": council},
+            {"network": net, "id": "51", "title": "Idea", "type": "Text", "status": "cancelled",
+             "creator_id": "2", "is_finalized": 1, "council_id": council},
+        ],
+        "proposal_votes": [
+            {"network": net, "id": f"pv-{m}", "proposal_id": "50", "voter_member_id": m,
+             "council_id": council}
+            for m in ("1", "2")
+        ],
+        "council_roles": [
+            {"network": net, "council_id": council, "member_id": "@carol", "role": "secretary"}
+        ],
+        "council_budget_figures": [
+            {"network": net, "council_id": council, "label": "Start minted",
+             "value": joy(1_234), "unit": "HAPI"}
+        ],
+    }  # fmt: skip
+
+
+def test_an_archived_term_uses_the_reports_own_figures(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    store.write_cache(path, archived_term(), {})
+    here = data.load(path).for_network("archive")
+    categories = CATEGORIES.assign(Testnet="Archive", **{"Proposal #": ["50", "51"]})
+    archived = report.ReportSources(
+        "archive", here, here.council_roles, here.council_budget_figures, categories, KPIS
+    )
+    text = report.term_report(archived, "latest", today=date(2030, 1, 1))
+    # alice: 7 votes and 250 of voter stake as her term report says; bob: the one vote listed.
+    # Both voted on 1 of the 2 proposals decided in the term (50 %).
+    assert "| @alice | 1 | 7 | 50% | 1,000 | 250 |\n| @bob | 2 | 1 | 50% | 500 | 0 |\n" in text
+    assert "## 3 - Council roles\n\n- secretary\n    - @carol\n" in text
+    assert "## 4 - Budget status\n\n- Start minted: 1,234 JOY\n" in text
+    assert "- Executed funding requests: 1, 300 JOY\n" in text
+    assert "over 1 finalized proposals" in text and "Not finalized yet" not in text
+    assert (
+        "### Proposal 50 - Pay zed\n\n"
+        "- Link: https://pioneerapp.xyz/#/proposals/preview/50\n"
+        "- Type: Spending\n"
+        "    - Amount: 300 JOY\n"
+        "- Status: executed\n"
+        "    - Time to finalize: 1,200 blocks (2 h 0 min)\n"
+        "- Created at: not recorded\n"
+        "- Created by: @zed\n"
+        "- Participants: @alice, @bob\n"
+    ) in text
+    assert "- Created by: @bob\n- Participants: none\n" in text
+    assert "| Builders | 1 | 300 | 100.0% |" in text
