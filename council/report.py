@@ -193,10 +193,15 @@ def term_proposals(proposals: pd.DataFrame, term: Term) -> pd.DataFrame:
 # --- Sections --------------------------------------------------------------------------------
 
 
-def round_overview(term: Term, rounds: pd.DataFrame) -> str:
-    """Section 1: the round that elected the term, its seats, start and end blocks."""
+def round_overview(term: Term, rounds: pd.DataFrame, archive_terms: pd.DataFrame) -> str:
+    """Section 1: the round that elected the term, its seats, start and end blocks, and the
+    community's own report of the term when the archive has it (``archive_terms``)."""
     lines = ["## 1 - Round overview", ""]
     lines.append(f"- Council term: {term.number} (council {term.council_id})")
+    archived = archive_terms[archive_terms["council_id"] == term.council_id]
+    for row in archived.itertuples():
+        number = "" if pd.isna(row.term) else f"term {int(row.term)}, "
+        lines.append(f"- The community's report: {number}{row.source}")
     electing = rounds[rounds["cycle_id"] == term.elected_in_cycle]
     if term.elected_in_cycle is None:
         lines.append("- Elected in election round: not recorded")
@@ -523,7 +528,7 @@ def term_report(sources: ReportSources, term: int | str, today: date | None = No
         "",
     ]
     sections = [
-        round_overview(chosen, d.rounds),
+        round_overview(chosen, d.rounds, d.archive_terms),
         members_section(member_rows(chosen, sources), chosen),
         roles_section(sources.roles, chosen, handles),
         budget_section(sources, chosen),
