@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import filters, ui, views
+from council import archive_views, filters, ui, views
 from council.stats import elections
 
 ui.ensure_app_navigation()
@@ -111,6 +111,14 @@ ui.show_table(view.round_table, f"rounds-{network}.csv")
 if view.trends:
     st.vega_lite_chart(view.trends, width="content")
 
+here = data.for_network(network)
+if archive_views.has_archive(here):
+    st.info(archive_views.archive_note(here), icon="📜")
+    archive_rounds = archive_views.round_figures_table(here)
+    if not archive_rounds.empty:
+        with st.expander("What the testnet archive records per round"):
+            ui.show_table(archive_rounds, f"archive-rounds-{network}.csv")
+
 st.subheader("Candidacies")
 ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
 
@@ -136,5 +144,7 @@ with right:
     for note in detail.notes:
         with st.expander(f"{note['handle']}: {note['header']}"):
             st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
+if archive_views.has_archive(here) and int(cycle) in set(archive_views.archive_rounds(here)):
+    st.caption(f"Round {cycle} is known from a term report: its votes are not recorded.")
 st.caption(f"{len(detail.votes):,} votes in round {cycle}")
 ui.show_table(detail.votes, f"votes-round-{cycle}-{network}.csv", height=320)

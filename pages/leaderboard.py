@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from council import charts, filters, tables, ui, views
+from council import archive_views, charts, filters, tables, ui, views
 from council.stats import elections, leaderboard
 
 ui.ensure_app_navigation()
@@ -102,6 +102,17 @@ if terms_here:
     ui.show_table(scorecard, f"scorecard-term-{term}-{network}.csv")
     with st.expander("Copy as markdown for a council report"):
         st.code(tables.markdown(scorecard), language="markdown")
+
+if archive_views.has_archive(here):
+    st.subheader("Testnet archive: the secretary's leaderboard")
+    st.caption(
+        "As the hand-made Alexandria leaderboard: proposal votes each term report counts, vote % "
+        "of the term's valid proposals (those listed, less cancelled), KPI bonus and payment "
+        "per councillor (recorded for Alexandria 1–6 only). x: not on that council."
+    )
+    figure = st.radio("Figure", list(archive_views.GRID_VALUES), horizontal=True)
+    grid = archive_views.leaderboard_grid_table(archive_views.scorecard(here, term_range), figure)
+    ui.show_table(grid, f"archive-leaderboard-{network}.csv")
 
 st.subheader("Member profile")
 handles = sorted(totals["handle"].unique())

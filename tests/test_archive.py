@@ -439,3 +439,47 @@ def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
             assert f"${row['cm_payment_usd']:.2f}" == rows["CM USD Payment"][column]
     # The leaderboard's council 5 column disagrees with the council 5 report for two members.
     assert differing == [("nexusfallout", 5, "4", 10), ("tomato", 5, "14", 15)]
+
+
+# --- The pages on the committed snapshot -------------------------------------------------------
+
+
+def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("COUNCIL_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def committed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("committed") / "council.db"
+    snapshot.build_cache_from_snapshot(db)
+    return db
+
+
+def test_leaderboard_page_shows_the_alexandria_leaderboard(committed_db: Path, monkeypatch) -> None:
+    at = run_page("pages/leaderboard.py", committed_db, monkeypatch, network="alexandria")
+    grid = next(f.value for f in at.dataframe if "Term 4" in f.value.columns).set_index("Member")
+    # The hand-made leaderboard's rows for @blackmass (x x x 6 7 9) and @fierydev (5 x x 6 x x).
+    assert grid.loc["blackmass", ["Term 1", "Term 2", "Term 3", "Term 4", "Term 5", "Term 6"]
+                    ].tolist() == ["x", "x", "x", "6", "7", "9"]  # fmt: skip
+    assert grid.loc["fierydev", ["Term 1", "Term 4", "Term 5"]].tolist() == ["5", "6", "x"]
+
+
+def test_election_page_says_what_the_archive_does_not_record(
+    committed_db: Path, monkeypatch
+) -> None:
+    at = run_page("pages/elections.py", committed_db, monkeypatch, network="constantinople")
+    note = next(i.value for i in at.info if "term reports" in i.value)
+    assert note.startswith("7 rounds here come only from the council's hand-written term reports")
+    assert "Losing candidates, individual votes and vote power are not recorded" in note
+    figures = next(f.value for f in at.dataframe if "Losing candidates" in f.value.columns)
+    assert figures["Round"].tolist() == [22, 21, 19, 18, 17, 9, 8]
+    assert set(figures["Applicants"]) == {"not recorded"}

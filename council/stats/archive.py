@@ -87,8 +87,13 @@ def leaderboard_grid(card: pd.DataFrame, value: str) -> pd.DataFrame:
     (``x`` where the member did not sit in the term)."""
     if card.empty:
         return pd.DataFrame()
-    grid = card.pivot_table(index="handle", columns="term", values=value, aggfunc="first")
     seated = card.pivot_table(index="handle", columns="term", values="council_id", aggfunc="size")
+    grid = (
+        card.groupby(["handle", "term"])[value]
+        .first()
+        .unstack("term")
+        .reindex(index=seated.index, columns=seated.columns)
+    )
     shown = grid.astype(object).where(seated.notna(), "x")
     return shown.astype(object).where(shown.notna() | seated.isna(), NOT_RECORDED)
 
