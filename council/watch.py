@@ -73,6 +73,11 @@ class ChainClock:
     now: datetime
 
     @property
+    def anchor_age_days(self) -> float:
+        """How old the newest timed block in the cache is, in days, at ``now``."""
+        return (self.now - self.anchor_time).total_seconds() / 86400
+
+    @property
     def current_block(self) -> int:
         """The estimated block at ``now`` (never before the anchor)."""
         seconds = max(0.0, (self.now - self.anchor_time).total_seconds())
@@ -298,6 +303,10 @@ class Concern:
     message: str
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _hours(hours: float) -> str:
     if hours < 1:
         return f"{max(0, round(hours * 60))} min"
@@ -336,7 +345,7 @@ def concerns(
                 Concern(
                     "no_candidates_enough",
                     "error",
-                    f"Only {tally.candidates} candidates for {seats} seats{left}: the "
+                    f"Only {_plural(tally.candidates, 'candidate')} for {seats} seats{left}: the "
                     "election cannot fill the council; announcing will start again.",
                 )
             )
@@ -345,7 +354,8 @@ def concerns(
                 Concern(
                     "low_candidacy",
                     "warning",
-                    f"Low candidacy: {tally.candidates} candidates for {seats} seats{left} "
+                    f"Low candidacy: {_plural(tally.candidates, 'candidate')} for {seats} "
+                    f"seats{left} "
                     f"(fewer than seats + {thresholds.candidate_margin}): little choice for "
                     "voters.",
                 )
@@ -388,11 +398,11 @@ def concerns(
 
 
 def block_text(block: int | None, clock: ChainClock | None, estimated: bool = False) -> str:
-    """``#576,001 · 2023-02-10 10:00 UTC`` (``~`` before estimated blocks; dates at 6 s a
-    block from the clock's anchor)."""
+    """``#576,001 · 2023-02-10 10:00 UTC`` (``≈`` before estimated blocks, not ``~``, which
+    forum markdown reads as strikethrough; dates at 6 s a block from the clock's anchor)."""
     if block is None:
         return "not recorded"
-    text = f"{'~' if estimated else ''}#{block:,}"
+    text = f"{'≈' if estimated else ''}#{block:,}"
     if clock is not None:
         text += f" · {clock.time_of(block):%Y-%m-%d %H:%M} UTC"
     return text

@@ -52,7 +52,13 @@ else:
         f"Current block ≈ #{clock.current_block:,}: estimated from the newest block in the "
         f"cache with a time (#{clock.anchor_block:,} at {clock.anchor_time:%Y-%m-%d %H:%M} "
         "UTC), advanced by one block every 6 seconds. Block times below use the same rule; "
-        "~ marks blocks estimated from earlier rounds."
+        "≈ marks blocks estimated from earlier rounds."
+        + (
+            f" The newest timed block is {clock.anchor_age_days:.0f} days old, so the current "
+            "block is an extrapolation: refresh the cache, or this chain's data is historical."
+            if clock.anchor_age_days >= 1
+            else ""
+        )
     )
 if stage.name == "idle":
     st.info(

@@ -78,7 +78,7 @@ def test_watch_raises_low_candidacy_for_a_live_round(live_db: Path, monkeypatch)
     # 1-3 (median 72,000), so announcing ends at about 202,600 + 72,000: long past by now.
     assert metrics["Stage ends at block"] == "#274,600"
     assert [e.value for e in at.error] == [
-        "Only 1 candidates for 2 seats: the election cannot fill the council; announcing "
+        "Only 1 candidate for 2 seats: the election cannot fill the council; announcing "
         "will start again."
     ]
     assert any("the cache is behind the chain" in w.value for w in at.warning)

@@ -74,6 +74,7 @@ def test_clock_anchors_on_the_newest_timed_block_and_runs_at_six_seconds() -> No
     clock = watch.chain_clock(frames, now)
     assert (clock.anchor_block, clock.anchor_time) == (70_000, T0 + timedelta(2))
     assert clock.current_block == 70_010  # 61 s: 10 whole blocks
+    assert clock.anchor_age_days == 61 / 86_400
     assert clock.time_of(70_600) == T0 + timedelta(days=2, hours=1)
     assert clock.hours_until(70_010 + 14_400) == 24
 
@@ -218,7 +219,7 @@ def test_countdown_and_schedule() -> None:
             "#82,000 · 2024-02-29 16:00 UTC",
             "#86,800 · 2024-03-01 00:00 UTC",
         ],
-        "Ends (block · UTC)": ["#86,800 · 2024-03-01 00:00 UTC", "~#91,800 · 2024-03-01 08:20 UTC"],
+        "Ends (block · UTC)": ["#86,800 · 2024-03-01 00:00 UTC", "≈#91,800 · 2024-03-01 08:20 UTC"],
     }
 
 
@@ -230,9 +231,9 @@ def test_forum_post_for_an_announcing_round() -> None:
     assert post == (
         "## Council election round 3 (mainnet): announcing stage\n"
         "\n"
-        "- Stage ends: ~#82,000 · 2024-03-01 12:00 UTC (time left: 12 h 0 min)\n"
-        "- Then voting: ~#82,000 · 2024-03-01 12:00 UTC to ~#86,500 · 2024-03-01 19:30 UTC\n"
-        "- Then revealing: ~#86,500 · 2024-03-01 19:30 UTC to ~#91,500 · 2024-03-02 03:50 UTC\n"
+        "- Stage ends: ≈#82,000 · 2024-03-01 12:00 UTC (time left: 12 h 0 min)\n"
+        "- Then voting: ≈#82,000 · 2024-03-01 12:00 UTC to ≈#86,500 · 2024-03-01 19:30 UTC\n"
+        "- Then revealing: ≈#86,500 · 2024-03-01 19:30 UTC to ≈#91,500 · 2024-03-02 03:50 UTC\n"
         "- Seats: 3; candidates: 3 (own stake 600 JOY), 1 withdrew\n"
         "- Votes: 0 cast by 0 accounts (0 JOY), 0 revealed\n"
         "\n"
