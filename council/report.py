@@ -95,6 +95,11 @@ def blocks_and_time(blocks: float) -> str:
     return f"{round(float(blocks)):,} blocks ({duration(blocks)})"
 
 
+def plural(count: int, noun: str) -> str:
+    """``"1 refill"``, ``"2 refills"`` (counts with thousands separators)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def amount(value: float | None) -> str:
     """A JOY amount for a table cell: thousands separators, whole JOY; missing -> ``–``."""
     if value is None or pd.isna(value):
@@ -359,9 +364,9 @@ def budget_section(sources: ReportSources, term: Term) -> str:
         paid = payments[_in_term(payments["block"], term)]
         lines += [
             f"- Budget refills in the term: {amount(added['balance_joy'].sum())} JOY "
-            f"({len(added):,} refills)",
+            f"({plural(len(added), 'refill')})",
             f"- Councillor rewards paid in the term: {amount(paid['paid_joy'].sum())} JOY "
-            f"({len(paid):,} payments); unpaid for lack of budget: "
+            f"({plural(len(paid), 'payment')}); unpaid for lack of budget: "
             f"{amount(paid['missing_joy'].sum())} JOY",
         ]
     if len(lines) == 2:
@@ -377,7 +382,7 @@ def proposal_overview(proposals: pd.DataFrame, recorded: bool) -> str:
     lines = ["## 5 - Proposal overview", ""]
     if not recorded:
         return "\n".join([*lines, NOT_RECORDED]) + "\n"
-    lines.append(f"- {len(proposals):,} proposals created in the term")
+    lines.append(f"- {plural(len(proposals), 'proposal')} created in the term")
     if proposals.empty:
         return "\n".join(lines) + "\n"
     lines += ["", "By type:", ""]
@@ -399,7 +404,7 @@ def proposal_overview(proposals: pd.DataFrame, recorded: bool) -> str:
         lines += [
             f"- Total time for proposals to finalize: {blocks_and_time(timed.sum())}",
             f"- Average time for proposals to finalize: {blocks_and_time(timed.mean())} "
-            f"over {len(timed):,} finalized proposals (cancelled ones excluded)",
+            f"over {plural(len(timed), 'finalized proposal')} (cancelled ones excluded)",
         ]
     open_ = int((~proposals["status"].isin(leaderboard.FINAL_STATUSES)).sum())
     if open_:

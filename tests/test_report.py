@@ -434,7 +434,7 @@ def test_an_archived_term_uses_the_reports_own_figures(tmp_path: Path) -> None:
     assert "## 3 - Council roles\n\n- secretary\n    - @carol\n" in text
     assert "## 4 - Budget status\n\n- Start minted: 1,234 JOY\n" in text
     assert "- Executed funding requests: 1, 300 JOY\n" in text
-    assert "over 1 finalized proposals" in text and "Not finalized yet" not in text
+    assert "over 1 finalized proposal (cancelled" in text and "Not finalized yet" not in text
     assert (
         "### Proposal 50 - Pay zed\n\n"
         "- Link: https://pioneerapp.xyz/#/proposals/preview/50\n"
