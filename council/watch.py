@@ -391,7 +391,13 @@ def concerns(
                 "warning",
                 f"The {stage.name} stage should have ended at block #{stage.ends_block:,} "
                 f"{'(estimated) ' if stage.ends_estimated else ''}by the estimated current "
-                f"block #{clock.current_block:,}: the cache is behind the chain; refresh it.",
+                f"block #{clock.current_block:,}: the cache is behind the chain; refresh it."
+                + (
+                    " (Announcing also starts again when too few candidates announced; the "
+                    "cache does not record when it did.)"
+                    if stage.name == "announcing"
+                    else ""
+                ),
             )
         )
     return sorted(found, key=lambda c: c.level != "error")

@@ -251,3 +251,14 @@ def test_forum_post_without_rounds() -> None:
     stage = watch.current_stage(pd.DataFrame(columns=COLUMNS), candidates(0))
     post = watch.forum_post("sumer", stage, tally(0), None, [])
     assert post == "## Council election (sumer)\n\nNo election round in the data.\n"
+
+
+def test_an_estimated_announcing_end_that_has_passed_names_both_causes() -> None:
+    assert codes(ANNOUNCING, 5, at=82_000) == []
+    stage = watch.current_stage(rounds(ANNOUNCING), candidates(5))
+    (concern,) = watch.concerns(stage, tally(candidates=5), clock_at(82_001))
+    assert concern.message == (
+        "The announcing stage should have ended at block #82,000 (estimated) by the estimated "
+        "current block #82,001: the cache is behind the chain; refresh it. (Announcing also "
+        "starts again when too few candidates announced; the cache does not record when it did.)"
+    )
