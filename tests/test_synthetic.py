@@ -555,7 +555,9 @@ def test_write_synthetic_cache_matches_records_to_rows(records, tmp_path: Path) 
     path = tmp_path / "council.db"
     counts = write_synthetic_cache(path, *SIZES, network="synthnet")
     expected = records_to_rows(records, "synthnet")
-    assert counts == {table: len(rows) for table, rows in expected.items()}
+    # The testnet archive's tables stay empty in a generated cache.
+    expected_counts = {table: len(expected.get(table, ())) for table in store.TABLES}
+    assert counts == expected_counts
     with sqlite3.connect(path) as conn:
         for table in store.TABLES:
             assert conn.execute(f"select count(*) from {table}").fetchone()[0] == counts[table]
