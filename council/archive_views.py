@@ -79,8 +79,8 @@ def round_figures_table(data: CouncilData) -> pd.DataFrame:
 
 
 def _or_not_recorded(values: pd.Series) -> pd.Series:
-    shown = values.map(lambda v: f"{v:,.0f}", na_action="ignore")
-    return shown.fillna(NOT_RECORDED)
+    shown = [NOT_RECORDED if pd.isna(v) else f"{v:,.0f}" for v in values]
+    return pd.Series(shown, index=values.index, dtype=object)
 
 
 def scorecard(data: CouncilData, term_range: tuple[int, int] | None = None) -> pd.DataFrame:

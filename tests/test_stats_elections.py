@@ -217,3 +217,38 @@ def test_round_votes(council_db: Path, results: pd.DataFrame) -> None:
     assert list(votes["stake_joy"]) == [300.0, 300.0, 300.0, 200.0, 50.0]
     assert votes["revealed"].tolist().count(False) == 1
     assert set(votes["voted_for"].dropna()) == {"a", "b", "c"}
+
+
+def test_votes_of_a_winners_only_round_without_votes_are_not_recorded(tmp_path: Path) -> None:
+    """Round 5 comes from a term report (winners only, no votes): its ballots are unknown.
+
+    Round 6 is winners-only too but has one backer's vote of 40 JOY; round 7 is a full record
+    in which nobody voted: zero, not unknown.
+    """
+    winners_only = {"losers_recorded": 0, "seats": 1}
+    rows = {
+        "members": [{"network": NET, "id": "A", "handle": "a"}],
+        "election_rounds": [
+            {**round_row(5, True, "c4", 5000), **winners_only},
+            {**round_row(6, True, "c5", 6000), **winners_only},
+            {**round_row(7, True, "c6", 7000), "seats": 1},
+        ],
+        "candidates": [
+            candidate("5A", 5, "A", 10, 10, "elected"),
+            candidate("6A", 6, "A", 10, 50, "elected"),
+            candidate("7A", 7, "A", 10, 10, "elected"),
+        ],
+        "votes": [vote("v10", 6, "acct1", 40, "6A")],
+    }
+    path = tmp_path / "council.db"
+    store.write_cache(path, rows, {"source": "hand-made"})
+    d = data.load(path)
+    results = elections.candidacy_results(d.rounds, d.candidates, d.candidate_votes, d.members)
+    by_cycle = elections.round_summary(
+        d.rounds, results, d.round_votes, d.council_members
+    ).set_index("cycle_id")
+    ballots = ["votes_cast", "voters", "unrevealed_votes", "total_backing_stake_joy"]
+    assert by_cycle.loc[5, ballots].isna().all()
+    assert by_cycle.loc[5, "total_candidate_stake_joy"] == 10.0
+    assert list(by_cycle.loc[6, ballots]) == [1, 1, 0, 40.0]
+    assert list(by_cycle.loc[7, ballots]) == [0, 0, 0, 0.0]

@@ -159,7 +159,9 @@ def round_summary(
     totals (``council.data.CouncilData.round_votes``). ``competitiveness`` is
     candidates who stood (did not withdraw) per seat. ``re_elected`` counts elected members
     who sat on the council ruling during the round; it is null where that council's seats are
-    not in the cache. Newest round first.
+    not in the cache. Votes cast, voters, unrevealed votes and backing stake are null for a
+    winners-only round (``losers_recorded`` = 0) that has no votes in the cache. Newest round
+    first.
     """
     keys = ["network", "cycle_id"]
     summary = rounds[
@@ -192,11 +194,17 @@ def round_summary(
         re_elected=("incumbent", "sum"), incumbents_known=("incumbents_known", "any")
     )
     summary = summary.join(field, on=keys).join(ballots, on=keys).join(renewal, on=keys)
-    for column in ("candidates", "withdrawn", "seats_filled", "votes_cast", "voters"):
+    # A winners-only record (a term report) without vote rows did not record the votes: its
+    # ballots are unknown (null), not zero. A full record without votes had none.
+    votes_recorded = summary["votes_cast"].notna() | (summary["losers_recorded"] != 0)
+    for column in ("candidates", "withdrawn", "seats_filled"):
         summary[column] = summary[column].fillna(0).astype(int)
-    summary["unrevealed_votes"] = summary["unrevealed_votes"].fillna(0).astype(int)
-    for column in ("total_candidate_stake_joy", "total_backing_stake_joy"):
-        summary[column] = summary[column].fillna(0.0)
+    for column in ("votes_cast", "voters", "unrevealed_votes"):
+        summary[column] = summary[column].fillna(0).astype("Int64").where(votes_recorded)
+    summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].fillna(0.0)
+    summary["total_backing_stake_joy"] = (
+        summary["total_backing_stake_joy"].fillna(0.0).where(votes_recorded)
+    )
     seats = summary["seats"].where(summary["seats"].notna(), summary["seats_filled"])
     summary["seats"] = seats.astype("Int64")
     standing = summary["candidates"] - summary["withdrawn"]
