@@ -37,6 +37,8 @@ PAGES = {
     "leaderboard": "pages/leaderboard.py",
     "spending": "pages/spending.py",
     "kpis": "pages/kpis.py",
+    "election_watch": "pages/election_watch.py",
+    "term_report": "pages/term_report.py",
     "about": "pages/about.py",
 }
 
@@ -174,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES))
-    parser.add_argument("--pages", default="overview,elections,leaderboard,spending,kpis,about")
+    parser.add_argument("--pages", default=",".join(name for name in PAGES if name != "empty"))
     parser.add_argument(
         "--fetch-sizes", default="mainnet,10x", help="sizes for the fetch benchmark ('' = none)"
     )

@@ -41,6 +41,10 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "reward_payments": ("time",),
     "councilor_reward_updates": ("time",),
 }
+# Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
+DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kpi_rewards": ("reward_usd",),
+}
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),
@@ -154,6 +158,8 @@ def _convert(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601")
     for column in BOOL_COLUMNS.get(table, ()):
         frame[column] = frame[column].fillna(0).astype(bool)
+    for column in DECIMAL_COLUMNS.get(table, ()):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
 
 

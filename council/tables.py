@@ -309,6 +309,22 @@ def kpi_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return _labelled(summary.round({"completion_rate": 4, "earned_share": 4}), KPI_SUMMARY_LABELS)
 
 
+KPI_REWARD_LABELS = {
+    "handle": "Councillor",
+    "member_id": "Member ID",
+    "kpi_rounds": "KPI rounds rewarded",
+    "first_round": "First KPI round",
+    "last_round": "Last KPI round",
+    "reward_usd": "Reward (USD)",
+    "reward_joy": "Reward (tJOY)",
+}
+
+
+def kpi_reward_table(totals: pd.DataFrame) -> pd.DataFrame:
+    """KPI rewards per councillor as shown (testnet rewards were paid in tJOY)."""
+    return _labelled(totals.round({"reward_usd": 2, "reward_joy": 0}), KPI_REWARD_LABELS)
+
+
 def chain_indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
     """Chain-derived KPI figures as shown."""
     return _labelled(

@@ -97,3 +97,12 @@ if network:
     st.subheader(f"From the chain ({network})")
     st.caption("Figures a KPI may rest on, computed from the cache, per term.")
     ui.show_table(chain_indicators(ui.cache_key(), network), f"kpi-chain-{network}.csv")
+    rewards = ui.council_data().for_network(network).kpi_rewards
+    if not rewards.empty:
+        st.subheader(f"KPI rewards per councillor ({network})")
+        st.caption(
+            "What each councillor earned from the council's KPIs, per the council's KPI "
+            "earnings record (kpi_earnings_per_term.json, KPI rounds 1–18)."
+        )
+        totals = tables.kpi_reward_table(kpis.kpi_rewards_by_member(rewards))
+        ui.show_table(totals, f"kpi-rewards-{network}.csv")

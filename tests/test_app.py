@@ -1,13 +1,17 @@
 """Every page renders without exception on the bundled snapshot (streamlit AppTest)."""
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from council import data
 from council.snapshot import build_cache_from_snapshot
+from council.stats import kpis
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = [
     "pages/overview.py",
     "pages/elections.py",
@@ -101,3 +105,24 @@ def test_spending_and_kpi_pages_show_the_starter_files(snapshot_db: Path, monkey
     kpis = run_page("pages/kpis.py", snapshot_db, monkeypatch, term="KPI round 18")
     shown = frame_with_column(kpis, "Days left")
     assert set(shown["Term"]) == {"KPI round 18"}
+
+
+def test_kpi_rewards_reproduce_the_hand_made_kpi_leaderboard(snapshot_db: Path) -> None:
+    """Every councillor's KPI totals from the bundled archive equal the council's own
+    kpi_leaderboard.json (community-repo council/kpi/docs/, copied to tests/fixtures/)."""
+    board = json.loads((FIXTURES / "kpi_leaderboard.json").read_text(encoding="utf-8-sig"))
+    rewards = data.load(snapshot_db).for_network("sumer").kpi_rewards
+    totals = kpis.kpi_rewards_by_member(rewards).set_index("member_id")
+    assert len(board) == 42
+    assert sorted(totals.index) == sorted(member["id"] for member in board)
+    for member in board:
+        row = totals.loc[member["id"]]
+        assert row["handle"] == member["handle"]
+        assert row["reward_usd"] == member["totalEarnedUsd"]
+        assert round(row["reward_joy"]) == member["totalEarnedTjoy"]
+
+
+def test_kpi_page_shows_rewards_per_councillor(snapshot_db: Path, monkeypatch) -> None:
+    at = run_page("pages/kpis.py", snapshot_db, monkeypatch)
+    rewards = frame_with_column(at, "KPI rounds rewarded").set_index("Councillor")
+    assert tuple(rewards.loc["tomato", ["KPI rounds rewarded", "Reward (USD)"]]) == (18, 9949.0)

@@ -99,3 +99,24 @@ def test_chain_indicators() -> None:
     assert table.loc[5, "rationale_share"] == 0.5
     assert table.loc[5, "candidates_per_seat"] == 2.0
     assert pd.isna(table.loc[6, "rationale_share"])
+
+
+def test_kpi_rewards_by_member() -> None:
+    rewards = pd.DataFrame(
+        {
+            "network": ["sumer"] * 5,
+            "kpi_round": [1, 2, 2, 3, 1],
+            "member_id": ["2", "2", "4", "2", "4"],
+            "handle": ["tomato", "tomato", "nexus", "tomato", "nexus_old"],
+            "reward_usd": [643.0, 100.0, 59.0, None, 800.0],
+            "reward_joy": [16_257_282.0, 2_000_000.0, 1_491_726.0, 500.0, None],
+        }
+    )
+    totals = kpis.kpi_rewards_by_member(rewards)
+    assert list(totals["handle"]) == ["nexus", "tomato"], "859 USD before 743 USD"
+    nexus, tomato = totals.to_dict("records")
+    assert (nexus["kpi_rounds"], nexus["first_round"], nexus["last_round"]) == (2, 1, 2)
+    assert (nexus["reward_usd"], nexus["reward_joy"]) == (859.0, 1_491_726.0)
+    assert (tomato["kpi_rounds"], tomato["first_round"], tomato["last_round"]) == (3, 1, 3)
+    assert (tomato["reward_usd"], tomato["reward_joy"]) == (743.0, 18_257_782.0)
+    assert kpis.kpi_rewards_by_member(rewards.iloc[0:0]).empty

@@ -162,3 +162,32 @@ def chain_indicators(card: pd.DataFrame, rounds: pd.DataFrame) -> pd.DataFrame:
     field = rounds.set_index("cycle_id")["competitiveness"].rename("candidates_per_seat")
     table = per_term.join(field, how="left").reset_index()
     return table.sort_values("term", ascending=False).reset_index(drop=True)
+
+
+def kpi_rewards_by_member(rewards: pd.DataFrame) -> pd.DataFrame:
+    """Per councillor: KPI rounds rewarded, first and last of them, total reward in USD and JOY.
+
+    A councillor is a member id; the handle shown is the one of their latest KPI round.
+    ``rewards`` is the cache's ``kpi_rewards`` table (one row per councillor per KPI round,
+    ``reward_joy`` already in JOY). Largest USD total first, then by handle.
+    """
+    columns = ["handle", "member_id", "kpi_rounds", "first_round", "last_round"]
+    if rewards.empty:
+        return pd.DataFrame(columns=[*columns, "reward_usd", "reward_joy"])
+    # A member who changed handle is one councillor: group by id, show the latest handle.
+    latest = rewards.sort_values("kpi_round").groupby("member_id")["handle"].last()
+    totals = (
+        rewards.groupby("member_id")
+        .agg(
+            kpi_rounds=("kpi_round", "nunique"),
+            first_round=("kpi_round", "min"),
+            last_round=("kpi_round", "max"),
+            reward_usd=("reward_usd", lambda s: s.sum(min_count=1)),
+            reward_joy=("reward_joy", lambda s: s.sum(min_count=1)),
+        )
+        .reset_index()
+    )
+    totals.insert(0, "handle", totals["member_id"].map(latest))
+    return totals.sort_values(["reward_usd", "handle"], ascending=[False, True]).reset_index(
+        drop=True
+    )
