@@ -94,3 +94,26 @@ def test_markdown_table(items: pd.DataFrame) -> None:
         "| Uncategorised | 1 | 50 | 3.8% |\n"
         "| **Total** | 3 | 1,300 | 100.0% |\n"
     )
+
+
+def test_terms_are_looked_up_on_the_proposals_own_network() -> None:
+    """A sumer proposal decided at block 150 is not in mainnet's term 1 (blocks 100-199)."""
+    sumer = pd.DataFrame(
+        {
+            "network": ["sumer", "sumer"],
+            "id": ["s1", "s2"],
+            "elected_in_cycle_id": [7, 8],
+            "elected_at_block": [140, 160],
+            "ended_at_block": [160, None],
+        }
+    )
+    proposals = pd.concat(
+        [PROPOSALS, PROPOSALS.iloc[[0, 1]].assign(network="sumer", id=["20", "21"])],
+        ignore_index=True,
+    )
+    items = spending.chain_items(proposals, CATEGORIES.iloc[0:0], pd.concat([COUNCILS, sumer]))
+    terms = items.set_index(["network", "proposal_id"])["term"].to_dict()
+    assert terms[("mainnet", "10")] == "term 1"  # block 150
+    assert terms[("sumer", "20")] == "term 7"  # block 150, sumer's council s1
+    assert terms[("sumer", "21")] == "term 8"  # block 250, s2 has not ended
+    assert terms[("mainnet", "12")] == "term 2"

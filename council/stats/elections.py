@@ -175,15 +175,14 @@ def round_summary(
             "losers_recorded",
         ]
     ].copy()
-    by_round = results.groupby(keys)
-    field = pd.DataFrame(
-        {
-            "candidates": by_round.size(),
-            "withdrawn": by_round["outcome"].apply(lambda s: int((s == "withdrawn").sum())),
-            "seats_filled": by_round["outcome"].apply(lambda s: int((s == "elected").sum())),
-            "total_candidate_stake_joy": by_round["stake_joy"].sum(),
-        }
+    outcomes = results[keys].assign(
+        withdrawn=results["outcome"] == "withdrawn",
+        seats_filled=results["outcome"] == "elected",
+        total_candidate_stake_joy=results["stake_joy"],
     )
+    by_round = outcomes.groupby(keys)
+    field = by_round[["withdrawn", "seats_filled", "total_candidate_stake_joy"]].sum()
+    field.insert(0, "candidates", by_round.size())
     winners = results[results["outcome"] == "elected"].groupby(keys)["vote_power_joy"].min()
     field["winning_threshold_joy"] = winners
     ballots = round_votes.set_index(keys)[

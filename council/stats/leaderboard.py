@@ -52,6 +52,8 @@ def term_at(blocks: pd.DataFrame, term_table: pd.DataFrame, block_column: str) -
     if blocks.empty or term_table.empty:
         return pd.Series(pd.NA, index=blocks.index, dtype="object")
     left = blocks[["network", block_column]].copy()
+    left["network"] = left["network"].astype(object)  # merge_asof wants one key dtype
+    term_table = term_table.astype({"network": object})
     left["_row"] = np.arange(len(left))
     left["_block"] = left[block_column].astype(float)
     known = left.dropna(subset=["_block"]).sort_values("_block")
@@ -109,9 +111,9 @@ def scorecard(
         right_on=["network", "council_id", "member_id"],
         how="inner",
     )
+    in_term["has_rationale"] = in_term["rationale"].fillna("").str.strip() != ""
     counts = in_term.groupby(["network", "council_id", "member_id"]).agg(
-        votes_cast=("id", "size"),
-        with_rationale=("rationale", lambda r: int((r.fillna("").str.strip() != "").sum())),
+        votes_cast=("id", "size"), with_rationale=("has_rationale", "sum")
     )
     kinds = (
         in_term.pivot_table(

@@ -12,6 +12,8 @@ from datetime import date
 
 import pandas as pd
 
+from council.stats import leaderboard
+
 UNCATEGORISED = "Uncategorised"
 PIONEER_PROPOSAL_URL = "https://pioneerapp.xyz/#/proposals/preview/{id}"
 
@@ -71,19 +73,18 @@ def csv_items(categories: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def term_of_block(blocks: pd.Series, councils: pd.DataFrame) -> pd.Series:
-    """The council (term) in office at each block: elected at or before it, not yet ended."""
-    ordered = councils.sort_values("elected_at_block")
-    result = pd.Series(pd.NA, index=blocks.index, dtype="object")
-    for council in ordered.itertuples():
-        ended = council.ended_at_block
-        in_term = blocks >= council.elected_at_block
-        if pd.notna(ended):
-            in_term &= blocks < ended
-        cycle = council.elected_in_cycle_id
-        label = f"term {int(cycle)}" if pd.notna(cycle) else str(council.id)
-        result = result.where(~in_term, label)
-    return result
+def term_of_block(rows: pd.DataFrame, block_column: str, councils: pd.DataFrame) -> pd.Series:
+    """The term ("term N") in office at each row's block on the row's own network, else NA.
+
+    A council is in office from the block that elected it until (not including) the block
+    that ended it; terms are numbered as on the leaderboard (the round that elected them).
+    """
+    term_table = leaderboard.terms(councils)
+    council_id = leaderboard.term_at(rows, term_table, block_column)
+    found = pd.DataFrame({"network": rows["network"], "council_id": council_id})
+    labels = term_table.assign(label="term " + term_table["term"].astype(str))
+    labelled = found.merge(labels[["network", "council_id", "label"]], how="left")
+    return pd.Series(labelled["label"].to_numpy(), index=rows.index, dtype="object")
 
 
 def chain_items(
@@ -114,7 +115,7 @@ def chain_items(
             "category": frame["category"],
             "decided_at_block": decided.astype("Int64"),
             "decided_at_time": frame["status_set_at_time"],
-            "term": term_of_block(decided, councils[councils["network"].isin(frame["network"])]),
+            "term": term_of_block(frame, "status_set_at_block", councils),
             "source": "chain",
             "link": frame["proposal_id"].map(lambda i: PIONEER_PROPOSAL_URL.format(id=i)),
         }
