@@ -746,18 +746,20 @@ def snapshot_meta(tables: Mapping[str, Sequence[Row]]) -> dict[str, str]:
 def _origin(rounds: Sequence[Row]) -> str:
     if not rounds:
         return "An empty snapshot."
-    cycles = sorted(r["cycle_id"] for r in rounds)
-    networks = ", ".join(n.capitalize() for n in sorted({r["network"] for r in rounds}))
+    spans = []
+    for network in sorted({r["network"] for r in rounds}):
+        cycles = sorted(r["cycle_id"] for r in rounds if r["network"] == network)
+        spans.append(f"{network.capitalize()} rounds {cycles[0]}–{cycles[-1]}")
     named = {r["source"] for r in rounds if r["source"]}
     reports = {name for name in named if name.endswith(".md")}  # the archive's term reports
-    sources = ", ".join(
+    sources = " and ".join(
         [*sorted(named - reports), *([f"{len(reports)} term reports"] if reports else [])]
     )
     winners_only = not any(r["losers_recorded"] for r in rounds)
-    scope = "the elected seats and their backers only" if winners_only else "all candidates"
+    scope = "the elected seats (with their backers where recorded)" if winners_only else "all"
     return (
-        f"{len(rounds)} real {networks}-testnet council elections (rounds {cycles[0]}–"
-        f"{cycles[-1]}) from the council's {sources} (Joystream community-repo): {scope}. "
+        f"{len(rounds)} real testnet council elections ({'; '.join(spans)}) from the "
+        f"council's {sources} (Joystream community-repo): {scope}. "
         "Times are estimated from block numbers."
     )
 

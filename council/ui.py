@@ -114,7 +114,7 @@ def freshness_sidebar(meta: dict[str, str]) -> None:
             now = datetime.now(UTC)
             st.caption(f"Refreshed: {refreshed:%Y-%m-%d %H:%M} UTC ({age_text(refreshed, now)})")
         if meta.get("networks"):
-            st.caption(f"Networks: {meta['networks']}")
+            st.caption(f"Networks: {meta['networks'].replace(',', ', ')}")
         problem = refresh_state.freshness_problem(
             meta, refresh_state.read_status(db_path()), stale_after()
         )

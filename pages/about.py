@@ -18,7 +18,7 @@ else:
     st.markdown(
         f"- **Source:** {meta.get('source', 'unknown')}\n"
         f"- **Last refreshed:** {meta.get('refreshed_at', 'unknown')} (UTC)\n"
-        f"- **Networks:** {meta.get('networks', '–')}\n"
+        f"- **Networks:** {meta.get('networks', '–').replace(',', ', ')}\n"
         f"- **Cache file:** `{ui.db_path()}` (schema version {meta.get('schema_version', '?')})"
     )
     if meta.get("snapshot_origin"):
@@ -30,8 +30,8 @@ else:
     if winners_only:
         st.warning(
             f"**Limits of this data.** {winners_only} rounds come from records that list only "
-            "the elected seats: candidates who lost, withdrawn candidacies, unrevealed votes and "
-            "proposal votes are not recorded for them.",
+            "the elected seats: candidates who lost, withdrawn candidacies and unrevealed votes "
+            "are not recorded for them, and term reports name who voted on a proposal, not how.",
             icon="⚠️",
         )
 
