@@ -189,18 +189,8 @@ def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
     return _convert(table, frame)
 
 
-VOTE_TOTALS = {
-    "candidate_votes": """
-        select network, vote_for_candidate_id as candidate_id, count(*) as votes_received,
-               sum(cast(stake as real)) / 1e10 as backing_stake_joy
-        from votes where vote_for_candidate_id is not null
-        group by network, vote_for_candidate_id""",
-    "round_votes": """
-        select network, cycle_id, count(*) as votes_cast, count(distinct cast_by) as voters,
-               sum(vote_for_candidate_id is null) as unrevealed_votes,
-               sum(cast(stake as real)) / 1e10 as total_backing_stake_joy
-        from votes group by network, cycle_id""",
-}
+# Frame name -> the derived cache table holding it (``store.VOTE_TOTALS``).
+VOTE_TOTALS = {"candidate_votes": "candidate_vote_totals", "round_votes": "round_vote_totals"}
 _VOTE_TOTAL_COLUMNS = {
     "candidate_votes": ["network", "candidate_id", "votes_received", "backing_stake_joy"],
     "round_votes": [
@@ -215,8 +205,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _vote_total(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
+    table = VOTE_TOTALS[name]
     try:
-        return pd.read_sql_query(VOTE_TOTALS[name], conn)
+        return pd.read_sql_query(f"select * from {table}", conn)
+    except (sqlite3.Error, pd.errors.DatabaseError):
+        pass
+    try:  # a cache written before the totals were stored: aggregate the votes now
+        return pd.read_sql_query(store.VOTE_TOTALS[table], conn)
     except (sqlite3.Error, pd.errors.DatabaseError):
         return pd.DataFrame(columns=_VOTE_TOTAL_COLUMNS[name])
 
