@@ -40,6 +40,7 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "budget_refills": ("time",),
     "reward_payments": ("time",),
     "councilor_reward_updates": ("time",),
+    "council_stage_updates": ("changed_at_time",),
 }
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -59,8 +60,9 @@ class CouncilData:
     ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
     ``reward_payments``, ``councilor_reward_updates``, the testnet archive's ``archive_terms``,
     ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
-    ``kpi_rewards``, and two vote totals. Votes are the one
-    large table (about a million rows at 100x mainnet) and pages need only their totals, so
+    ``kpi_rewards``, the query node's ``council_stage_updates``, and two vote totals. Votes
+    are the one large table (about a million rows at 100x mainnet) and pages need only their
+    totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
     their stake) and ``round_votes`` (per round: votes, voters, unrevealed votes, stake). One
     round's votes are read on demand with :func:`load_round_votes`. Treat frames as read-only.
@@ -148,6 +150,7 @@ _TABLE_ATTRS = {
     "council_budget_figures": "council_budget_figures",
     "archive_election_stats": "archive_election_stats",
     "kpi_rewards": "kpi_rewards",
+    "council_stage_updates": "council_stage_updates",
 }
 
 
@@ -264,8 +267,9 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
 
     ``cycle_from``: the oldest unfinished round (else the newest); ``council_block_from``: the
     election block of the oldest council still in office (else the newest); the newest
-    proposal status block, proposal vote block and event blocks; and lookups the converter
-    needs for rows it will not see again. None when the cache has no rounds of ``network``.
+    proposal status block, proposal vote block, event blocks and council stage update block;
+    and lookups the converter needs for rows it will not see again. None when the cache has
+    no rounds of ``network``.
     """
     if not Path(path).exists():
         return None
@@ -300,6 +304,13 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
             window[f"{table}_from"] = one(
                 f"select coalesce(max(block), 0) from {table} where network = ?"
             )
+        try:
+            window["council_stage_updates_from"] = one(
+                "select coalesce(max(changed_at_block), 0) from council_stage_updates"
+                " where network = ?"
+            )
+        except sqlite3.Error:  # a cache from before the table existed: read them all
+            window["council_stage_updates_from"] = 0
         window["cycle_of_round"] = dict(
             conn.execute(
                 "select round_id, cycle_id from election_rounds where network = ?", (network,)

@@ -90,6 +90,12 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "CouncilorRewardUpdatesPage",
         "CouncilorRewardUpdatesCount",
     ),
+    EntitySpec(
+        "council_stage_updates",
+        "councilStageUpdates",
+        "CouncilStageUpdatesPage",
+        "CouncilStageUpdatesCount",
+    ),
 )
 
 
@@ -257,7 +263,8 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
     Rounds from the oldest unfinished one on (with their candidates and votes), councils from
     the oldest one still in office (with their seats, whose rewards grow), proposals whose
-    status was set since the newest status in the cache, and newer votes and events. Bounds
+    status was set since the newest status in the cache, newer votes and events, and council
+    stage updates from the newest one in the cache (by its block, ``changedAt``). Bounds
     are inclusive, so a block half-read last time is read again; rows are merged by id.
     """
     rounds = {"cycleId_gte": window["cycle_from"]}
@@ -273,6 +280,9 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "budgetRefillEvents": {"inBlock_gte": window["budget_refills_from"]},
         "rewardPaymentEvents": {"inBlock_gte": window["reward_payments_from"]},
         "councilorRewardUpdatedEvents": {"inBlock_gte": window["councilor_reward_updates_from"]},
+        # BigInt: sent as decimal text. The newest update is read again: the node raises its
+        # candidatesCount in place while candidacies are announced.
+        "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
     }
 
 

@@ -282,6 +282,22 @@ TABLES: dict[str, TableSpec] = {
             },
             pk=("network", "kpi_round", "member_id"),
         ),
+        # The query node's council stage updates (council/queries/council_stage_updates.graphql).
+        TableSpec(
+            "council_stage_updates",
+            {
+                "network": str,
+                "id": str,
+                "changed_at_block": int,
+                "changed_at_time": str,
+                "stage": str,
+                "ends_at_block": int,
+                "candidates_count": int,
+                "council_id": str,
+            },
+            pk=("network", "id"),
+            indexes=(("network", "changed_at_block"),),
+        ),
     )
 }
 

@@ -30,7 +30,9 @@ of giving rationales; a proposal is approved by two thirds of the seats, rejecte
 out of reach, slashed by two thirds slashing, else expires after its voting period (5-7 days);
 votes reset when a new council takes office mid-vote. Most proposals are executed (after a
 grace day), some rejected or expired, a few cancelled, slashed or failed; the running term's
-may still be deciding, in grace or dormant. Councillors are paid every day, the budget is
+may still be deciding, in grace or dormant. Council stage updates follow the terms: idle
+from each council's election, announcing from the round's start (ending at the voting start)
+and election from the voting start. Councillors are paid every day, the budget is
 refilled every day (both as on mainnet); changes of the councillor reward and of the budget
 increment are executed proposals, and the payments and refills follow them. Proposals are
 numbered 1, 2, ... as created; events ``<network>-<block>-<index>``, as the query node names
@@ -106,6 +108,7 @@ LIST_FIELDS = (
     "castVotes",
     "councilMembers",
     *EVENT_FIELDS,
+    "councilStageUpdates",
 )
 
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -520,6 +523,9 @@ class RoundBatch:
     """Proposals, proposal votes and budget events of the term the round ran in (by list
     field, see ``EVENT_FIELDS``): created from the block the ruling council was elected in
     until the next one, or until the current block in the last round."""
+    stage_updates: list[dict[str, Any]] = field(default_factory=list)
+    """The council stage updates of the round: announcing, election and, once it is finished,
+    idle under the council it elected (the first round also has the genesis council's idle)."""
 
 
 def _council_start(index: int) -> int:
@@ -1041,6 +1047,7 @@ class _Chain:
         self.next_candidate = 1
         self.next_vote = 1
         self.next_council_member = 1
+        self.next_stage_update = 1
         self.incumbents: set[int] = set()
         self.reward_per_block = COUNCILOR_REWARD_PER_BLOCK
         revealing = _Stages.of(plan.rounds).revealing
@@ -1077,6 +1084,16 @@ class _Chain:
         for candidate, power in zip(candidates, powers, strict=True):
             candidate["votePower"] = str(power)
         batch = RoundBatch(self.round_record(cycle, stages), candidates, votes)
+        if cycle == 1:
+            batch.stage_updates.append(
+                self.stage_update(GENESIS_COUNCIL_BLOCK, 0, "CouncilStageIdle", ends=stages.start)
+            )
+        batch.stage_updates += [
+            self.stage_update(
+                stages.start, cycle - 1, "CouncilStageAnnouncing", len(candidates), stages.voting
+            ),
+            self.stage_update(stages.voting, cycle - 1, "CouncilStageElection", len(standing)),
+        ]
         governance = self.governance
         governance.candidates.update(runners)
         if cycle == 1:
@@ -1089,6 +1106,11 @@ class _Chain:
             batch.councils.append(council)
             shortfall = self.shortfall(council)
             batch.council_members = self.seat(council, elected, candidates)
+            batch.stage_updates.append(
+                self.stage_update(
+                    stages.ended, cycle, "CouncilStageIdle", ends=stages.ended + IDLE_BLOCKS
+                )
+            )
             rate = self.reward_per_block
             self.incumbents = set(elected)
             new_rate = self.reward_per_block if self.update_reward() else None
@@ -1097,6 +1119,31 @@ class _Chain:
             governance.term_proposals(cycle - 1)
         batch.events = governance.pop(_council_start(cycle) if finished else None)
         return batch
+
+    def stage_update(
+        self,
+        block: int,
+        council: int,
+        stage: str,
+        count: int | None = None,
+        ends: int | None = None,
+    ) -> dict[str, Any]:
+        """A council stage update at ``block`` under council ``council`` (0: genesis): the
+        stage's union member, its candidates count (announcing: candidacies announced,
+        withdrawn ones too; election: those standing) and the block it ends at."""
+        record = {
+            "id": _b36(self.next_stage_update),
+            "createdAt": block_time(block),
+            "changedAt": str(block),
+            "electedCouncilId": _b36(council + 1),
+            "stage": {"__typename": stage},
+        }
+        self.next_stage_update += 1
+        if count is not None:
+            record["stage"]["candidatesCount"] = str(count)
+        if ends is not None:
+            record["stage"]["endsAt"] = ends
+        return record
 
     def round_record(self, cycle: int, stages: _Stages) -> dict[str, Any]:
         finished = cycle < self.plan.rounds
@@ -1325,6 +1372,7 @@ def _keep(records: QNRecords, batch: RoundBatch, with_votes: bool = True) -> Non
     records["electionRounds"].append(batch.election_round)
     records["candidates"].extend(batch.candidates)
     records["councilMembers"].extend(batch.council_members)
+    records["councilStageUpdates"].extend(batch.stage_updates)
     if with_votes:
         records["castVotes"].extend(batch.cast_votes)
         for name in EVENT_FIELDS:
@@ -1354,7 +1402,9 @@ def generate_records(
     (``rounds`` - 1) of them, in the terms of the elected councils, plus one per change of the
     councillor reward or of the budget increment), the councillors' ``proposalVotedEvents``,
     and daily ``budgetRefillEvents`` and ``rewardPaymentEvents``, and
-    ``councilorRewardUpdatedEvents``. Each list is in ``createdAt`` order and shaped as the
+    ``councilorRewardUpdatedEvents``; and ``councilStageUpdates`` (idle from each council's
+    election, announcing and election in each round). Each list is in ``createdAt`` order and
+    shaped as the
     fetch module's queries select. ``network_prefix`` is the SS58 prefix of the accounts (126:
     Joystream, 42: generic Substrate); ``qn_network`` the query node's Network enum value for
     the events. The elections do not depend on ``proposals_per_term``.

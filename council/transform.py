@@ -283,6 +283,36 @@ def _reward_update(e: QNRecord, ctx: _Context) -> Row:
     }
 
 
+STAGE_NAMES = {
+    "CouncilStageAnnouncing": "announcing",
+    "CouncilStageElection": "election",
+    "CouncilStageIdle": "idle",
+    "VariantNone": None,
+}
+
+
+def _stage_update(u: QNRecord, ctx: _Context) -> Row:
+    """A council stage update: the stage by its union member (``VariantNone``: null), the
+    block it changed at, the block it ends at (announcing, idle) and the candidates count
+    (announcing, election)."""
+    stage = _required(u, "stage", "councilStageUpdate")
+    typename = (stage or {}).get("__typename")
+    if typename not in STAGE_NAMES:
+        raise MalformedRecord(f"councilStageUpdate {u.get('id', '?')}: unknown stage {typename!r}")
+    changed = _bigint(u, "changedAt", "councilStageUpdate")
+    count = _bigint(stage, "candidatesCount", typename) if "candidatesCount" in stage else None
+    return {
+        "network": ctx.network,
+        "id": u["id"],
+        "changed_at_block": None if changed is None else int(changed),
+        "changed_at_time": u.get("createdAt"),
+        "stage": STAGE_NAMES[typename],
+        "ends_at_block": _int(stage, "endsAt", typename),
+        "candidates_count": None if count is None else int(count),
+        "council_id": u.get("electedCouncilId"),
+    }
+
+
 # (GraphQL list field, cache table, converter) in conversion order.
 CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
     ("electionRounds", "election_rounds", _round),
@@ -295,6 +325,7 @@ CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
     ("budgetRefillEvents", "budget_refills", _budget_refill),
     ("rewardPaymentEvents", "reward_payments", _reward_payment),
     ("councilorRewardUpdatedEvents", "councilor_reward_updates", _reward_update),
+    ("councilStageUpdates", "council_stage_updates", _stage_update),
 )
 
 

@@ -13,7 +13,8 @@ field names exactly as in the schema, nested objects embedded (``member``, ``not
 ``referendumStageVoting``, a proposal's ``details`` with its ``__typename``), plus ``createdAt``
 (ISO-8601, e.g. ``"2023-01-03T10:00:00.000Z"``) even where the trimmed schema does not expose it.
 BigInt values are decimal strings and are served as strings, whatever their size. Union
-fields (a proposal's ``details`` and ``status``) resolve by the value's ``__typename``
+fields (a proposal's ``details`` and ``status``, a council stage update's ``stage``) resolve by
+the value's ``__typename``
 (graphql-core's default type resolver); a value without one, or naming a type outside the
 union, is a field error.
 
@@ -72,7 +73,8 @@ once by a throwaway script; Joystream mainnet style; amounts in HAPI,
 1 JOY = 10^10 HAPI; blocks are 6 s apart from a fictional genesis at 2023-01-02T10:00:00Z;
 ids come from one base-36 counter in creation order, so no id is shared between entities (the
 proposal and budget records, added later, continue it from ``0000001n`` in their own creation
-order); accounts are fake ``j4...`` strings):
+order, and the council stage updates, added after them, from ``0000002p``); accounts are fake
+``j4...`` strings):
 
 * electedCouncils (3): ``00000001`` (initial council, elected at block 1, no election round in
   the fixture), ``0000000n`` (elected in cycle 1) and ``00000018`` (elected in cycle 2, current:
@@ -104,6 +106,18 @@ order); accounts are fake ``j4...`` strings):
   ``00000004``, ``0000000o``, ``0000000p``, ``0000000q`` (paid 0, missing one day,
   ``14400000000000``) and ``00000019``), councilorRewardUpdatedEvents (2: 0.1 JOY per block at
   block 1, 0.12 JOY per block from block 561601).
+* councilStageUpdates (10, ``0000002p``..``0000002y``): ``0000002p`` at block 0 with stage
+  ``VariantNone`` (the union's empty member; no council); then per cycle, each term taking
+  72,000 blocks idle, 72,000 announcing (so the voting starts 144,000 blocks after the
+  council's election, as the rounds record) and the referendum: idle from the council's
+  election (``0000002q`` at block 1, ``0000002t`` at 201601, ``0000002w`` at 403201; ``endsAt``
+  72,000 blocks later: 72001, 273601, 475201), announcing from there (``0000002r``,
+  ``0000002u``, ``0000002x``; ``endsAt`` the voting start 144001, 345601, 547201;
+  ``candidatesCount`` every candidacy announced, withdrawn ones too: 5, 4, 4) and election from
+  the voting start (``0000002s``, ``0000002v``, ``0000002y``; ``candidatesCount`` the candidacies
+  still standing: 4, 4, 3). ``electedCouncilId`` is the council in office when the stage began
+  (the new one from its election on); ``createdAt`` is the time of block ``changedAt``. The
+  newest update, ``0000002y``, has cycle 3 in its election stage, matching its voting stage.
 """
 
 from __future__ import annotations

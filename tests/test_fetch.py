@@ -11,7 +11,7 @@ import sqlite_utils
 from qn_server import QueryNodeServer, load_records
 
 from council import fetch, store
-from council.transform import records_to_rows
+from council.transform import MalformedRecord, records_to_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "qn_small.json"
 FAST = {"timeout": 5, "retries": 0, "backoff": 0}
@@ -169,3 +169,68 @@ def test_requests_do_not_grow_with_rounds(qn_server: QueryNodeServer, records, t
     stats = fetch.refresh(qn_server.url, tmp_path / "c.db", page_size=1000, **FAST)
     assert len(records["electionRounds"]) >= 3
     assert stats.total_requests == 1 + 2 * len(fetch.ENTITIES)
+
+
+def test_council_stage_updates_land_exactly(qn_server: QueryNodeServer, tmp_path: Path) -> None:
+    """The fixture's ten stage updates (see tests/qn_server.py), union members by __typename."""
+    path = tmp_path / "c.db"
+    fetch.refresh(qn_server.url, path, **FAST)
+    rows = store.read_rows(path, "council_stage_updates")
+    columns = (
+        "id", "changed_at_block", "changed_at_time", "stage", "ends_at_block",
+        "candidates_count", "council_id",
+    )  # fmt: skip
+    assert {r["network"] for r in rows} == {"mainnet"}
+    assert sorted((tuple(r[c] for c in columns) for r in rows), key=lambda r: r[1]) == [
+        ("0000002p", 0, "2023-01-02T10:00:00.000Z", None, None, None, None),
+        ("0000002q", 1, "2023-01-02T10:00:06.000Z", "idle", 72001, None, "00000001"),
+        ("0000002r", 72001, "2023-01-07T10:00:06.000Z", "announcing", 144001, 5, "00000001"),
+        ("0000002s", 144001, "2023-01-12T10:00:06.000Z", "election", None, 4, "00000001"),
+        ("0000002t", 201601, "2023-01-16T10:00:06.000Z", "idle", 273601, None, "0000000n"),
+        ("0000002u", 273601, "2023-01-21T10:00:06.000Z", "announcing", 345601, 4, "0000000n"),
+        ("0000002v", 345601, "2023-01-26T10:00:06.000Z", "election", None, 4, "0000000n"),
+        ("0000002w", 403201, "2023-01-30T10:00:06.000Z", "idle", 475201, None, "00000018"),
+        ("0000002x", 475201, "2023-02-04T10:00:06.000Z", "announcing", 547201, 4, "00000018"),
+        ("0000002y", 547201, "2023-02-09T10:00:06.000Z", "election", None, 3, "00000018"),
+    ]
+
+
+def test_stage_updates_refresh_from_the_newest_block_in_the_cache(
+    qn_server: QueryNodeServer, records, tmp_path: Path
+) -> None:
+    """An incremental refresh asks only for updates at or after the newest cached block,
+    and a newer update and the newest one's changed candidates count both arrive."""
+    path = tmp_path / "c.db"
+    fetch.refresh(qn_server.url, path, **FAST)
+    later = json.loads(json.dumps(records))
+    later["councilStageUpdates"][-1]["stage"]["candidatesCount"] = "2"  # changed in place
+    later["councilStageUpdates"].append(
+        {
+            "id": "0000002z",
+            "createdAt": "2023-02-11T10:00:06.000Z",
+            "changedAt": "576001",
+            "electedCouncilId": "00000018",
+            "stage": {"__typename": "CouncilStageIdle", "endsAt": 648001},
+        }
+    )
+    qn_server.set_data(later)
+    qn_server.clear()
+    stats = fetch.refresh(qn_server.url, path, **FAST)
+    asked = [
+        r.variables["where"]
+        for r in qn_server.requests
+        if r.operation_name == "CouncilStageUpdatesPage"
+    ]
+    assert asked == [{"changedAt_gte": "547201"}]
+    assert stats.rows["councilStageUpdates"] == 2
+    rows = {r["id"]: r for r in store.read_rows(path, "council_stage_updates")}
+    assert len(rows) == 11
+    assert rows["0000002y"]["candidates_count"] == 2
+    assert (rows["0000002z"]["stage"], rows["0000002z"]["ends_at_block"]) == ("idle", 648001)
+
+
+def test_a_stage_outside_the_union_is_malformed(records) -> None:
+    """A node newer than our schema could add a stage; the converter names it, never guesses."""
+    update = {**records["councilStageUpdates"][2], "stage": {"__typename": "CouncilStageNew"}}
+    with pytest.raises(MalformedRecord, match="0000002r: unknown stage 'CouncilStageNew'"):
+        records_to_rows({"councilStageUpdates": [update]}, "mainnet")

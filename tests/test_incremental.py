@@ -17,8 +17,9 @@ OPTIONS = {"timeout": 10, "retries": 0, "backoff": 0, "page_size": 3}
 
 def earlier_state(records: dict) -> dict:
     """The node as it was a while ago: the running round had fewer votes and less vote power,
-    the newest proposals, proposal votes and budget events did not exist yet, and the sitting
-    councillors had collected less reward."""
+    the newest proposals, proposal votes and budget events did not exist yet, the sitting
+    councillors had collected less reward, and the newest council stage update did not exist
+    yet while the one before it counted one candidacy fewer."""
     old = copy.deepcopy(records)
     running = {r["id"] for r in old["electionRounds"] if not r["isFinished"]}
     running_votes = [v["id"] for v in old["castVotes"] if v["electionRoundId"] in running]
@@ -38,6 +39,9 @@ def earlier_state(records: dict) -> dict:
     for seat in old["councilMembers"]:
         if seat["electedInCouncilId"] in sitting:
             seat["accumulatedReward"] = "5"
+    updates = old["councilStageUpdates"]
+    del updates[-1]
+    updates[-1]["stage"]["candidatesCount"] = str(int(updates[-1]["stage"]["candidatesCount"]) - 1)
     return old
 
 

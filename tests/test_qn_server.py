@@ -711,4 +711,29 @@ def test_fixture_is_internally_consistent() -> None:
             assert {c["status"] for c in candidates} == {"ACTIVE", "WITHDRAWN"}
     assert max(int(v["stake"]) for v in FIXTURE["castVotes"]) > TWO_63
     assert max(int(c["stake"]) for c in FIXTURE["candidates"]) > TWO_63
-    assert SMALL_FIXTURE.stat().st_size < 40_000
+    # Council stage updates agree with the rounds and councils: idle from each council's
+    # election, announcing until the voting start, election from it with the candidacies
+    # still standing; announcing counts every candidacy announced.
+    updates = sorted(FIXTURE["councilStageUpdates"], key=lambda u: int(u["changedAt"]))
+    elected = {c["id"]: c["electedAtBlock"] for c in FIXTURE["electedCouncils"]}
+    for update, after in zip(updates, [*updates[1:], None], strict=True):
+        stage = update["stage"]
+        block = int(update["changedAt"])
+        if stage["__typename"] == "CouncilStageIdle":
+            assert block == elected[update["electedCouncilId"]]
+        if "endsAt" in stage:
+            assert stage["endsAt"] == int(after["changedAt"])
+    for r in rounds.values():
+        voting = int(r["referendumStageVoting"]["startedAtBlock"])
+        (election,) = [u for u in updates if int(u["changedAt"]) == voting]
+        (announcing,) = [u for u in updates if u["stage"].get("endsAt") == voting]
+        mine = by_round[r["id"]]
+        standing = [c for c in mine if c["status"] != "WITHDRAWN"]
+        assert election["stage"] == {
+            "__typename": "CouncilStageElection",
+            "candidatesCount": str(len(standing)),
+        }
+        assert announcing["stage"]["candidatesCount"] == str(len(mine))
+        assert election["electedCouncilId"] == r["electedCouncilId"]
+    assert updates[-1]["stage"]["__typename"] == "CouncilStageElection"  # cycle 3 is voting
+    assert SMALL_FIXTURE.stat().st_size < 45_000

@@ -238,6 +238,7 @@ def test_proposals_per_term_leaves_the_elections_alone(records) -> None:
     fewer = generate_records(*SIZES, proposals_per_term=4)
     for name in ("electedCouncils", "electionRounds", "candidates", "castVotes"):
         assert fewer[name] == records[name], name
+    assert fewer["councilStageUpdates"] == records["councilStageUpdates"]
     drawn = [p for p in fewer["proposals"] if p["details"]["__typename"] not in CHANGE_TYPES]
     assert len(drawn) == 4 * (ROUNDS - 1)
     none = generate_records(*SIZES, proposals_per_term=0)
@@ -259,6 +260,9 @@ def test_sizes_are_exact(records) -> None:
         "budgetRefillEvents": counts["budgetRefillEvents"],
         "rewardPaymentEvents": counts["rewardPaymentEvents"],
         "councilorRewardUpdatedEvents": counts["councilorRewardUpdatedEvents"],
+        # The genesis council's idle, announcing and election in every round, idle after each
+        # finished one.
+        "councilStageUpdates": 1 + 2 * ROUNDS + (ROUNDS - 1),
     }
     assert 1.5 * counts["proposals"] < counts["proposalVotedEvents"] < SEATS * counts["proposals"]
     refills = [e["inBlock"] for e in records["budgetRefillEvents"]]
@@ -388,6 +392,61 @@ def test_blocks_and_times_follow_mainnet_terms(records) -> None:
         assert proposal["statusSetAtBlock"] >= created["inBlock"]
     ids = [int(p["id"]) for p in records["proposals"]]
     assert ids == list(range(1, len(ids) + 1)), "numbered as created, as on chain"
+
+
+def test_stage_updates_follow_the_rounds(records) -> None:
+    """Idle from each council's election to the next round's start, announcing to the voting
+    start with every candidacy counted, election from it with the standing candidacies."""
+    updates = records["councilStageUpdates"]
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    counter = [f"0000000{a}"[-8:] for a in digits[1:]] + [
+        f"000000{a}{b}" for a in "1" for b in digits
+    ]
+    assert [u["id"] for u in updates] == counter[: len(updates)]  # 8-character base 36
+    first, *rest = updates
+    assert first == {
+        "id": "00000001",
+        "createdAt": block_time(1),
+        "changedAt": "1",
+        "electedCouncilId": "00000001",
+        "stage": {"__typename": "CouncilStageIdle", "endsAt": 2},
+    }
+    by_cycle = defaultdict(list)
+    for candidate in records["candidates"]:
+        by_cycle[candidate["electionRoundId"]].append(candidate["status"])
+    expected = []
+    for election in records["electionRounds"]:
+        voting = int(election["referendumStageVoting"]["startedAtBlock"])
+        statuses = by_cycle[election["id"]]
+        start = voting - 129_600
+        council = election["electedCouncilId"]
+        expected += [
+            (start, council, "CouncilStageAnnouncing", str(len(statuses)), voting),
+            (
+                voting,
+                council,
+                "CouncilStageElection",
+                str(len(statuses) - statuses.count("WITHDRAWN")),
+                None,
+            ),
+        ]
+        if election["isFinished"]:
+            ended = election["endedAtBlock"]
+            expected.append(
+                (ended, election["nextElectedCouncilId"], "CouncilStageIdle", None, ended + 1)
+            )
+    assert [
+        (
+            int(u["changedAt"]),
+            u["electedCouncilId"],
+            u["stage"]["__typename"],
+            u["stage"].get("candidatesCount"),
+            u["stage"].get("endsAt"),
+        )
+        for u in rest
+    ] == expected
+    assert all(u["createdAt"] == block_time(int(u["changedAt"])) for u in updates)
+    assert rest[-1]["stage"]["__typename"] == "CouncilStageElection"  # the last round reveals
 
 
 def test_votes_fall_in_their_voting_stage(records) -> None:
