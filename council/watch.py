@@ -5,20 +5,30 @@ the caller passes ``now``. Every threshold lives in :class:`WatchThresholds`.
 
 What the cache tells and what is estimated:
 
-- The stage comes from the newest round of the network: finished -> ``idle``; revealing
-  recorded -> ``revealing``; voting recorded -> ``voting``; otherwise the round is in its
-  announcing stage (``announcing`` once someone has announced a candidacy; before that the
-  cache cannot tell the idle stage from announcing, which the stage says).
-- The voting and revealing stages carry their end blocks. The announcing stage's end (the
-  voting start) is not in the cache: it is estimated from earlier rounds, as the typical
-  number of blocks between a council's election and the next voting start.
+- When the cache holds the query node's council stage updates for the network (a fetched
+  cache), the stage is the newest update's: ``idle`` and ``announcing`` with the exact block
+  they end at; ``election`` is the referendum, whose ``voting`` or ``revealing`` stage and end
+  block the newest round records.
+- Without stage updates (the bundled snapshot, the testnet archive) the stage comes from the
+  newest round: finished -> ``idle``; revealing recorded -> ``revealing``; voting recorded ->
+  ``voting``; otherwise ``announcing`` (once someone has announced a candidacy; before that
+  the cache cannot tell the idle stage from announcing, which the stage says), whose end (the
+  voting start) is then estimated from earlier rounds, as the typical number of blocks between
+  a council's election and the next voting start.
+- Stages after the current one start exactly where it ends; their lengths are estimated from
+  earlier rounds (marked ≈).
 - The current block is estimated: the newest block in the cache that has a time, advanced by
   one block every 6 seconds up to ``now``. Times of future blocks use the same 6 s blocks.
+  When the newest round has finished and that block is older than
+  ``WatchThresholds.historical_days``, the data is historical (e.g. a testnet that no longer
+  runs): the clock stops at that block instead of extrapolating to today.
+- A stage update's own time (``changed_at_time``) is when the query node saved it, not a block
+  time, so it does not anchor the clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -40,6 +50,8 @@ class WatchThresholds:
     - ``unrevealed_share``: revealing ending soon with at least this share of votes still
       unrevealed.
     - ``typical_rounds``: how many earlier rounds estimate the announcing stage's length.
+    - ``historical_days``: when the newest round has finished and the newest block with a time
+      is older than this, the data is historical: no current block is extrapolated.
     """
 
     candidate_margin: int = 2
@@ -47,6 +59,7 @@ class WatchThresholds:
     min_votes_per_seat: float = 1.0
     unrevealed_share: float = 0.25
     typical_rounds: int = 5
+    historical_days: float = 30.0
 
 
 THRESHOLDS = WatchThresholds()
@@ -66,11 +79,16 @@ TIMED_BLOCKS: tuple[tuple[str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class ChainClock:
-    """Block <-> time at 6 s a block, from one known (block, time) pair, as of ``now``."""
+    """Block <-> time at 6 s a block, from one known (block, time) pair, as of ``now``.
+
+    A ``stopped`` clock (historical data) stays at its anchor: its current block is the
+    anchor block, whatever ``now`` is.
+    """
 
     anchor_block: int
     anchor_time: datetime
     now: datetime
+    stopped: bool = False
 
     @property
     def anchor_age_days(self) -> float:
@@ -79,7 +97,9 @@ class ChainClock:
 
     @property
     def current_block(self) -> int:
-        """The estimated block at ``now`` (never before the anchor)."""
+        """The estimated block at ``now`` (never before the anchor; the anchor when stopped)."""
+        if self.stopped:
+            return self.anchor_block
         seconds = max(0.0, (self.now - self.anchor_time).total_seconds())
         return self.anchor_block + int(seconds // BLOCK_SECONDS)
 
@@ -132,7 +152,9 @@ class Stage:
     ``name``: announcing / voting / revealing / idle / none; ``certain`` is False when the
     cache cannot tell idle from announcing; ``ends_block`` None when unknown;
     ``ends_estimated`` when it comes from earlier rounds; ``seats_from_previous`` when the
-    round has no seat count yet and the previous round's is used.
+    round has no seat count yet and the previous round's is used. ``update_block`` is the
+    block of the council stage update the stage comes from (None: the stage comes from the
+    rounds alone); ``historical`` when the data is historical (see :func:`watch_state`).
     """
 
     name: str
@@ -144,13 +166,22 @@ class Stage:
     seats: int | None = None
     seats_from_previous: bool = False
     next_stages: list[Span] = field(default_factory=list)
+    update_block: int | None = None
+    historical: bool = False
 
     @property
     def label(self) -> str:
         """The stage as people read it."""
         if self.name == "announcing" and not self.certain:
             return "announcing (or idle: no candidacy yet)"
+        if self.historical:
+            return f"{self.name} (historical)"
         return self.name
+
+    @property
+    def from_stage_update(self) -> bool:
+        """True when the stage comes from the query node's council stage updates."""
+        return self.update_block is not None
 
 
 def _int(value: object) -> int | None:
@@ -173,10 +204,75 @@ def typical_lengths(rounds: pd.DataFrame, last: int) -> dict[str, int | None]:
     }
 
 
+def newest_stage_update(stage_updates: pd.DataFrame | None) -> pd.Series | None:
+    """The newest council stage update (highest ``changed_at_block``, then ``id``) that names
+    a stage; None when there is none (no updates, or only ``VariantNone`` ones)."""
+    if stage_updates is None or stage_updates.empty:
+        return None
+    named = stage_updates.dropna(subset=["stage", "changed_at_block"])
+    if named.empty:
+        return None
+    return named.sort_values(["changed_at_block", "id"]).iloc[-1]
+
+
+def _plus(block: int | None, length: int | None) -> int | None:
+    return None if block is None or length is None else block + length
+
+
+def _from_stage_update(
+    update: pd.Series, typical: dict[str, int | None], base: dict
+) -> Stage | None:
+    """The idle or announcing stage exactly as the newest stage update gives it (None for the
+    election stage: the round's referendum blocks tell voting from revealing)."""
+    name = update["stage"]
+    changed = _int(update["changed_at_block"])
+    ends = _int(update["ends_at_block"])
+    exact = {"update_block": changed, "ends_block": ends, "ends_estimated": False}
+    if name == "idle":
+        announcing = _plus(ends, typical.get("announcing"))
+        return Stage(
+            "idle",
+            started_block=changed,
+            next_stages=[Span("announcing", ends, announcing, end_estimated=True)],
+            **exact,
+            **base,
+        )
+    if name == "announcing":
+        voting_end = _plus(ends, typical["voting"])
+        return Stage(
+            "announcing",
+            started_block=changed,
+            next_stages=[
+                Span("voting", ends, voting_end),
+                Span("revealing", voting_end, _plus(voting_end, typical["revealing"]), True),
+            ],
+            **exact,
+            **base,
+        )
+    return None
+
+
+def _announcing_length(stage_updates: pd.DataFrame | None, last: int) -> int | None:
+    """Median announcing length in blocks over the ``last`` announcing stage updates."""
+    if stage_updates is None or stage_updates.empty:
+        return None
+    announcing = stage_updates[stage_updates["stage"] == "announcing"]
+    announcing = announcing.sort_values("changed_at_block").tail(last)
+    return _median(announcing["ends_at_block"] - announcing["changed_at_block"])
+
+
 def current_stage(
-    rounds: pd.DataFrame, candidates: pd.DataFrame, thresholds: WatchThresholds = THRESHOLDS
+    rounds: pd.DataFrame,
+    candidates: pd.DataFrame,
+    thresholds: WatchThresholds = THRESHOLDS,
+    stage_updates: pd.DataFrame | None = None,
 ) -> Stage:
-    """The stage of one network's newest round, with its end block and the stages after it."""
+    """The stage of one network's newest round, with its end block and the stages after it.
+
+    With ``stage_updates`` (the network's ``council_stage_updates``), the newest update that
+    names a stage decides idle and announcing, with their exact end blocks; without them, or
+    in the election stage, the newest round's blocks do (see the module docstring).
+    """
     if rounds.empty:
         return Stage("none")
     ordered = rounds.sort_values("cycle_id")
@@ -187,9 +283,19 @@ def current_stage(
     if seats is None and len(ordered) > 1:
         seats, from_previous = _int(ordered.iloc[-2]["seats"]), True
     base = {"cycle_id": cycle, "seats": seats, "seats_from_previous": from_previous}
-    if bool(latest["is_finished"]):
+    finished = bool(latest["is_finished"])
+    earlier = ordered if finished else ordered.iloc[:-1]
+    typical = typical_lengths(earlier, thresholds.typical_rounds)
+    update = newest_stage_update(stage_updates)
+    if update is not None:
+        typical["announcing"] = _announcing_length(stage_updates, thresholds.typical_rounds)
+        exact = _from_stage_update(update, typical, base)
+        if exact is not None:
+            return exact
+        if not finished:  # the election stage: the round's referendum blocks say which part
+            base["update_block"] = _int(update["changed_at_block"])
+    if finished:
         return Stage("idle", started_block=_int(latest["ended_at_block"]), **base)
-    typical = typical_lengths(ordered.iloc[:-1], thresholds.typical_rounds)
     voting_start = _int(latest["voting_started_at_block"])
     voting_end = _int(latest["voting_ends_at_block"])
     revealing_start = _int(latest["revealing_started_at_block"])
@@ -210,6 +316,8 @@ def current_stage(
             next_stages=[Span("revealing", voting_end, after)],
             **base,
         )
+    if base.get("update_block") is not None:  # election begun, voting not recorded yet
+        return Stage("voting", started_block=base["update_block"], **base)
     started = _int(latest["started_at_block"])
     ends = (
         None if started is None or typical["to_voting"] is None else started + typical["to_voting"]
@@ -233,6 +341,115 @@ def current_stage(
         ],
         **base,
     )
+
+
+def is_historical(
+    rounds: pd.DataFrame, clock: ChainClock | None, thresholds: WatchThresholds = THRESHOLDS
+) -> bool:
+    """True when the newest round has finished and the newest block with a time is more than
+    ``historical_days`` old at the clock's ``now``: a chain whose data stopped long ago."""
+    if clock is None or rounds.empty:
+        return False
+    latest = rounds.sort_values("cycle_id").iloc[-1]
+    return bool(latest["is_finished"]) and clock.anchor_age_days > thresholds.historical_days
+
+
+def watch_state(
+    d: CouncilData, now: datetime, thresholds: WatchThresholds = THRESHOLDS
+) -> tuple[Stage, ChainClock | None]:
+    """The stage and the clock for one network's cache (``CouncilData.for_network``).
+
+    The stage comes from the council stage updates when the cache has them
+    (:func:`current_stage`). Historical data (:func:`is_historical`) gets a stopped clock (the
+    current block is the newest timed block, not an extrapolation to ``now``) and a stage
+    marked historical.
+    """
+    clock = clock_from_data(d, now)
+    stage = current_stage(d.rounds, d.candidates, thresholds, d.council_stage_updates)
+    if clock is not None and is_historical(d.rounds, clock, thresholds):
+        return replace(stage, historical=True), replace(clock, stopped=True)
+    return stage, clock
+
+
+def stage_source_note(stage: Stage) -> str:
+    """Where the stage and its end block come from, in one sentence for the page."""
+    if stage.name == "none":
+        return "No election round in the data."
+    if stage.from_stage_update:
+        if stage.name in ("idle", "announcing"):
+            return (
+                f"Stage and end block from the query node's council stage update at block "
+                f"#{stage.update_block:,} (exact); ≈ marks lengths of later stages estimated "
+                "from earlier rounds."
+            )
+        return (
+            f"Election stage from the query node's council stage update at block "
+            f"#{stage.update_block:,}; {stage.name} and its end block from the round's "
+            "referendum blocks (exact)."
+        )
+    text = (
+        "The cache has no council stage updates for this network, so the stage comes from the "
+        "newest round's voting and revealing blocks"
+    )
+    if stage.ends_estimated:
+        return text + "; the end of announcing is estimated from earlier rounds (≈)."
+    return text + "."
+
+
+def end_block_help(stage: Stage) -> str | None:
+    """Where the stage's end block comes from (None when that goes without saying)."""
+    if stage.ends_estimated:
+        return "Estimated from earlier rounds."
+    if stage.from_stage_update and stage.name in ("idle", "announcing"):
+        return "From the query node's council stage update (exact)."
+    return None
+
+
+def clock_note(clock: ChainClock) -> str:
+    """How the current block and block times are worked out, in one paragraph for the page."""
+    anchor = f"#{clock.anchor_block:,} at {clock.anchor_time:%Y-%m-%d %H:%M} UTC"
+    if clock.stopped:
+        return (
+            f"Historical data: the newest block in the cache with a time is {anchor}, "
+            f"{clock.anchor_age_days:.0f} days ago, and the newest round has finished. No "
+            "current block is extrapolated to today; block times below are at 6 seconds a "
+            "block from that block."
+        )
+    return (
+        f"Current block ≈ #{clock.current_block:,}: estimated from the newest block in the "
+        f"cache with a time ({anchor}), advanced by one block every 6 seconds. Block times "
+        "below use the same rule; ≈ marks blocks estimated from earlier rounds."
+        + (
+            f" The newest timed block is {clock.anchor_age_days:.0f} days old, so the current "
+            "block is an extrapolation: refresh the cache."
+            if clock.anchor_age_days >= 1
+            else ""
+        )
+    )
+
+
+def stage_notes(stage: Stage, clock: ChainClock | None) -> list[str]:
+    """Notes to show beside the stage: no election running, historical data, or a stage the
+    cache cannot tell apart."""
+    notes = []
+    if stage.name == "idle" and stage.historical and clock is not None:
+        notes.append(
+            f"No election is running in this data: the newest round ended at block "
+            f"{block_text(stage.started_block, clock)}, and the newest block with a time is "
+            f"#{clock.anchor_block:,} ({clock.anchor_time:%Y-%m-%d} UTC, "
+            f"{clock.anchor_age_days:.0f} days ago). This chain's data is historical."
+        )
+    elif stage.name == "idle":
+        ends = (
+            f" The idle stage ends at block {block_text(stage.ends_block, clock)}, when "
+            "announcing starts."
+            if stage.ends_block is not None
+            else " The next round appears here after a refresh once it has started."
+        )
+        notes.append("No election is running in this data: the newest round has finished." + ends)
+    if stage.name == "announcing" and not stage.certain:
+        notes.append("No candidacy yet: the cache cannot tell the idle stage from announcing.")
+    return notes
 
 
 @dataclass(frozen=True)
@@ -395,7 +612,7 @@ def concerns(
                 + (
                     " (Announcing also starts again when too few candidates announced; the "
                     "cache does not record when it did.)"
-                    if stage.name == "announcing"
+                    if stage.name == "announcing" and not stage.from_stage_update
                     else ""
                 ),
             )
@@ -454,6 +671,11 @@ def forum_post(
     ]
     if stage.name == "idle":
         lines.append(f"- The round ended at block {block_text(stage.started_block, clock)}.")
+        if stage.ends_block is not None:
+            lines.append(
+                f"- Announcing starts: {block_text(stage.ends_block, clock)} "
+                f"(time left: {countdown(stage, clock)})"
+            )
     else:
         lines.append(
             f"- Stage ends: {block_text(stage.ends_block, clock, stage.ends_estimated)} "
@@ -475,7 +697,13 @@ def forum_post(
     if found:
         lines += ["", "**Concerns**", ""]
         lines += [f"- ⚠ {c.message}" for c in found]
-    if clock is not None:
+    if clock is not None and clock.stopped:
+        lines += [
+            "",
+            f"_Historical data: the newest block with a time is #{clock.anchor_block:,} "
+            f"({clock.anchor_time:%Y-%m-%d %H:%M} UTC); times are at 6 s a block from it._",
+        ]
+    elif clock is not None:
         lines += [
             "",
             f"_Times are estimated at 6 s a block from block #{clock.anchor_block:,} "

@@ -23,8 +23,7 @@ network = ui.network_or_stop(
 )
 here = data.for_network(network)
 now = datetime.now(UTC)
-clock = watch.clock_from_data(here, now)
-stage = watch.current_stage(here.rounds, here.candidates)
+stage, clock = watch.watch_state(here, now)
 tally = watch.round_tally(here.candidates, here.round_votes, stage.cycle_id or 0)
 found = watch.concerns(stage, tally, clock)
 
@@ -41,33 +40,17 @@ cols[1].metric("Stage", stage.label)
 cols[2].metric(
     "Stage ends at block",
     "not recorded" if stage.ends_block is None else f"#{stage.ends_block:,}",
-    help="Estimated from earlier rounds." if stage.ends_estimated else None,
+    help=watch.end_block_help(stage),
 )
 cols[3].metric("Time left", watch.countdown(stage, clock))
 
 if clock is None:
     st.info("The cache has no block with a time, so dates and time left are unknown.", icon="ℹ️")
 else:
-    st.caption(
-        f"Current block ≈ #{clock.current_block:,}: estimated from the newest block in the "
-        f"cache with a time (#{clock.anchor_block:,} at {clock.anchor_time:%Y-%m-%d %H:%M} "
-        "UTC), advanced by one block every 6 seconds. Block times below use the same rule; "
-        "≈ marks blocks estimated from earlier rounds."
-        + (
-            f" The newest timed block is {clock.anchor_age_days:.0f} days old, so the current "
-            "block is an extrapolation: refresh the cache, or this chain's data is historical."
-            if clock.anchor_age_days >= 1
-            else ""
-        )
-    )
-if stage.name == "idle":
-    st.info(
-        "No election is running in this data: the newest round has finished. The next round "
-        "appears here after a refresh once it has started.",
-        icon="ℹ️",
-    )
-if stage.name == "announcing" and not stage.certain:
-    st.info("No candidacy yet: the cache cannot tell the idle stage from announcing.", icon="ℹ️")
+    st.caption(watch.clock_note(clock))
+st.caption(watch.stage_source_note(stage))
+for note in watch.stage_notes(stage, clock):
+    st.info(note, icon="ℹ️")
 
 st.subheader("Concerns")
 for concern in found:
