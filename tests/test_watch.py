@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from council import watch
+from council import data, store, watch
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 COLUMNS = [
@@ -262,3 +262,172 @@ def test_an_estimated_announcing_end_that_has_passed_names_both_causes() -> None
         "current block #82,001: the cache is behind the chain; refresh it. (Announcing also "
         "starts again when too few candidates announced; the cache does not record when it did.)"
     )
+
+
+# --- council stage updates -------------------------------------------------------------------
+#
+# The query node's updates for the rounds above: round 1 idle 0-10,000, announcing
+# 10,000-20,000, election from 20,000; round 2 idle 30,000-40,000, announcing 40,000-52,000,
+# election from 52,000 (announcing took 10,000 and 12,000 blocks: median 11,000); round 3 idle
+# from its council's election at 61,000 to 70,000, then announcing from 70,000 to 80,000
+# exactly (the rounds alone estimate 82,000), election from 80,000. A VariantNone update at
+# block 0 names no stage.
+
+UPDATE_COLUMNS = ["id", "changed_at_block", "stage", "ends_at_block", "candidates_count"]
+EARLIER_UPDATES = [
+    ("u00", 0, None, NONE, NONE),
+    ("u01", 0, "idle", 10_000, NONE),
+    ("u02", 10_000, "announcing", 20_000, 4),
+    ("u03", 20_000, "election", NONE, 4),
+    ("u04", 30_000, "idle", 40_000, NONE),
+    ("u05", 40_000, "announcing", 52_000, 3),
+    ("u06", 52_000, "election", NONE, 3),
+]
+IDLE_3 = ("u07", 61_000, "idle", 70_000, NONE)
+ANNOUNCING_3 = ("u08", 70_000, "announcing", 80_000, 0)
+ELECTION_3 = ("u09", 80_000, "election", NONE, 3)
+
+
+def updates(*newest: tuple) -> pd.DataFrame:
+    return pd.DataFrame(EARLIER_UPDATES + list(newest), columns=UPDATE_COLUMNS)
+
+
+def test_announcing_end_is_exact_from_the_stage_update() -> None:
+    stage = watch.current_stage(
+        rounds(ANNOUNCING), candidates(0), stage_updates=updates(IDLE_3, ANNOUNCING_3)
+    )
+    assert (stage.name, stage.cycle_id, stage.label) == ("announcing", 3, "announcing")
+    assert (stage.started_block, stage.ends_block, stage.ends_estimated) == (70_000, 80_000, False)
+    assert (stage.update_block, stage.from_stage_update) == (70_000, True)
+    # Voting starts exactly at announcing's end; its length (median 4,500) and revealing's
+    # (5,000) come from earlier rounds.
+    assert stage.next_stages == [
+        watch.Span("voting", 80_000, 84_500),
+        watch.Span("revealing", 84_500, 89_500, start_estimated=True),
+    ]
+    assert watch.end_block_help(stage) == "From the query node's council stage update (exact)."
+
+
+def test_idle_end_is_exact_from_the_stage_update() -> None:
+    finished = pd.DataFrame(FINISHED, columns=COLUMNS)
+    stage = watch.current_stage(finished, candidates(0), stage_updates=updates(IDLE_3))
+    assert (stage.name, stage.cycle_id, stage.started_block) == ("idle", 2, 61_000)
+    assert (stage.ends_block, stage.ends_estimated, stage.update_block) == (70_000, False, 61_000)
+    # Announcing then lasts the median of the earlier announcing updates: 11,000 blocks.
+    assert stage.next_stages == [watch.Span("announcing", 70_000, 81_000)]
+    clock = watch.ChainClock(70_000 - 600, T0, T0)
+    assert watch.countdown(stage, clock) == "1 h 0 min"
+    assert watch.stage_notes(stage, clock) == [
+        "No election is running in this data: the newest round has finished. The idle stage "
+        "ends at block #70,000 · 2024-03-01 01:00 UTC, when announcing starts."
+    ]
+
+
+def test_election_stage_update_leaves_voting_and_revealing_to_the_round() -> None:
+    stage = watch.current_stage(
+        rounds(VOTING), candidates(4), stage_updates=updates(IDLE_3, ANNOUNCING_3, ELECTION_3)
+    )
+    assert (stage.name, stage.started_block, stage.ends_block) == ("voting", 82_000, 86_800)
+    assert (stage.update_block, stage.ends_estimated) == (80_000, False)
+    assert stage.next_stages == [watch.Span("revealing", 86_800, 91_800)]
+    assert watch.stage_source_note(stage) == (
+        "Election stage from the query node's council stage update at block #80,000; voting "
+        "and its end block from the round's referendum blocks (exact)."
+    )
+    # The election has begun but the round records no voting yet: voting, end unknown.
+    early = watch.current_stage(
+        rounds(ANNOUNCING), candidates(4), stage_updates=updates(IDLE_3, ANNOUNCING_3, ELECTION_3)
+    )
+    assert (early.name, early.started_block, early.ends_block) == ("voting", 80_000, None)
+
+
+def test_without_named_stage_updates_the_estimate_is_the_fallback() -> None:
+    only_none = pd.DataFrame([EARLIER_UPDATES[0]], columns=UPDATE_COLUMNS)
+    for frame in (None, only_none, pd.DataFrame(columns=UPDATE_COLUMNS)):
+        stage = watch.current_stage(rounds(ANNOUNCING), candidates(2), stage_updates=frame)
+        assert (stage.ends_block, stage.ends_estimated, stage.update_block) == (82_000, True, None)
+        assert watch.stage_source_note(stage) == (
+            "The cache has no council stage updates for this network, so the stage comes from "
+            "the newest round's voting and revealing blocks; the end of announcing is "
+            "estimated from earlier rounds (≈)."
+        )
+        assert watch.end_block_help(stage) == "Estimated from earlier rounds."
+
+
+def test_an_exact_announcing_end_that_has_passed_is_not_called_estimated() -> None:
+    stage = watch.current_stage(
+        rounds(ANNOUNCING), candidates(5), stage_updates=updates(IDLE_3, ANNOUNCING_3)
+    )
+    (concern,) = watch.concerns(stage, tally(candidates=5), clock_at(80_001))
+    assert concern.message == (
+        "The announcing stage should have ended at block #80,000 by the estimated current "
+        "block #80,001: the cache is behind the chain; refresh it."
+    )
+
+
+def test_forum_post_for_an_idle_stage_names_the_announcing_start() -> None:
+    finished = pd.DataFrame(FINISHED, columns=COLUMNS)
+    stage = watch.current_stage(finished, candidates(0), stage_updates=updates(IDLE_3))
+    clock = watch.ChainClock(68_800, T0, T0)  # 7,800 blocks (13 h) after 61,000; 2 h to 70,000
+    post = watch.forum_post("mainnet", stage, tally(0), clock, [])
+    assert post == (
+        "## Council election round 2 (mainnet): idle stage\n"
+        "\n"
+        "- The round ended at block #61,000 · 2024-02-29 11:00 UTC.\n"
+        "- Announcing starts: #70,000 · 2024-03-01 02:00 UTC (time left: 2 h 0 min)\n"
+        "- Seats: 3; candidates: 0 (own stake 0 JOY)\n"
+        "- Votes: 0 cast by 0 accounts (0 JOY), 0 revealed\n"
+        "\n"
+        "_Times are estimated at 6 s a block from block #68,800 (2024-03-01 00:00 UTC); "
+        "current block ≈ #68,800._\n"
+    )
+
+
+# --- historical data -------------------------------------------------------------------------
+
+
+def test_historical_when_the_newest_round_finished_and_the_newest_time_is_old() -> None:
+    anchor = watch.ChainClock(91_800, T0, T0 + timedelta(days=30, seconds=1))
+    assert watch.is_historical(rounds(IDLE), anchor)
+    assert not watch.is_historical(rounds(IDLE), watch.ChainClock(91_800, T0, T0 + timedelta(30)))
+    assert not watch.is_historical(rounds(REVEALING), anchor), "a running round is watched"
+    assert not watch.is_historical(rounds(IDLE), anchor, watch.WatchThresholds(historical_days=31))
+    assert not watch.is_historical(rounds(IDLE), None)
+
+
+def test_watch_state_stops_the_clock_on_historical_data(tmp_path) -> None:
+    """A cache whose newest timed block is round 2's end, 61,000 at T0."""
+    path = tmp_path / "council.db"
+    tables = {
+        "election_rounds": [
+            {"network": "n", **dict(zip(COLUMNS, row, strict=True)), "losers_recorded": 1,
+             "ended_at_time": (T0 - timedelta(seconds=6 * (61_000 - row[3]))).isoformat()}
+            for row in FINISHED
+        ]
+    }  # fmt: skip
+    store.write_cache(path, tables, {"source": "test"})
+    here = data.load(path).for_network("n")
+
+    stage, clock = watch.watch_state(here, T0 + timedelta(days=31))
+    assert (stage.name, stage.label, stage.historical) == ("idle", "idle (historical)", True)
+    assert (clock.anchor_block, clock.current_block, clock.stopped) == (61_000, 61_000, True)
+    assert watch.countdown(stage, clock) == "unknown"
+    assert watch.clock_note(clock) == (
+        "Historical data: the newest block in the cache with a time is #61,000 at 2024-03-01 "
+        "00:00 UTC, 31 days ago, and the newest round has finished. No current block is "
+        "extrapolated to today; block times below are at 6 seconds a block from that block."
+    )
+    assert watch.stage_notes(stage, clock) == [
+        "No election is running in this data: the newest round ended at block #61,000 · "
+        "2024-03-01 00:00 UTC, and the newest block with a time is #61,000 (2024-03-01 UTC, "
+        "31 days ago). This chain's data is historical."
+    ]
+    assert watch.forum_post("n", stage, tally(0), clock, []).endswith(
+        "_Historical data: the newest block with a time is #61,000 (2024-03-01 00:00 UTC); "
+        "times are at 6 s a block from it._\n"
+    )
+
+    stage, clock = watch.watch_state(here, T0 + timedelta(days=29))
+    assert (stage.label, clock.stopped) == ("idle", False)
+    assert clock.current_block == 61_000 + 29 * 14_400
+    assert watch.clock_note(clock).startswith(f"Current block ≈ #{61_000 + 29 * 14_400:,}: ")
