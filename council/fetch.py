@@ -57,12 +57,17 @@ class FetchError(Exception):
 
 @dataclass(frozen=True)
 class EntitySpec:
-    """One query node list: its query file, operation names and root fields."""
+    """One query node list: its query file, operation names and root fields.
+
+    ``fallback_page_operation``: a page operation without the fields a node may leave null
+    although the schema says non-null; sent instead when the page operation fails that way.
+    """
 
     query_file: str
     list_field: str
     page_operation: str
     count_operation: str
+    fallback_page_operation: str | None = None
 
     @property
     def connection_field(self) -> str:
@@ -95,6 +100,7 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "councilStageUpdates",
         "CouncilStageUpdatesPage",
         "CouncilStageUpdatesCount",
+        "CouncilStageUpdatesPageWithoutEndsAt",
     ),
 )
 
@@ -165,6 +171,10 @@ def _execute(
     return result
 
 
+# graphql-js's error for a null in a non-null field (the node's data breaks its own schema).
+NULL_IN_NON_NULL = "Cannot return null for non-nullable field"
+
+
 def fetch_entity(
     client: Client,
     spec: EntitySpec,
@@ -177,6 +187,8 @@ def fetch_entity(
 
     Fails when a page repeats a row already seen, or when the pages end before the count the
     node reported (a short page in the middle of the list must not truncate it silently).
+    When a page fails because the node has a null in a field the schema calls non-null and
+    the entity has a ``fallback_page_operation``, that page and the rest are read with it.
     """
     stats = stats if stats is not None else FetchStats()
     variables: dict[str, Any] = {"where": dict(where)} if where else {}
@@ -185,9 +197,18 @@ def fetch_entity(
     requests_made = 1
     rows: list[QNRecord] = []
     seen: set[str] = set()
+    operation = spec.page_operation
     while True:
         page_vars = {**variables, "offset": len(rows), "limit": page_size}
-        answer = _execute(client, spec.page_operation, spec.query_file, page_vars)
+        try:
+            answer = _execute(client, operation, spec.query_file, page_vars)
+        except FetchError as error:
+            fallback = spec.fallback_page_operation
+            if fallback is None or operation == fallback or NULL_IN_NON_NULL not in str(error):
+                raise
+            requests_made += 1
+            operation = fallback
+            answer = _execute(client, operation, spec.query_file, page_vars)
         requests_made += 1
         page = _get(answer, spec.list_field, spec.page_operation)
         for record in page:

@@ -8,7 +8,8 @@ What the cache tells and what is estimated:
 - When the cache holds the query node's council stage updates for the network (a fetched
   cache), the stage is the newest update's: ``idle`` and ``announcing`` with the exact block
   they end at; ``election`` is the referendum, whose ``voting`` or ``revealing`` stage and end
-  block the newest round records.
+  block the newest round records. (A node that leaves ``endsAt`` unset gives no end block:
+  announcing's is then estimated as below, idle's is unknown.)
 - Without stage updates (the bundled snapshot, the testnet archive) the stage comes from the
   newest round: finished -> ``idle``; revealing recorded -> ``revealing``; voting recorded ->
   ``voting``; otherwise ``announcing`` (once someone has announced a candidacy; before that
@@ -220,33 +221,41 @@ def _plus(block: int | None, length: int | None) -> int | None:
 
 
 def _from_stage_update(
-    update: pd.Series, typical: dict[str, int | None], base: dict
+    update: pd.Series, typical: dict[str, int | None], round_start: int | None, base: dict
 ) -> Stage | None:
-    """The idle or announcing stage exactly as the newest stage update gives it (None for the
-    election stage: the round's referendum blocks tell voting from revealing)."""
+    """The idle or announcing stage as the newest stage update gives it, with its exact end
+    block (None for the election stage: the round's referendum blocks tell voting from
+    revealing). A node that leaves ``endsAt`` unset gives no end: announcing's is then
+    estimated from the round's start (``round_start``) like without updates; idle's is
+    unknown."""
     name = update["stage"]
     changed = _int(update["changed_at_block"])
     ends = _int(update["ends_at_block"])
-    exact = {"update_block": changed, "ends_block": ends, "ends_estimated": False}
     if name == "idle":
         announcing = _plus(ends, typical.get("announcing"))
         return Stage(
             "idle",
             started_block=changed,
-            next_stages=[Span("announcing", ends, announcing, end_estimated=True)],
-            **exact,
+            ends_block=ends,
+            update_block=changed,
+            next_stages=[] if ends is None else [Span("announcing", ends, announcing)],
             **base,
         )
     if name == "announcing":
+        estimated = ends is None
+        if estimated:
+            ends = _plus(round_start, typical["to_voting"])
         voting_end = _plus(ends, typical["voting"])
         return Stage(
             "announcing",
             started_block=changed,
+            ends_block=ends,
+            ends_estimated=estimated,
+            update_block=changed,
             next_stages=[
-                Span("voting", ends, voting_end),
+                Span("voting", ends, voting_end, start_estimated=estimated),
                 Span("revealing", voting_end, _plus(voting_end, typical["revealing"]), True),
             ],
-            **exact,
             **base,
         )
     return None
@@ -289,7 +298,7 @@ def current_stage(
     update = newest_stage_update(stage_updates)
     if update is not None:
         typical["announcing"] = _announcing_length(stage_updates, thresholds.typical_rounds)
-        exact = _from_stage_update(update, typical, base)
+        exact = _from_stage_update(update, typical, _int(latest["started_at_block"]), base)
         if exact is not None:
             return exact
         if not finished:  # the election stage: the round's referendum blocks say which part
@@ -376,6 +385,17 @@ def stage_source_note(stage: Stage) -> str:
     if stage.name == "none":
         return "No election round in the data."
     if stage.from_stage_update:
+        if stage.name in ("idle", "announcing") and stage.ends_block is None:
+            return (
+                f"Stage from the query node's council stage update at block "
+                f"#{stage.update_block:,}; the node does not record when it ends."
+            )
+        if stage.name in ("idle", "announcing") and stage.ends_estimated:
+            return (
+                f"Stage from the query node's council stage update at block "
+                f"#{stage.update_block:,}; the node does not record when it ends, so the end "
+                "is estimated from earlier rounds (≈)."
+            )
         if stage.name in ("idle", "announcing"):
             return (
                 f"Stage and end block from the query node's council stage update at block "
@@ -400,7 +420,7 @@ def end_block_help(stage: Stage) -> str | None:
     """Where the stage's end block comes from (None when that goes without saying)."""
     if stage.ends_estimated:
         return "Estimated from earlier rounds."
-    if stage.from_stage_update and stage.name in ("idle", "announcing"):
+    if stage.from_stage_update and stage.name in ("idle", "announcing") and stage.ends_block:
         return "From the query node's council stage update (exact)."
     return None
 

@@ -234,3 +234,37 @@ def test_a_stage_outside_the_union_is_malformed(records) -> None:
     update = {**records["councilStageUpdates"][2], "stage": {"__typename": "CouncilStageNew"}}
     with pytest.raises(MalformedRecord, match="0000002r: unknown stage 'CouncilStageNew'"):
         records_to_rows({"councilStageUpdates": [update]}, "mainnet")
+
+
+def test_a_node_without_stage_ends_is_read_without_them(
+    qn_server: QueryNodeServer, records, tmp_path: Path
+) -> None:
+    """Joystream's mappings leave ``endsAt`` unset on the announcing and idle stages they
+    record, though the schema calls it non-null: such a node answers the stage update page
+    with an error, and the list is read again without ``endsAt``."""
+    unset = json.loads(json.dumps(records))
+    for update in unset["councilStageUpdates"]:
+        update["stage"].pop("endsAt", None)
+    qn_server.set_data(unset)
+    path = tmp_path / "c.db"
+    stats = fetch.refresh(qn_server.url, path, **FAST)
+    asked = [r.operation_name for r in qn_server.requests if "councilStageUpdates" in r.root_fields]
+    assert asked == ["CouncilStageUpdatesPage", "CouncilStageUpdatesPageWithoutEndsAt"]
+    assert stats.requests["councilStageUpdates"] == 3  # count, the refused page, the page again
+    rows = store.read_rows(path, "council_stage_updates")
+    assert len(rows) == 10 and {r["ends_at_block"] for r in rows} == {None}
+    newest = max(rows, key=lambda r: r["changed_at_block"])
+    assert (newest["stage"], newest["candidates_count"]) == ("election", 3)
+
+
+def test_other_errors_on_the_stage_update_page_still_fail(
+    qn_server: QueryNodeServer, old_cache: Path
+) -> None:
+    page = 1 + 2 * (len(fetch.ENTITIES) - 1) + 2  # the probe, the lists before, the count
+    assert fetch.ENTITIES[-1].list_field == "councilStageUpdates"
+    qn_server.inject(at_request=page, kind="graphql_errors")
+    before = digest(old_cache)
+    with pytest.raises(fetch.FetchError, match="CouncilStageUpdatesPage: the query node returned"):
+        fetch.refresh(qn_server.url, old_cache, **FAST)
+    assert digest(old_cache) == before
+    assert qn_server.requests[-1].operation_name == "CouncilStageUpdatesPage"

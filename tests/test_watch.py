@@ -431,3 +431,31 @@ def test_watch_state_stops_the_clock_on_historical_data(tmp_path) -> None:
     assert (stage.label, clock.stopped) == ("idle", False)
     assert clock.current_block == 61_000 + 29 * 14_400
     assert watch.clock_note(clock).startswith(f"Current block ≈ #{61_000 + 29 * 14_400:,}: ")
+
+
+def test_stage_updates_without_end_blocks() -> None:
+    """A node that leaves ``endsAt`` unset (Joystream's mappings do): the stage is still the
+    update's; announcing's end is estimated from the round's start (61,000 + 21,000) as
+    without updates; idle's end is unknown."""
+    unset = updates(IDLE_3, ANNOUNCING_3)
+    unset["ends_at_block"] = NONE
+    stage = watch.current_stage(rounds(ANNOUNCING), candidates(0), stage_updates=unset)
+    assert (stage.name, stage.label, stage.update_block) == ("announcing", "announcing", 70_000)
+    assert (stage.ends_block, stage.ends_estimated) == (82_000, True)
+    assert stage.next_stages == [
+        watch.Span("voting", 82_000, 86_500, start_estimated=True),
+        watch.Span("revealing", 86_500, 91_500, start_estimated=True),
+    ]
+    assert watch.stage_source_note(stage) == (
+        "Stage from the query node's council stage update at block #70,000; the node does not "
+        "record when it ends, so the end is estimated from earlier rounds (≈)."
+    )
+    idle = watch.current_stage(
+        pd.DataFrame(FINISHED, columns=COLUMNS), candidates(0), stage_updates=unset.iloc[:-1]
+    )
+    assert (idle.name, idle.ends_block, idle.next_stages) == ("idle", None, [])
+    assert watch.end_block_help(idle) is None
+    assert watch.stage_source_note(idle) == (
+        "Stage from the query node's council stage update at block #61,000; the node does not "
+        "record when it ends."
+    )
