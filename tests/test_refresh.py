@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,9 +61,12 @@ def test_two_refreshes_at_once_one_runs_and_the_result_is_one_refresh(
 
     runner = threading.Thread(target=first)
     runner.start()
+    # The first refresh holds the lock once its (slow) first request reached the server; the
+    # lock file alone can exist a moment before its holder has locked it.
     deadline = datetime.now(UTC) + timedelta(seconds=5)
-    while not refresh_state.lock_path(db).exists() and datetime.now(UTC) < deadline:
-        pass
+    while not qn_server.requests and datetime.now(UTC) < deadline:
+        time.sleep(0.01)
+    assert qn_server.requests, "the first refresh never reached the server"
     with pytest.raises(fetch.RefreshBusy):
         fetch.refresh(qn_server.url, db, **FAST)
     runner.join()
