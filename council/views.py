@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from council import charts, tables
-from council.stats import elections, leaderboard
+from council.stats import elections, kpis, leaderboard, spending
 
 TIMELINE_ROUNDS = 60
 
@@ -138,3 +138,63 @@ def leaderboard_view(
         card=card_in,
         heatmap=heatmap,
     )
+
+
+@dataclass
+class SpendingView:
+    """What the spending page shows for one filter state."""
+
+    spent_joy: float
+    proposals: int
+    uncategorised: int
+    category_table: pd.DataFrame
+    term_table: pd.DataFrame
+    proposal_table: pd.DataFrame
+    report: str
+    category_chart: dict | None = None
+    term_chart: dict | None = None
+    time_chart: dict | None = None
+
+
+def spending_view(
+    items: pd.DataFrame,
+    terms: list[str],
+    categories: list[str],
+    date_range: tuple[date, date] | None,
+    min_amount: float,
+) -> SpendingView:
+    """Filter the spending items and build the page's tables, charts and periodic report."""
+    shown = spending.filter_items(items, terms, categories, date_range, min_amount)
+    by_category = spending.totals_by(shown, ["category"])
+    by_term = spending.totals_by(shown, ["term", "category"])
+    view = SpendingView(
+        spent_joy=float(shown["amount_joy"].sum()),
+        proposals=len(shown),
+        uncategorised=int(shown["uncategorised"].sum()),
+        category_table=tables.totals_table(by_category),
+        term_table=tables.totals_table(by_term),
+        proposal_table=tables.spending_table(shown),
+        report=spending.markdown_table(by_category),
+    )
+    if not by_category.empty:
+        view.category_chart = _spec(charts.category_shares(by_category))
+    if not by_term.empty:
+        view.term_chart = _spec(charts.spending_by_term(by_term))
+    if shown["decided_at_time"].notna().any():
+        view.time_chart = _spec(charts.spending_over_time(shown))
+    return view
+
+
+@dataclass
+class KpiTermsView:
+    """The KPI page's across-terms part: the per-term summary table and its chart."""
+
+    table: pd.DataFrame
+    chart: dict | None = None
+
+
+def kpi_terms_view(items: pd.DataFrame) -> KpiTermsView:
+    """Completion and rewards per term of the (filtered) KPI items, as a table and a chart."""
+    summary = kpis.term_summary(items)
+    chart = _spec(charts.kpi_rewards(summary)) if len(summary) > 1 else None
+    return KpiTermsView(table=tables.kpi_summary_table(summary), chart=chart)

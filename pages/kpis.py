@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from council import charts, filters, format, tables, ui, uploads
+from council import filters, format, tables, ui, uploads, views
 from council.stats import elections, kpis, leaderboard
 
 ui.ensure_app_navigation()
@@ -70,11 +70,19 @@ ui.show_table(tables.kpi_table(mine), f"kpis-{current}.csv")
 with st.expander("Status post for the forum (markdown)"):
     st.code(kpis.status_post(items, current, today), language="markdown")
 
+
+@st.cache_data(show_spinner="Summarising the terms…", max_entries=32)
+def kpi_terms_view(uploads_key: float, today, terms, owners, statuses):
+    """Completion and rewards per term for one filter state (cached)."""
+    chosen = kpis.filter_items(kpi_items(uploads_key, today), terms, owners, statuses)
+    return views.kpi_terms_view(chosen)
+
+
 st.subheader("Across terms")
-summary = kpis.term_summary(shown)
-ui.show_table(tables.kpi_summary_table(summary), "kpi-terms.csv")
-if len(summary) > 1:
-    st.altair_chart(charts.kpi_rewards(summary), width="stretch")
+across = kpi_terms_view(ui.uploads_key(), today, chosen_terms, chosen_owners, chosen_statuses)
+ui.show_table(across.table, "kpi-terms.csv")
+if across.chart:
+    st.vega_lite_chart(across.chart, width="stretch")
 
 st.subheader("All KPIs")
 ui.show_table(tables.kpi_table(shown), "kpis.csv", height=360)

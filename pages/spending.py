@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import charts, filters, tables, ui, uploads
+from council import filters, ui, uploads, views
 from council.stats import spending
 
 ui.ensure_app_navigation()
@@ -65,43 +65,49 @@ ui.set_params(
     },
     min=min_amount or None,
 )
-shown = spending.filter_items(items, chosen_terms, chosen_categories, date_range, min_amount)
 
+
+@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amount):
+    """The page's tables and charts for one filter state (cached)."""
+    every_item = spending_items(cache_key, uploads_key)
+    return views.spending_view(every_item, terms, categories, date_range, min_amount)
+
+
+view = spending_view(
+    ui.cache_key(), ui.uploads_key(), chosen_terms, chosen_categories, date_range, min_amount
+)
 cols = st.columns(3)
-cols[0].metric("Spent (JOY)", f"{shown['amount_joy'].sum():,.0f}")
-cols[1].metric("Proposals", f"{len(shown):,}")
-flagged = int(shown["uncategorised"].sum())
-cols[2].metric("Uncategorised", f"{flagged:,}")
-if flagged:
-    st.warning(f"{flagged:,} spending proposals have no category yet.", icon="⚠️")
+cols[0].metric("Spent (JOY)", f"{view.spent_joy:,.0f}")
+cols[1].metric("Proposals", f"{view.proposals:,}")
+cols[2].metric("Uncategorised", f"{view.uncategorised:,}")
+if view.uncategorised:
+    st.warning(f"{view.uncategorised:,} spending proposals have no category yet.", icon="⚠️")
 
 st.subheader("By category")
-by_category = spending.totals_by(shown, ["category"])
 left, right = st.columns([3, 2])
 with left:
-    ui.show_table(tables.totals_table(by_category), "spending-by-category.csv")
+    ui.show_table(view.category_table, "spending-by-category.csv")
 with right:
-    if not by_category.empty:
-        st.altair_chart(charts.category_shares(by_category), width="stretch")
+    if view.category_chart:
+        st.vega_lite_chart(view.category_chart, width="stretch")
 
 st.subheader("By term")
-by_term = spending.totals_by(shown, ["term", "category"])
-if not by_term.empty:
-    st.altair_chart(charts.spending_by_term(by_term), width="stretch")
-ui.show_table(tables.totals_table(by_term), "spending-by-term.csv")
+if view.term_chart:
+    st.vega_lite_chart(view.term_chart, width="stretch")
+ui.show_table(view.term_table, "spending-by-term.csv")
 
-if shown["decided_at_time"].notna().any():
+if view.time_chart:
     st.subheader("Over time")
-    st.altair_chart(charts.spending_over_time(shown), width="stretch")
+    st.vega_lite_chart(view.time_chart, width="stretch")
 
 st.subheader("Proposals behind the numbers")
-ui.show_table(tables.spending_table(shown), "spending-proposals.csv", height=400)
+ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
 
 with st.expander("Periodic report (markdown for the forum, CSV for the records)"):
     period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
     st.markdown(f"Totals for **{period}**, with the filters above.")
-    report = spending.markdown_table(by_category)
-    st.code(report, language="markdown")
+    st.code(view.report, language="markdown")
     st.download_button(
-        "Download report (.md)", report, f"spending-report-{date.today()}.md", "text/markdown"
+        "Download report (.md)", view.report, f"spending-report-{date.today()}.md", "text/markdown"
     )
