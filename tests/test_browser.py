@@ -187,6 +187,8 @@ PAGES = [
     ("leaderboard", "Council leaderboard", True),
     ("spending", "Council spending", True),
     ("kpis", "KPI progress", True),
+    ("election_watch", "Election watch", False),
+    ("term_report", "Council term report", False),
     ("upload", "Secretary uploads", False),
     ("about", "Data & refresh", False),
 ]
@@ -252,6 +254,24 @@ def test_leaderboard_heatmap_on_data_with_proposal_votes(page, synthetic_url: st
     assert tab.get_by_text("No proposals were decided").count() == 0
     tab.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 2")
     assert_chart_drawn(tab)
+
+
+def test_term_report_download_is_the_command_lines_report(
+    page, app_url: str, cache_db: Path
+) -> None:
+    tab = open_page(page, f"{app_url}/term_report?term=30", "term_report-30")
+    with tab.expect_download() as info:
+        tab.locator(".st-key-download-report button").click()
+    assert info.value.suggested_filename == "council-term-30-report-sumer.md"
+    downloaded = Path(info.value.path()).read_text(encoding="utf-8")
+    env = {**os.environ, "COUNCIL_UPLOADS_DB": str(cache_db) + ".uploads"}
+    command = [sys.executable, "-m", "council.report", "--term", "30", "--network", "sumer"]
+    printed = subprocess.run(
+        [*command, "--db", str(cache_db)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert downloaded.strip() == printed.strip()
+    assert "# Council term 30 report (sumer)" in downloaded
 
 
 def test_secretary_uploads_a_file_and_a_bad_one_changes_nothing(
