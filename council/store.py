@@ -420,6 +420,9 @@ def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
             write_vote_totals(conn)
         conn.execute("vacuum")
         conn.close()
+        # mkstemp makes the file private (0600); readers such as the app may run as another
+        # user than the refresh, so keep the old cache's mode, else the usual 0644.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         _fsync(tmp)
         os.replace(tmp, path)
         _fsync(path.parent)

@@ -1,4 +1,4 @@
-"""The cache's derived vote totals: rebuilt on every write, read by pages instead of the votes."""
+"""The cache writer: derived vote totals rebuilt on every write, and the file mode of the cache."""
 
 import sqlite3
 from pathlib import Path
@@ -60,3 +60,12 @@ def test_a_cache_without_stored_totals_is_aggregated_on_read(tmp_path: Path) -> 
         for table in store.VOTE_TOTALS:
             conn.execute(f"drop table {table}")
     assert round_totals(path) == [(1, 3, 2, 1, 550.0), (2, 1, 1, 0, 70.0)]
+
+
+def test_a_written_cache_is_readable_by_others_and_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "council.db"
+    store.write_cache(path, {"votes": VOTES}, {"source": "hand-made"})
+    assert path.stat().st_mode & 0o777 == 0o644, "not mkstemp's private 0600"
+    path.chmod(0o640)
+    store.write_cache(path, {"votes": VOTES}, {"source": "hand-made"})
+    assert path.stat().st_mode & 0o777 == 0o640
