@@ -180,12 +180,23 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
     return config
 
 
+# Tables longer than this send only the rows in view to the browser (and on scrolling).
+LAZY_ROWS = 2_000
+
+
 def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
     """A table plus a CSV download of exactly its rows and columns."""
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
-    st.dataframe(frame, column_config=column_config(frame), hide_index=True, height=height)
+    st.dataframe(
+        frame,
+        column_config=column_config(frame),
+        hide_index=True,
+        height=height,
+        placeholder="–",  # not recorded / not applicable, instead of "None"
+        lazy=len(frame) > LAZY_ROWS,
+    )
     csv_download(frame, file_name)
 
 
