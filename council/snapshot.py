@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -774,7 +775,32 @@ def build_cache_from_snapshot(db_path: Path, snapshot_dir: Path = DEFAULT_SNAPSH
     archive_dir = Path(snapshot_dir) / ARCHIVE_DIR
     if archive_dir.is_dir():
         tables = merge_tables(tables, read_archive(archive_dir))
-    store.write_cache(Path(db_path), tables, snapshot_meta(tables))
+    meta = {**snapshot_meta(tables), "snapshot_digest": snapshot_digest(snapshot_dir)}
+    store.write_cache(Path(db_path), tables, meta)
+
+
+def snapshot_digest(snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR) -> str:
+    """A fingerprint of the snapshot's CSV files (archive included), to notice a new snapshot."""
+    digest = hashlib.sha256()
+    root = Path(snapshot_dir)
+    for path in sorted(root.rglob("*.csv")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_is_current(db_path: Path, snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR) -> bool:
+    """True when ``db_path`` is a usable cache that a snapshot build should leave alone.
+
+    A fetched cache always is. A cache built from the bundled snapshot is only while the
+    snapshot is the one it was built from; an empty or unreadable file never is.
+    """
+    meta = store.read_meta(Path(db_path))
+    if not meta:
+        return False
+    if meta.get("source") != "bundled snapshot":
+        return True
+    return meta.get("snapshot_digest") == snapshot_digest(snapshot_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -799,7 +825,11 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("--out", type=Path, default=DEFAULT_SNAPSHOT_DIR, help="snapshot folder")
     build = commands.add_parser("build", help="snapshot CSVs -> SQLite cache")
     build.add_argument("--db", type=Path, default=None, help="cache path (default $COUNCIL_DB)")
-    build.add_argument("--if-missing", action="store_true", help="do nothing if the cache exists")
+    build.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing if a usable cache exists (fetched, or built from this same snapshot)",
+    )
     build.add_argument("--snapshot-dir", type=Path, default=DEFAULT_SNAPSHOT_DIR)
     return parser
 
@@ -812,9 +842,18 @@ def _run_convert(args: argparse.Namespace) -> None:
 
 def _run_build(args: argparse.Namespace) -> None:
     db_path = args.db or store.default_db_path()
-    if args.if_missing and db_path.exists():
+    if args.if_missing and cache_is_current(db_path, args.snapshot_dir):
         print(f"Cache {db_path} exists; left as it is.", file=sys.stderr)
         return
+    if (
+        args.if_missing
+        and db_path.exists()
+        and db_path.stat().st_size
+        and not store.read_meta(db_path)
+    ):
+        raise SnapshotError(
+            f"{db_path} exists but is not a council cache: move it away or set COUNCIL_DB"
+        )
     build_cache_from_snapshot(db_path, args.snapshot_dir)
     print(f"Built {db_path} from {args.snapshot_dir}", file=sys.stderr)
 

@@ -27,3 +27,18 @@ def qn_server() -> Iterator[QueryNodeServer]:
     """A fresh query node on 127.0.0.1 serving ``tests/fixtures/qn_small.json``."""
     with QueryNodeServer(load_records(SMALL_FIXTURE)) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _no_test_touches_the_working_trees_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point the cache and the upload store at a fresh folder for every test.
+
+    Pages read $COUNCIL_DB and $COUNCIL_UPLOADS_DB (defaults: data/council.db, data/uploads.db);
+    reading the upload store creates it. Without this, AppTests left an empty data/uploads.db
+    (and could touch a developer's real uploads). Tests that need other paths set their own.
+    """
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("COUNCIL_DB", str(folder / "council.db"))
+    monkeypatch.setenv("COUNCIL_UPLOADS_DB", str(folder / "uploads.db"))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from council import snapshot, store
+from council import data, snapshot, store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "kpi_overview_small.json"
@@ -286,13 +286,41 @@ def test_committed_snapshot_is_the_converter_output(tmp_path: Path) -> None:
         assert (out / path.name).read_text() == path.read_text(), path.name
 
 
-def test_if_missing_leaves_an_existing_cache_alone(tmp_path: Path) -> None:
+def test_if_missing_leaves_a_fetched_cache_alone(tmp_path: Path) -> None:
     db = tmp_path / "council.db"
-    db.write_bytes(b"not touched")
-    before = db.stat().st_mtime_ns
+    store.write_cache(db, {}, {"source": "http://127.0.0.1:1/graphql"})
+    before = db.read_bytes()
     assert snapshot.main(["build", "--db", str(db), "--if-missing"]) == 0
-    assert db.read_bytes() == b"not touched"
-    assert db.stat().st_mtime_ns == before
+    assert db.read_bytes() == before
+
+
+def test_if_missing_keeps_a_cache_of_this_snapshot_and_rebuilds_an_older_one(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "council.db"
+    assert snapshot.main(["build", "--db", str(db)]) == 0
+    before = db.read_bytes()
+    assert snapshot.main(["build", "--db", str(db), "--if-missing"]) == 0
+    assert db.read_bytes() == before, "built from this very snapshot: left alone"
+    store.write_cache(db, {}, {"source": "bundled snapshot", "snapshot_digest": "older"})
+    assert snapshot.main(["build", "--db", str(db), "--if-missing"]) == 0
+    meta = store.read_meta(db)
+    assert meta["snapshot_digest"] == snapshot.snapshot_digest()
+    assert len(data.load(db).rounds) > 0
+
+
+def test_if_missing_rebuilds_an_empty_file_and_refuses_a_foreign_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "council.db"
+    db.write_bytes(b"")
+    assert snapshot.main(["build", "--db", str(db), "--if-missing"]) == 0
+    assert store.read_meta(db)["source"] == "bundled snapshot"
+    foreign = tmp_path / "notes.txt"
+    foreign.write_bytes(b"not a cache")
+    assert snapshot.main(["build", "--db", str(foreign), "--if-missing"]) != 0
+    assert "is not a council cache" in capsys.readouterr().err
+    assert foreign.read_bytes() == b"not a cache"
 
 
 def test_if_missing_builds_when_absent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
