@@ -46,13 +46,22 @@ def age_text(then: datetime, now: datetime) -> str:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text cells that a spreadsheet would run as formulas start with ``'``."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
-            )
+    """``frame`` with text cells that a spreadsheet would run as formulas prefixed by ``'``.
+
+    A changed copy; ``frame`` itself (not a copy) when no cell needs it.
+    """
+    safe = frame
+    for column in frame.columns:
+        values = frame[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
+        if risky.any():
+            if safe is frame:
+                safe = frame.copy()
+            safe[column] = [
+                f"'{v}" if flagged else v for v, flagged in zip(values, risky, strict=True)
+            ]
     return safe
 
 

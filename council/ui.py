@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from council import data, refresh_state, store, uploads
-from council.format import age_text, safe_csv_bytes
+from council.format import age_text, neutralise_formulas, safe_csv_bytes
 
 
 def ensure_app_navigation() -> None:
@@ -177,6 +177,10 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
             config[column] = st.column_config.NumberColumn(column, format="percent")
         elif column == "Link":
             config[column] = st.column_config.LinkColumn(column, display_text="Pioneer")
+        elif column == "Progress %":
+            config[column] = st.column_config.ProgressColumn(
+                column, min_value=0, max_value=100, format="%d %%"
+            )
     return config
 
 
@@ -189,8 +193,9 @@ def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") 
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
+    # Shown cells are formula-safe too: the table's own toolbar can save it as CSV.
     st.dataframe(
-        frame,
+        neutralise_formulas(frame),
         column_config=column_config(frame),
         hide_index=True,
         height=height,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from council import uploads
-from council.format import safe_csv_bytes
+from council.format import neutralise_formulas, safe_csv_bytes
 
 DATASET = "spending_categories"
 HEADER = (
@@ -117,6 +117,20 @@ def test_formula_cells_are_stored_as_text_and_neutralised_on_export(tmp_path: Pa
     assert result.frame.loc[0, "Title"] == '=HYPERLINK("http://x")'
     exported = safe_csv_bytes(result.frame).decode()
     assert "'=HYPERLINK" in exported and "'@SUM(A1)" in exported
+
+
+def test_shown_tables_are_neutralised_without_changing_the_original() -> None:
+    """Tables on the pages go through neutralise_formulas: their toolbar can export CSV."""
+    frame = pd.DataFrame(
+        {"Title": ["=cmd|' /C calc'!A0", "Plain", None], "Amount": [-5.0, 1.0, 2.0]}
+    )
+    shown = neutralise_formulas(frame)
+    assert shown["Title"].tolist()[:2] == ["'=cmd|' /C calc'!A0", "Plain"]
+    assert pd.isna(shown.loc[2, "Title"]), "a missing cell stays missing"
+    assert shown["Amount"].tolist() == [-5.0, 1.0, 2.0], "numbers are left alone"
+    assert frame.loc[0, "Title"] == "=cmd|' /C calc'!A0", "the original is not changed"
+    clean = frame.iloc[1:]
+    assert neutralise_formulas(clean) is clean, "nothing to change: no copy"
 
 
 def test_upload_round_trips(tmp_path: Path) -> None:
