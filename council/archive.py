@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,20 +43,36 @@ class Sources:
     notes: Notes = field(default_factory=Notes)
 
 
-def _files(paths: Iterable[Path]) -> list[Path]:
+# In a folder, markdown files are term reports (or the leaderboard) only when their name says
+# so: the community repo's council/ folder also holds guides and other notes.
+_REPORT_NAME = re.compile(r"report|leaderboard", re.IGNORECASE)
+
+
+def _files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to read under ``paths`` and the markdown files in folders that are no reports.
+
+    A file named on the command line is always read.
+    """
     found: list[Path] = []
+    other: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.suffix in (".md", ".json"))
+            for p in path.rglob("*"):
+                if p.suffix == ".json" or (p.suffix == ".md" and _REPORT_NAME.search(p.name)):
+                    found.append(p)
+                elif p.suffix == ".md":
+                    other.append(p)
         else:
             found.append(path)
-    return sorted(set(found))
+    return sorted(set(found)), sorted(set(other))
 
 
 def read_sources(paths: Iterable[Path]) -> Sources:
     """Parse every archive file under ``paths``; unreadable files are named in the notes."""
     sources = Sources()
-    for path in _files(paths):
+    files, other = _files(paths)
+    sources.skipped.extend(f"{path.name}: not a term report (by its name)" for path in other)
+    for path in files:
         if not path.exists():
             sources.notes.problems.append(f"{path}: not found")
         elif path.suffix == ".json":

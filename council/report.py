@@ -428,12 +428,10 @@ def proposal_breakdown(
     if proposals.empty:
         return "\n".join([*lines, "No proposals were created in the term."]) + "\n"
     for p in proposals.itertuples():
-        lines += [
-            f"### Proposal {p.id} - {p.title}",
-            "",
-            f"- Link: {spending.PIONEER_PROPOSAL_URL.format(id=p.id)}",
-            f"- Type: {p.type}",
-        ]
+        lines += [f"### Proposal {p.id} - {p.title}", ""]
+        if p.network == spending.PIONEER_NETWORK:  # Pioneer shows mainnet proposals only
+            lines.append(f"- Link: {spending.PIONEER_PROPOSAL_URL.format(id=p.id)}")
+        lines.append(f"- Type: {p.type}")
         if pd.notna(p.funding_amount_joy):
             lines.append(f"    - Amount: {amount(p.funding_amount_joy)} JOY")
         lines.append(f"- Status: {p.status}")

@@ -437,7 +437,6 @@ def test_an_archived_term_uses_the_reports_own_figures(tmp_path: Path) -> None:
     assert "over 1 finalized proposal (cancelled" in text and "Not finalized yet" not in text
     assert (
         "### Proposal 50 - Pay zed\n\n"
-        "- Link: https://pioneerapp.xyz/#/proposals/preview/50\n"
         "- Type: Spending\n"
         "    - Amount: 300 JOY\n"
         "- Status: executed\n"
@@ -448,3 +447,26 @@ def test_an_archived_term_uses_the_reports_own_figures(tmp_path: Path) -> None:
     ) in text
     assert "- Created by: @bob\n- Participants: none\n" in text
     assert "| Builders | 1 | 300 | 100.0% |" in text
+
+
+def test_proposals_link_to_pioneer_on_mainnet_only() -> None:
+    """Pioneer shows mainnet proposals: a testnet proposal's id would open another proposal."""
+    proposal = {
+        "id": "7",
+        "title": "Fund the bounty",
+        "type": "Signal",
+        "funding_amount_joy": None,
+        "status": "executed",
+        "blocks_to_finalize": None,
+        "created_at_block": 1000,
+        "created_at_time": pd.Timestamp("2024-01-01", tz="UTC"),
+        "creator_id": None,
+        "creator_handle": "alice",
+    }
+    votes = pd.DataFrame(columns=["proposal_id", "voted_at_block", "id", "voter_member_id"])
+    for network, linked in (("mainnet", True), ("sumer", False)):
+        frame = pd.DataFrame([{**proposal, "network": network}])
+        text = report.proposal_breakdown(frame, votes, {}, recorded=True)
+        link = "- Link: https://pioneerapp.xyz/#/proposals/preview/7"
+        assert (link in text) is linked, network
+        assert "- Created by: @alice" in text

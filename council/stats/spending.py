@@ -16,6 +16,7 @@ from council.stats import leaderboard
 
 UNCATEGORISED = "Uncategorised"
 PIONEER_PROPOSAL_URL = "https://pioneerapp.xyz/#/proposals/preview/{id}"
+PIONEER_NETWORK = "mainnet"  # the network whose proposals Pioneer shows
 
 # Spelling variants in the real file that mean the same category.
 CATEGORY_ALIASES = {
@@ -117,7 +118,9 @@ def chain_items(
             "decided_at_time": frame["status_set_at_time"],
             "term": term_of_block(frame, "status_set_at_block", councils),
             "source": "chain",
-            "link": frame["proposal_id"].map(lambda i: PIONEER_PROPOSAL_URL.format(id=i)),
+            "link": frame["proposal_id"]
+            .map(lambda i: PIONEER_PROPOSAL_URL.format(id=i))
+            .where(frame["network"] == PIONEER_NETWORK),
         }
     )
 
