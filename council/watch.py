@@ -171,13 +171,18 @@ class Stage:
     historical: bool = False
 
     @property
+    def qualifier(self) -> str | None:
+        """What qualifies the stage's name, if anything (uncertain, or historical data)."""
+        if self.name == "announcing" and not self.certain:
+            return "or idle: no candidacy yet"
+        if self.historical:
+            return "historical"
+        return None
+
+    @property
     def label(self) -> str:
         """The stage as people read it."""
-        if self.name == "announcing" and not self.certain:
-            return "announcing (or idle: no candidacy yet)"
-        if self.historical:
-            return f"{self.name} (historical)"
-        return self.name
+        return f"{self.name} ({self.qualifier})" if self.qualifier else self.name
 
     @property
     def from_stage_update(self) -> bool:

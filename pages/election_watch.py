@@ -36,7 +36,7 @@ def candidate_table(cache_key: tuple[str, float], network: str, cycle_id: int):
 
 cols = st.columns(4)
 cols[0].metric("Round", stage.cycle_id if stage.cycle_id is not None else "–")
-cols[1].metric("Stage", stage.label)
+cols[1].metric("Stage", stage.name, delta=stage.qualifier, delta_color="off", delta_arrow="off")
 cols[2].metric(
     "Stage ends at block",
     "not recorded" if stage.ends_block is None else f"#{stage.ends_block:,}",
