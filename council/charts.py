@@ -160,8 +160,10 @@ def spending_over_time(items: pd.DataFrame) -> alt.Chart:
 
 
 def top_members(totals: pd.DataFrame, metric: str, title: str, n: int = 15) -> alt.Chart:
-    """Horizontal bars: the top ``n`` members by ``metric`` (members at zero are left out)."""
-    frame = totals[totals[metric] > 0].nlargest(n, metric)[["handle", metric]]
+    """Horizontal bars: the top ``n`` members by ``metric`` (members at zero or with the
+    figure not recorded are left out)."""
+    values = pd.to_numeric(totals[metric]).astype("float64")
+    frame = totals.assign(**{metric: values})[values > 0].nlargest(n, metric)[["handle", metric]]
     return (
         alt.Chart(frame, height=ROW_STEP)
         .mark_bar(color="#0072B2")

@@ -44,6 +44,13 @@ if here.proposal_votes.empty:
         icon="ℹ️",
     )
 
+if card["approve_votes"].isna().any():
+    st.info(
+        "The testnet archive's term reports record who voted on each proposal, not how or "
+        "why, nor the votes of its elections: those figures read – (not recorded).",
+        icon="ℹ️",
+    )
+
 known_terms = sorted(set(term_table["term"]) | set(results["cycle_id"]))
 lo, hi = (known_terms[0], known_terms[-1]) if known_terms else (0, 0)
 with st.sidebar:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from council import data, store
+from council import data, store, tables
 from council.stats import elections
 
 HAPI = 10**10
@@ -252,3 +252,67 @@ def test_votes_of_a_winners_only_round_without_votes_are_not_recorded(tmp_path: 
     assert by_cycle.loc[5, "total_candidate_stake_joy"] == 10.0
     assert list(by_cycle.loc[6, ballots]) == [1, 1, 0, 40.0]
     assert list(by_cycle.loc[7, ballots]) == [0, 0, 0, 0.0]
+
+
+def test_candidacies_of_a_winners_only_round_without_votes_are_not_recorded(
+    tmp_path: Path,
+) -> None:
+    """Term-report rounds (winners only) next to rounds with vote rows.
+
+    Round 8 (no votes, elected council c8): A own 10 + voter 30 = 40 JOY vote power, the seat
+    records 30 JOY voter stake; B own 20 + 5 = 25, the seat's voter stake is not recorded.
+    Round 9 (no votes): C's vote power is unknown, D has 50: places and margins unknown.
+    Round 10 has a backer's vote of 40 JOY (as the Sumer snapshot's rounds): counted, and
+    the seat's 99 JOY is not used. Round 11 has one unrevealed vote only: recorded, none
+    revealed. Round 12 is a full record in which nobody voted: 0, not unknown.
+    """
+    winners_only = {"losers_recorded": 0}
+    rounds = [
+        {**round_row(c, True, f"c{c - 1}", c * 1000), **winners_only, "next_council_id": f"c{c}"}
+        for c in (8, 9, 10, 11)
+    ]
+    rows = {
+        "members": [{"network": NET, "id": m, "handle": m.lower()} for m in "ABCD"],
+        "election_rounds": [*rounds, {**round_row(12, True, "c11", 12000), "seats": 1}],
+        "candidates": [
+            candidate("8A", 8, "A", 10, 40, "elected"),
+            candidate("8B", 8, "B", 20, 25, "elected"),
+            {**candidate("9C", 9, "C", 10, 0, "elected"), "vote_power": None},
+            candidate("9D", 9, "D", 20, 50, "elected"),
+            candidate("10A", 10, "A", 10, 50, "elected"),
+            candidate("11A", 11, "A", 10, 10, "elected"),
+            candidate("12A", 12, "A", 10, 10, "elected"),
+        ],
+        "votes": [vote("v10", 10, "acct1", 40, "10A"), vote("v11", 11, "acct2", 5, None)],
+        "council_members": [
+            {**seat("c8", "A"), "backing_stake": str(30 * HAPI)},
+            seat("c8", "B"),
+            {**seat("c9", "D"), "backing_stake": str(30 * HAPI)},
+            {**seat("c10", "A"), "backing_stake": str(99 * HAPI)},
+            {**seat("c11", "A"), "backing_stake": str(7 * HAPI)},
+        ],
+    }
+    path = tmp_path / "council.db"
+    store.write_cache(path, rows, {"source": "hand-made"})
+    results, _ = elections.election_tables(data.load(path))
+    got = results.set_index("candidate_id")
+    votes = got["votes_received"]
+    backing = got["backing_stake_joy"]
+    assert votes[["8A", "8B", "9C", "9D"]].isna().all()
+    assert (backing["8A"], backing["9D"]) == (30.0, 30.0)
+    assert pd.isna(backing["8B"]) and pd.isna(backing["9C"])
+    assert (votes["10A"], backing["10A"]) == (1, 40.0)
+    assert (votes["11A"], backing["11A"]) == (0, 0.0)
+    assert (votes["12A"], backing["12A"]) == (0, 0.0)
+    # Recorded vote power: the winners' places and distance to the last seat hold.
+    assert (got.loc["8A", "rank"], got.loc["8A", "margin_joy"]) == (1, 15.0)
+    assert (got.loc["8B", "rank"], got.loc["8B", "margin_joy"]) == (2, 0.0)
+    assert got.loc[["9C", "9D"], ["rank", "margin_joy"]].isna().all().all()
+    shown = tables.candidacy_table(results[results["cycle_id"] == 8])
+    assert shown[["Votes received", "Backing stake (JOY)"]].isna().values.tolist() == [
+        [True, False],
+        [True, True],
+    ]
+    assert "| 8 | #8,000 · 2023-08-01 | a | elected | 10 | – | 30 | 40 | 1 | 15 |" in (
+        tables.markdown(shown)
+    )

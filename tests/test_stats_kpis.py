@@ -120,3 +120,20 @@ def test_kpi_rewards_by_member() -> None:
     assert (tomato["kpi_rounds"], tomato["first_round"], tomato["last_round"]) == (3, 1, 3)
     assert (tomato["reward_usd"], tomato["reward_joy"]) == (743.0, 18_257_782.0)
     assert kpis.kpi_rewards_by_member(rewards.iloc[0:0]).empty
+
+
+def test_chain_indicators_leave_unrecorded_rationale_unknown() -> None:
+    """Term 7 comes from the testnet archive: 5 votes cast, their rationale not recorded."""
+    card = pd.DataFrame(
+        {
+            "term": [7, 7, 8],
+            "member_id": ["a", "b", "a"],
+            "votes_cast": [3, 2, 4],
+            "with_rationale": pd.array([None, None, 1], dtype="Int64"),
+        }
+    )
+    rounds = pd.DataFrame({"cycle_id": [7, 8], "competitiveness": [1.0, 1.0]})
+    table = kpis.chain_indicators(card, rounds).set_index("term")
+    assert table.loc[7, "proposal_votes"] == 5
+    assert pd.isna(table.loc[7, "rationale_share"])
+    assert table.loc[8, "rationale_share"] == 0.25

@@ -9,6 +9,7 @@ c2 but decided at block 310, after c2 ended (it counts for c3), p4 still decidin
 import pandas as pd
 import pytest
 
+from council import tables
 from council.stats import leaderboard
 
 NET = "t"
@@ -152,3 +153,111 @@ def test_participation_matrix(card: pd.DataFrame) -> None:
     matrix = leaderboard.participation_matrix(card, handles)
     assert len(matrix) == 6
     assert set(matrix["handle"]) == {"a", "b", "c"}
+
+
+# An archive term next to a chain term. c5 (round 5, blocks 500-599) is a chain term: its
+# votes carry kinds and rationale. c6 (round 6) comes from a term report: its votes name the
+# participants only (vote kind null or empty, no rationale, no block; the report's term).
+# Seats: c5 A+B, c6 A+B+E (E never ran). p5 decided in c5; p6 and p7 listed by c6's report.
+ARCHIVE_COUNCILS = pd.DataFrame(
+    {
+        "network": [NET] * 2,
+        "id": ["c5", "c6"],
+        "elected_in_cycle_id": [5, 6],
+        "elected_at_block": [500, 600],
+        "ended_at_block": [600, None],
+    }
+)
+ARCHIVE_SEATS = pd.DataFrame(
+    {
+        "network": [NET] * 5,
+        "id": ["s51", "s52", "s61", "s62", "s63"],
+        "council_id": ["c5", "c5", "c6", "c6", "c6"],
+        "member_id": ["A", "B", "A", "B", "E"],
+        "stake_joy": [10.0, 20.0, 10.0, 20.0, 1.0],
+        "accumulated_reward_joy": [float("nan")] * 5,
+    }
+)
+ARCHIVE_PROPOSALS = pd.DataFrame(
+    {
+        "network": [NET] * 3,
+        "id": ["p5", "p6", "p7"],
+        "status": ["executed", "executed", "rejected"],
+        "status_set_at_block": [550, None, None],
+        "council_id": [None, "c6", "c6"],
+    }
+)
+ARCHIVE_VOTES = pd.DataFrame(
+    {
+        "network": [NET] * 5,
+        "id": [f"w{i}" for i in range(1, 6)],
+        "proposal_id": ["p5", "p5", "p6", "p6", "p7"],
+        "voter_member_id": ["A", "B", "A", "B", "A"],
+        "vote_kind": ["approve", "reject", None, "", None],
+        "rationale": ["why", "", None, None, None],
+        "voted_at_block": [510, 520, None, None, None],
+        "council_id": [None, None, "c6", "c6", "c6"],
+    }
+)
+# Round 5 from the chain; round 6 from the term report: votes not recorded, A's seat gives
+# 7 JOY voter stake, B's none. F stood in round 6 only (winners-only: nothing recorded).
+ARCHIVE_RESULTS = pd.DataFrame(
+    [
+        candidacy("A", "elected", 10, 5, 2),
+        candidacy("B", "elected", 20, 2, 1),
+        {**candidacy("A", "elected", 10, 7, 0), "votes_received": None},
+        {**candidacy("B", "elected", 20, 0, 0), "backing_stake_joy": None, "votes_received": None},
+        {**candidacy("F", "elected", 3, 0, 0), "backing_stake_joy": None, "votes_received": None},
+    ]
+).astype({"votes_received": "Int64"})
+
+
+@pytest.fixture(scope="module")
+def archive_card() -> pd.DataFrame:
+    term_table = leaderboard.terms(ARCHIVE_COUNCILS)
+    return leaderboard.scorecard(term_table, ARCHIVE_SEATS, ARCHIVE_PROPOSALS, ARCHIVE_VOTES)
+
+
+SPLIT = ["approve_votes", "reject_votes", "abstain_votes", "slash_votes"]
+
+
+def test_chain_term_next_to_an_archive_term_keeps_its_vote_split(archive_card) -> None:
+    a, b = row(archive_card, "c5", "A"), row(archive_card, "c5", "B")
+    assert list(a[SPLIT]) == [1, 0, 0, 0]
+    assert list(b[SPLIT]) == [0, 1, 0, 0]
+    assert (a["with_rationale"], a["rationale_rate"]) == (1, 1.0)
+    assert (b["with_rationale"], b["rationale_rate"]) == (0, 0.0)
+
+
+def test_kind_less_archive_votes_leave_split_and_rationale_not_recorded(archive_card) -> None:
+    for member, cast, voted_on in (("A", 2, 2), ("B", 1, 1), ("E", 0, 0)):
+        card_row = row(archive_card, "c6", member)
+        assert card_row[[*SPLIT, "with_rationale", "rationale_rate"]].isna().all(), member
+        # Votes cast and participation are recorded by the report.
+        assert (card_row["votes_cast"], card_row["decided"]) == (cast, 2)
+        assert card_row["participation"] == voted_on / 2
+
+
+def test_scorecard_table_shows_not_recorded_for_the_archive_term(archive_card) -> None:
+    handles = pd.DataFrame({"network": [NET] * 3, "id": ["A", "B", "E"], "handle": ["a", "b", "e"]})
+    text = tables.markdown(tables.scorecard_table(archive_card, handles))
+    assert "| 5 | a | A | 1 | 1 | 1 | 0 | 0 | 0 | 1 | 10 | – |" in text
+    assert "| 6 | a | A | 2 | 1 | – | – | – | – | – | 10 | – |" in text
+
+
+def test_member_totals_add_up_recorded_figures_only(archive_card) -> None:
+    term_table = leaderboard.terms(ARCHIVE_COUNCILS)
+    totals = leaderboard.member_totals(ARCHIVE_RESULTS, archive_card, term_table)
+    got = totals.set_index("member_id")
+    # A: round 5's 2 votes and 5 JOY, round 6's seat 7 JOY; rationale 1 in c5, c6 unknown.
+    assert (got.loc["A", "votes_received"], got.loc["A", "backing_stake_joy"]) == (2, 12.0)
+    assert (got.loc["A", "votes_with_rationale"], got.loc["A", "proposal_votes"]) == (1, 3)
+    assert (got.loc["B", "votes_received"], got.loc["B", "backing_stake_joy"]) == (1, 2.0)
+    assert got.loc["B", "votes_with_rationale"] == 0
+    # F: known from the term report only; E: sat in the archive term only, never ran.
+    assert pd.isna(got.loc["F", "votes_received"]) and pd.isna(got.loc["F", "backing_stake_joy"])
+    assert got.loc["F", "votes_with_rationale"] == 0  # no seat: no proposal votes at all
+    assert pd.isna(got.loc["E", "votes_with_rationale"])
+    assert got.loc["E", "votes_received"] == 0  # no candidacy
+    assert got.loc["E", "proposal_votes"] == 0
+    assert list(totals["handle"]) == ["a", "b", "member E", "f"]

@@ -64,21 +64,89 @@ def _thresholds(results: pd.DataFrame, rounds: pd.DataFrame) -> pd.Series:
     return pd.concat([finished, live[~live.index.isin(finished.index)]])
 
 
+def _votes_recorded(
+    frame: pd.DataFrame, rounds: pd.DataFrame, round_votes: pd.DataFrame | None
+) -> pd.Series:
+    """Per candidacy row: does the source record the votes of its round?
+
+    A full record (``losers_recorded``) does, also when nobody voted. A winners-only record (a
+    term report) does only when the cache holds vote rows for the round: a revealed vote for
+    one of its candidates, or a row of ``round_votes`` (which counts unrevealed votes too).
+    """
+    keys = ["network", "cycle_id"]
+    if "losers_recorded" in rounds.columns:
+        full = rounds[keys].assign(_full=rounds["losers_recorded"].fillna(True).astype(bool))
+        full = frame[keys].merge(full, on=keys, how="left")["_full"].fillna(True)
+    else:
+        full = pd.Series(True, index=range(len(frame)))
+    voted = frame.loc[frame["votes_received"].notna(), keys]
+    if round_votes is not None and not round_votes.empty:
+        voted = pd.concat([voted, round_votes.loc[round_votes["votes_cast"] > 0, keys]])
+    with_rows = frame[keys].merge(voted.drop_duplicates().assign(_voted=True), on=keys, how="left")
+    recorded = full.to_numpy(dtype=bool) | with_rows["_voted"].fillna(False).to_numpy(dtype=bool)
+    return pd.Series(recorded, index=frame.index)
+
+
+def _seat_backing(
+    frame: pd.DataFrame, rounds: pd.DataFrame, council_members: pd.DataFrame | None
+) -> pd.Series:
+    """Per candidacy row: the voter stake the archive recorded for the seat it won, else NaN.
+
+    The seat is the member's ``council_members`` row in the council the round elected
+    (``election_rounds.next_council_id``); its ``backing_stake_joy`` is the term report's
+    "CM Voter Stake".
+    """
+    missing = pd.Series(np.nan, index=frame.index, dtype="float64")
+    if (
+        council_members is None
+        or "backing_stake_joy" not in council_members.columns
+        or "next_council_id" not in rounds.columns
+    ):
+        return missing
+    elected_by = rounds[["network", "cycle_id", "next_council_id"]].dropna()
+    seats = council_members[["network", "council_id", "member_id", "backing_stake_joy"]]
+    seats = seats.dropna(subset=["backing_stake_joy"]).drop_duplicates(
+        ["network", "council_id", "member_id"]
+    )
+    by_seat = elected_by.merge(
+        seats, left_on=["network", "next_council_id"], right_on=["network", "council_id"]
+    )[["network", "cycle_id", "member_id", "backing_stake_joy"]]
+    found = frame[["network", "cycle_id", "member_id"]].merge(
+        by_seat, on=["network", "cycle_id", "member_id"], how="left"
+    )["backing_stake_joy"]
+    found.index = frame.index
+    return found.where(frame["outcome"] == "elected").astype("float64")
+
+
 def candidacy_results(
     rounds: pd.DataFrame,
     candidates: pd.DataFrame,
     candidate_votes: pd.DataFrame,
     members: pd.DataFrame,
+    council_members: pd.DataFrame | None = None,
+    round_votes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per candidacy with its outcome, stakes, votes, rank and margin.
 
     ``candidate_votes`` holds each candidate's revealed votes received and their stake
-    (``council.data.CouncilData.candidate_votes``).
+    (``council.data.CouncilData.candidate_votes``); ``round_votes`` the per-round vote totals
+    (``CouncilData.round_votes``) and ``council_members`` the council seats, both optional.
+
+    ``votes_received`` and ``backing_stake_joy`` count the revealed votes. In a winners-only
+    round (``losers_recorded`` = 0, a term report) without vote rows in the cache, the votes
+    were not recorded: ``votes_received`` is null (not 0) and ``backing_stake_joy`` is the
+    voter stake the report gives for the seat the candidacy won (``backing_stake_joy`` of its
+    seat in the council the round elected), else null. A winners-only round with vote rows
+    (the bundled Sumer snapshot) counts them like a full record.
 
     ``rank`` is the place by vote power within the round among candidates who did not
     withdraw (ties share the better place); ``margin_joy`` is vote power minus the vote power
-    of the last elected seat (negative for those who missed out; null when unknown).
-    Newest round first, then by rank.
+    of the last elected seat (negative for those who missed out). Both stay meaningful in a
+    winners-only round whose seats' vote power is recorded (a term report's own + voter
+    stake): the unlisted losers all ranked below the last seat, so the winners' places and
+    their distance to the last seat are the real ones. Both are null for the whole round when
+    the vote power of any candidate who stood is unknown, since every place and the last
+    seat's power may rest on it. Newest round first, then by rank.
     """
     round_cols = [
         "network",
@@ -103,8 +171,16 @@ def candidacy_results(
     ]
     backing = candidate_votes[["network", "candidate_id", "votes_received", "backing_stake_joy"]]
     frame = frame.merge(backing, on=["network", "candidate_id"], how="left")
-    frame["votes_received"] = frame["votes_received"].fillna(0).astype(int)
-    frame["backing_stake_joy"] = frame["backing_stake_joy"].fillna(0.0)
+    recorded = _votes_recorded(frame, rounds, round_votes)
+    frame["votes_received"] = (
+        pd.to_numeric(frame["votes_received"]).fillna(0).astype("Int64").where(recorded)
+    )
+    frame["backing_stake_joy"] = (
+        pd.to_numeric(frame["backing_stake_joy"])
+        .astype("float64")
+        .fillna(0.0)
+        .where(recorded, _seat_backing(frame, rounds, council_members))
+    )
     standing = frame["outcome"] != "withdrawn"
     frame["rank"] = (
         frame[standing]
@@ -115,6 +191,13 @@ def candidacy_results(
     threshold = _thresholds(frame, rounds).rename("threshold").reset_index()
     frame = frame.merge(threshold, on=["network", "cycle_id"], how="left")
     frame["margin_joy"] = np.where(standing, frame["vote_power_joy"] - frame["threshold"], np.nan)
+    unknown_power = (
+        (standing & frame["vote_power_joy"].isna())
+        .groupby([frame["network"], frame["cycle_id"]])
+        .transform("any")
+    )
+    frame["rank"] = frame["rank"].mask(unknown_power)
+    frame["margin_joy"] = frame["margin_joy"].mask(unknown_power)
     frame = frame.sort_values(
         ["cycle_id", "rank", "handle"], ascending=[False, True, True], na_position="last"
     )
@@ -220,7 +303,14 @@ def round_summary(
 
 def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-candidacy results and the per-round summary of one network's data."""
-    results = candidacy_results(data.rounds, data.candidates, data.candidate_votes, data.members)
+    results = candidacy_results(
+        data.rounds,
+        data.candidates,
+        data.candidate_votes,
+        data.members,
+        council_members=data.council_members,
+        round_votes=data.round_votes,
+    )
     summary = round_summary(data.rounds, results, data.round_votes, data.council_members)
     return results, summary
 

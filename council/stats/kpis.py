@@ -147,18 +147,21 @@ def filter_items(
 def chain_indicators(card: pd.DataFrame, rounds: pd.DataFrame) -> pd.DataFrame:
     """KPI-like figures the chain itself shows, per term.
 
-    ``rationale_share``: share of the councillors' proposal votes given with a rationale.
+    ``rationale_share``: share of the councillors' proposal votes given with a rationale;
+    null for a term whose votes' rationale is not recorded (the scorecard's null
+    ``with_rationale``: the testnet archive).
     ``candidates_per_seat``: candidates who stood per seat in the election of the term.
     ``card`` is the leaderboard scorecard; ``rounds`` the election page's round summary.
     """
     per_term = card.groupby("term").agg(
         councillors=("member_id", "nunique"),
         proposal_votes=("votes_cast", "sum"),
-        with_rationale=("with_rationale", "sum"),
+        with_rationale=("with_rationale", lambda s: s.sum(min_count=1)),
     )
-    per_term["rationale_share"] = per_term["with_rationale"] / per_term["proposal_votes"].where(
-        per_term["proposal_votes"] > 0
-    )
+    per_term["rationale_share"] = (
+        pd.to_numeric(per_term["with_rationale"]).astype("float64")
+        / per_term["proposal_votes"].where(per_term["proposal_votes"] > 0)
+    ).astype("float64")
     field = rounds.set_index("cycle_id")["competitiveness"].rename("candidates_per_seat")
     table = per_term.join(field, how="left").reset_index()
     return table.sort_values("term", ascending=False).reset_index(drop=True)

@@ -99,6 +99,11 @@ def scorecard(
     ``votes_cast`` counts the councillor's proposal votes cast while the term was in office;
     ``participation`` is the share of proposals decided in the term they voted on (at any
     time); it is null when no proposal was decided in the term.
+
+    The vote split (``approve_votes`` ... ``slash_votes``), ``with_rationale`` and
+    ``rationale_rate`` are null (not recorded) for every councillor of a term in which any
+    vote lacks its vote kind: the testnet archive lists who took part in each proposal, not
+    how they voted nor why. Votes cast and participation are recorded there and stay.
     """
     seats = council_members.merge(term_table, on=["network", "council_id"], how="inner").rename(
         columns={"id": "seat_id"}
@@ -112,6 +117,8 @@ def scorecard(
         how="inner",
     )
     in_term["has_rationale"] = in_term["rationale"].fillna("").str.strip() != ""
+    kind_missing = cast["vote_kind"].fillna("").astype(str).str.strip() == ""
+    kindless_terms = cast.loc[kind_missing, ["network", "council_id"]].drop_duplicates()
     counts = in_term.groupby(["network", "council_id", "member_id"]).agg(
         votes_cast=("id", "size"), with_rationale=("has_rationale", "sum")
     )
@@ -146,14 +153,18 @@ def scorecard(
         .join(participated, on=keys)
         .join(decided_count, on=["network", "council_id"])
     )
-    for column in ["votes_cast", "with_rationale", *[f"{k}_votes" for k in VOTE_KINDS]]:
-        card[column] = card[column].fillna(0).astype(int)
+    card["votes_cast"] = card["votes_cast"].fillna(0).astype(int)
+    kinds_recorded = ~pd.MultiIndex.from_frame(card[["network", "council_id"]]).isin(
+        pd.MultiIndex.from_frame(kindless_terms)
+    )
+    for column in ["with_rationale", *[f"{k}_votes" for k in VOTE_KINDS]]:
+        card[column] = card[column].fillna(0).astype("Int64").where(kinds_recorded)
     card["decided"] = card["decided"].fillna(0).astype(int)
     card["decided_voted_on"] = card["decided_voted_on"].fillna(0).astype(int)
     card["participation"] = card["decided_voted_on"] / card["decided"].where(card["decided"] > 0)
-    card["rationale_rate"] = card["with_rationale"] / card["votes_cast"].where(
-        card["votes_cast"] > 0
-    )
+    card["rationale_rate"] = (
+        card["with_rationale"].astype("float64") / card["votes_cast"].where(card["votes_cast"] > 0)
+    ).astype("float64")
     columns = [
         "network", "term", "council_id", "member_id", "votes_cast", "decided",
         "decided_voted_on", "participation", *[f"{k}_votes" for k in VOTE_KINDS],
@@ -181,6 +192,13 @@ def member_totals(
     ``results`` is the election page's per-candidacy table; ``card`` the term scorecard.
     ``win_rate`` is times elected over candidacies that stood (withdrawals excluded). A
     streak counts terms that follow each other in time within a network.
+
+    Figures the source did not record are null in ``results`` and ``card`` (votes received
+    and backing stake of a term report's round, the rationale of the archive's kind-less
+    proposal votes). ``votes_received``, ``backing_stake_joy`` and ``votes_with_rationale``
+    add up the recorded values only, and are null when none of the member's values is
+    recorded, so a member known only from term reports reads "not recorded", not 0 (a member
+    with no candidacy, or no seat, has 0 votes received, or 0 votes with rationale).
     """
     keys = ["network", "member_id"]
     by_member = results.groupby(keys)
@@ -191,8 +209,8 @@ def member_totals(
             "withdrawn": by_member["outcome"].apply(lambda s: int((s == "withdrawn").sum())),
             "times_elected": by_member["outcome"].apply(lambda s: int((s == "elected").sum())),
             "own_stake_joy": by_member["stake_joy"].sum(),
-            "backing_stake_joy": by_member["backing_stake_joy"].sum(),
-            "votes_received": by_member["votes_received"].sum(),
+            "backing_stake_joy": by_member["backing_stake_joy"].sum(min_count=1),
+            "votes_received": by_member["votes_received"].sum(min_count=1),
         }
     )
     position = term_table.assign(position=term_table.groupby("network").cumcount())
@@ -209,15 +227,22 @@ def member_totals(
             "proposal_votes": by_seat["votes_cast"].sum(),
             "decided_in_terms": by_seat["decided"].sum(),
             "decided_voted_on": by_seat["decided_voted_on"].sum(),
-            "votes_with_rationale": by_seat["with_rationale"].sum(),
+            "votes_with_rationale": by_seat["with_rationale"].sum(min_count=1),
             "rewards_joy": by_seat["accumulated_reward_joy"].sum(min_count=1),
         }
     )
     table = ran.join(sat, how="outer")
-    for column in ("candidacies", "withdrawn", "times_elected", "votes_received",
-                   "terms_served", "longest_streak", "proposal_votes", "decided_in_terms",
-                   "decided_voted_on", "votes_with_rationale"):  # fmt: skip
+    for column in ("candidacies", "withdrawn", "times_elected", "terms_served",
+                   "longest_streak", "proposal_votes", "decided_in_terms",
+                   "decided_voted_on"):  # fmt: skip
         table[column] = table[column].fillna(0).astype(int)
+    # Null where nothing was recorded; 0 for a member with no candidacy or no seat at all.
+    table["votes_received"] = table["votes_received"].where(table.index.isin(ran.index), 0)
+    table["votes_with_rationale"] = table["votes_with_rationale"].where(
+        table.index.isin(sat.index), 0
+    )
+    for column in ("votes_received", "votes_with_rationale"):
+        table[column] = pd.to_numeric(table[column]).astype("Int64")
     stood = table["candidacies"] - table["withdrawn"]
     table["win_rate"] = table["times_elected"] / stood.where(stood > 0)
     table["participation"] = table["decided_voted_on"] / table["decided_in_terms"].where(
