@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -242,6 +243,9 @@ def _get(answer: Mapping[str, Any], key: str, operation: str) -> Any:
 
 
 NOT_A_QUERY_NODE = "this endpoint is not a Joystream query node"
+# Answers to the probe's POST that mean "no GraphQL here" (wrong path, a plain web server),
+# as opposed to a query node that is down (5xx) or busy (429), which a retry may fix.
+NOT_GRAPHQL_STATUSES = frozenset({404, 405, 415, 501})
 
 
 def probe(client: Client) -> None:
@@ -249,7 +253,10 @@ def probe(client: Client) -> None:
     try:
         answer = _execute(client, "Probe", "probe", {"limit": 1})
     except FetchError as error:
-        if "returned errors" in str(error) or "not a GraphQL answer" in str(error):
+        text = str(error)
+        status = re.search(r"HTTP error from the query node: (\d{3})", text)
+        wrong_place = status is not None and int(status.group(1)) in NOT_GRAPHQL_STATUSES
+        if "returned errors" in text or "not a GraphQL answer" in text or wrong_place:
             raise FetchError(f"{NOT_A_QUERY_NODE} ({error})") from error
         raise
     if not isinstance(answer.get("electionRounds"), list):

@@ -103,6 +103,20 @@ def test_an_endpoint_that_is_not_a_query_node_fails_early(
     assert digest(db) == before
 
 
+def test_a_url_without_graphql_behind_it_is_not_a_query_node(
+    qn_server: QueryNodeServer, db: Path
+) -> None:
+    """The server answers 404 off its /graphql path, as a web server would at a wrong URL."""
+    before = digest(db)
+    wrong = qn_server.url.replace("/graphql", "/")
+    with pytest.raises(fetch.FetchError) as failure:
+        fetch.refresh(wrong, db, **FAST)
+    message = str(failure.value)
+    assert message.startswith(f"{fetch.NOT_A_QUERY_NODE} (Probe: HTTP error"), message
+    assert "404" in message
+    assert digest(db) == before
+
+
 def test_failure_and_success_are_recorded_beside_the_cache(
     qn_server: QueryNodeServer, db: Path
 ) -> None:
