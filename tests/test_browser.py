@@ -127,7 +127,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+    # Streamlit scrolls inside its own container, so a "full page" screenshot is the viewport:
+    # a tall one shows whole pages.
+    context = browser.new_context(viewport={"width": 1400, "height": 4400}, accept_downloads=True)
     tab = context.new_page()
     yield tab
     context.close()
