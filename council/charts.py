@@ -21,6 +21,7 @@ ROW_STEP = alt.Step(22)
 ROUND_TRENDS = {
     "candidates": "Candidates",
     "votes_cast": "Votes cast",
+    "voters": "Voters (turnout)",
     "total_backing_stake_joy": "Backing stake (JOY)",
     "re_elected_share": "Share re-elected",
 }
@@ -31,7 +32,8 @@ def _outcome_scale() -> alt.Scale:
 
 
 def round_trends(summary: pd.DataFrame) -> alt.HConcatChart | alt.Chart:
-    """Small multiples over rounds: candidates, votes, backing stake, share re-elected."""
+    """Small multiples over rounds: candidates, votes, voters (turnout), backing stake, share
+    re-elected."""
     frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
     charts = []
     for column, title in ROUND_TRENDS.items():

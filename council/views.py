@@ -103,6 +103,16 @@ def round_view(
     )
 
 
+# The leaderboard's "top members" chart: label -> member totals column (the URL holds the column).
+TOP_MEMBER_METRICS = {
+    "Terms served": "terms_served",
+    "Times elected": "times_elected",
+    "Votes received": "votes_received",
+    "Proposal votes": "proposal_votes",
+    "Own stake (JOY)": "own_stake_joy",
+}
+
+
 @dataclass
 class LeaderboardView:
     """What the leaderboard shows for one term range, search and minimum of terms."""

@@ -83,15 +83,17 @@ ui.show_table(view.table, f"leaderboard-{network}.csv", height=420)
 left, right = st.columns(2)
 with left:
     st.subheader("Top members")
-    metrics = {
-        "Terms served": "terms_served",
-        "Times elected": "times_elected",
-        "Votes received": "votes_received",
-        "Proposal votes": "proposal_votes",
-        "Own stake (JOY)": "own_stake_joy",
-    }
-    label = st.selectbox("Metric", list(metrics))
-    top_n = st.slider("How many", 5, 40, 15)
+    metrics = views.TOP_MEMBER_METRICS
+    keys = list(metrics.values())
+    wanted_metric = st.query_params.get("metric")
+    label = st.selectbox(
+        "Metric", list(metrics), index=keys.index(wanted_metric) if wanted_metric in keys else 0
+    )
+    top_n = st.slider("How many", 5, 40, min(40, max(5, ui.param_int("top") or 15)))
+    ui.set_params(
+        metric=metrics[label] if label != next(iter(metrics)) else None,
+        top=top_n if top_n != 15 else None,
+    )
     if not shown.empty:
         st.altair_chart(charts.top_members(shown, metrics[label], label, top_n), width="stretch")
 with right:
@@ -104,7 +106,14 @@ with right:
 st.subheader("Term scorecard")
 terms_here = sorted(card_in["term"].unique(), reverse=True)
 if terms_here:
-    term = st.selectbox("Term", terms_here, key="term")
+    wanted_term = ui.param_int("term")
+    term = st.selectbox(
+        "Term",
+        terms_here,
+        index=terms_here.index(wanted_term) if wanted_term in terms_here else 0,
+        key="term",
+    )
+    ui.set_params(term=term if term != terms_here[0] else None)
     scorecard = tables.scorecard_table(card_in[card_in["term"] == term], here.members)
     ui.show_table(scorecard, f"scorecard-term-{term}-{network}.csv")
     with st.expander("Copy as markdown for a council report"):
@@ -117,7 +126,15 @@ if archive_views.has_archive(here):
         "of the term's valid proposals (those listed, less cancelled), KPI bonus and payment "
         "per councillor (recorded for Alexandria 1–6 only). x: not on that council."
     )
-    figure = st.radio("Figure", list(archive_views.GRID_VALUES), horizontal=True)
+    figures = list(archive_views.GRID_VALUES)
+    wanted_figure = st.query_params.get("figure")
+    figure = st.radio(
+        "Figure",
+        figures,
+        index=figures.index(wanted_figure) if wanted_figure in figures else 0,
+        horizontal=True,
+    )
+    ui.set_params(figure=figure if figure != figures[0] else None)
     grid = archive_views.leaderboard_grid_table(archive_views.scorecard(here, term_range), figure)
     ui.show_table(grid, f"archive-leaderboard-{network}.csv")
 

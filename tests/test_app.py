@@ -126,3 +126,23 @@ def test_kpi_page_shows_rewards_per_councillor(snapshot_db: Path, monkeypatch) -
     at = run_page("pages/kpis.py", snapshot_db, monkeypatch)
     rewards = frame_with_column(at, "KPI rounds rewarded").set_index("Councillor")
     assert tuple(rewards.loc["tomato", ["KPI rounds rewarded", "Reward (USD)"]]) == (18, 9949.0)
+
+
+def test_leaderboard_chart_scorecard_and_archive_grid_choices_come_from_the_url(
+    snapshot_db: Path, monkeypatch
+) -> None:
+    at = run_page(
+        "pages/leaderboard.py",
+        snapshot_db,
+        monkeypatch,
+        metric="times_elected",
+        top="5",
+        term="30",
+        figure="Vote %",
+    )
+    assert at.selectbox(key="term").value == 30
+    assert [s.value for s in at.selectbox if s.label == "Metric"] == ["Times elected"]
+    assert [s.value for s in at.slider if s.label == "How many"] == [5]
+    assert [r.value for r in at.radio if r.label == "Figure"] == ["Vote %"]
+    card = frame_with_column(at, "Proposal votes cast")
+    assert set(card["Term"]) == {30}
