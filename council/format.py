@@ -55,7 +55,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[column]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
-        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
+        try:  # vectorised: tables shown on every rerun can have tens of thousands of cells
+            risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+        except AttributeError:  # an object column holding no text
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
         if risky.any():
             if safe is frame:
                 safe = frame.copy()
