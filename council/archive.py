@@ -13,7 +13,6 @@ the README; importing the same files again writes the same CSVs.
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from collections import Counter
@@ -25,7 +24,7 @@ from council import store
 from council.archive_extra import KpiReward, Leaderboard, parse_kpi_earnings, parse_leaderboard
 from council.archive_parse import Report, parse_report
 from council.archive_rows import ARCHIVE_TABLES, Notes, Row, Tables, build_rows
-from council.snapshot import DEFAULT_SNAPSHOT_DIR, SnapshotError, read_snapshot
+from council.snapshot import DEFAULT_SNAPSHOT_DIR, SnapshotError, read_snapshot, write_table_csv
 
 DEFAULT_ARCHIVE_DIR = DEFAULT_SNAPSHOT_DIR / "archive"
 SNAPSHOT_REPORT = "22.10_KPIs_Overview_report.json"
@@ -137,12 +136,7 @@ def write_archive(tables: Mapping[str, Sequence[Row]], out_dir: Path, readme: st
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in ARCHIVE_TABLES:
-        columns = list(store.TABLES[name].columns)
-        with (out_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            for row in _sorted(name, tables[name]):
-                writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+        write_table_csv(out_dir / f"{name}.csv", name, _sorted(name, tables[name]))
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
 
 

@@ -424,17 +424,22 @@ def _vote_rows(cycle: int, seat: Mapping[str, Any]) -> list[Row]:
 # Writing the snapshot
 
 
+def write_table_csv(path: Path, table: str, rows: Iterable[Row]) -> None:
+    """``rows`` of cache table ``table`` as CSV: the store's columns in order, NULL as empty."""
+    columns = list(store.TABLES[table].columns)
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+
+
 def write_snapshot(tables: Mapping[str, Sequence[Row]], out_dir: Path, readme: str) -> None:
     """Write one CSV per snapshot table (the store's columns, in order) and the README."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in SNAPSHOT_TABLES:
-        columns = list(store.TABLES[name].columns)
-        with (out_dir / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            for row in tables[name]:
-                writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+        write_table_csv(out_dir / f"{name}.csv", name, tables[name])
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
 
 

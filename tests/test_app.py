@@ -4,13 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_pages import frame_with_column, run_page
 
 from council import data
 from council.snapshot import build_cache_from_snapshot
 from council.stats import kpis
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = [
     "pages/overview.py",
@@ -28,24 +27,6 @@ def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("app") / "council.db"
     build_cache_from_snapshot(path)
     return path
-
-
-def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("COUNCIL_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def frame_with_column(at: AppTest, column: str):
-    for frame in at.dataframe:
-        if column in frame.value.columns:
-            return frame.value
-    raise AssertionError(f"no table with a {column!r} column")
 
 
 @pytest.mark.parametrize("page", PAGES)

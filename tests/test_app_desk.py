@@ -4,13 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_pages import run_page
 from test_report import rows
 
 from council import data, store
 from council.snapshot import build_cache_from_snapshot
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -43,17 +41,6 @@ def live_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("live") / "council.db"
     store.write_cache(path, tables, {"source": "test", "networks": "testnet"})
     return path
-
-
-def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("COUNCIL_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_watch_on_the_snapshot_says_no_election_is_running(snapshot_db: Path, monkeypatch):

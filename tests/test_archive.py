@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from apptest_pages import run_page
 
 from council import archive, data, snapshot, store
 from council.archive_parse import parse_report
@@ -448,19 +449,6 @@ def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
 
 
 # --- The pages on the committed snapshot -------------------------------------------------------
-
-
-def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("COUNCIL_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.fixture(scope="module")

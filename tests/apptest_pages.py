@@ -1,0 +1,31 @@
+"""Running the app's pages under Streamlit's AppTest, shared by the page tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    """Run ``page`` through app.py on the cache ``db`` with URL ``params``; fail on exceptions."""
+    monkeypatch.setenv("COUNCIL_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with_column(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table the page shows that has ``column``."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
