@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -53,7 +52,14 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 class FetchError(Exception):
-    """The endpoint failed or answered something unusable; the message is one line."""
+    """The endpoint failed or answered something unusable; the message is one line.
+
+    ``http_status`` is the HTTP status of an error answer, when that is what failed.
+    """
+
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,7 @@ def _execute(
     request = GraphQLRequest(
         gql(query_text(query_file)), variable_values=dict(variables), operation_name=operation
     )
+    http_status = None
     try:
         result = client.execute(request)
     except GraphQLError as error:
@@ -156,6 +163,7 @@ def _execute(
         reason = f"the query node returned errors: {_one_line(error)}"
     except TransportServerError as error:
         reason = f"HTTP error from the query node: {_one_line(error)}"
+        http_status = error.code
     except TransportProtocolError as error:
         reason = f"not a GraphQL answer: {_one_line(error)}"
     except (TransportError, requests.RequestException, OSError) as error:
@@ -166,7 +174,7 @@ def _execute(
     else:
         reason = None
     if reason is not None:
-        raise FetchError(f"{operation}: {reason}")
+        raise FetchError(f"{operation}: {reason}", http_status)
     if not isinstance(result, dict):
         raise FetchError(f"{operation}: the query node returned no data")
     return result
@@ -254,8 +262,7 @@ def probe(client: Client) -> None:
         answer = _execute(client, "Probe", "probe", {"limit": 1})
     except FetchError as error:
         text = str(error)
-        status = re.search(r"HTTP error from the query node: (\d{3})", text)
-        wrong_place = status is not None and int(status.group(1)) in NOT_GRAPHQL_STATUSES
+        wrong_place = error.http_status in NOT_GRAPHQL_STATUSES
         if "returned errors" in text or "not a GraphQL answer" in text or wrong_place:
             raise FetchError(f"{NOT_A_QUERY_NODE} ({error})") from error
         raise
