@@ -64,14 +64,12 @@ def _thresholds(results: pd.DataFrame, rounds: pd.DataFrame) -> pd.Series:
     return pd.concat([finished, live[~live.index.isin(finished.index)]])
 
 
-def _votes_recorded(
-    frame: pd.DataFrame, rounds: pd.DataFrame, round_votes: pd.DataFrame | None
-) -> pd.Series:
-    """Per candidacy row: does the source record the votes of its round?
+def _votes_recorded(frame: pd.DataFrame, rounds: pd.DataFrame, voted: pd.DataFrame) -> pd.Series:
+    """Per row of ``frame`` (by network and cycle_id): does the source record its round's votes?
 
     A full record (``losers_recorded``) does, also when nobody voted. A winners-only record (a
-    term report) does only when the cache holds vote rows for the round: a revealed vote for
-    one of its candidates, or a row of ``round_votes`` (which counts unrevealed votes too).
+    term report) does only when the cache holds vote rows for the round: ``voted`` lists the
+    (network, cycle_id) of the rounds that have some.
     """
     keys = ["network", "cycle_id"]
     if "losers_recorded" in rounds.columns:
@@ -79,12 +77,17 @@ def _votes_recorded(
         full = frame[keys].merge(full, on=keys, how="left")["_full"].fillna(True)
     else:
         full = pd.Series(True, index=range(len(frame)))
-    voted = frame.loc[frame["votes_received"].notna(), keys]
-    if round_votes is not None and not round_votes.empty:
-        voted = pd.concat([voted, round_votes.loc[round_votes["votes_cast"] > 0, keys]])
-    with_rows = frame[keys].merge(voted.drop_duplicates().assign(_voted=True), on=keys, how="left")
+    marks = voted[keys].drop_duplicates().assign(_voted=True)
+    with_rows = frame[keys].merge(marks, on=keys, how="left")
     recorded = full.to_numpy(dtype=bool) | with_rows["_voted"].fillna(False).to_numpy(dtype=bool)
     return pd.Series(recorded, index=frame.index)
+
+
+def _rounds_with_votes(round_votes: pd.DataFrame | None) -> pd.DataFrame:
+    """(network, cycle_id) of the rounds that have vote rows, from the per-round vote totals."""
+    if round_votes is None or round_votes.empty:
+        return pd.DataFrame(columns=["network", "cycle_id"])
+    return round_votes.loc[round_votes["votes_cast"] > 0, ["network", "cycle_id"]]
 
 
 def _seat_backing(
@@ -171,7 +174,11 @@ def candidacy_results(
     ]
     backing = candidate_votes[["network", "candidate_id", "votes_received", "backing_stake_joy"]]
     frame = frame.merge(backing, on=["network", "candidate_id"], how="left")
-    recorded = _votes_recorded(frame, rounds, round_votes)
+    # A revealed vote for one of its candidates, or a row of round_votes (which counts
+    # unrevealed votes too), shows that a round's votes are recorded.
+    revealed = frame.loc[frame["votes_received"].notna(), ["network", "cycle_id"]]
+    voted = pd.concat([revealed, _rounds_with_votes(round_votes)])
+    recorded = _votes_recorded(frame, rounds, voted)
     frame["votes_received"] = (
         pd.to_numeric(frame["votes_received"]).fillna(0).astype("Int64").where(recorded)
     )
@@ -278,7 +285,7 @@ def round_summary(
     summary = summary.join(field, on=keys).join(ballots, on=keys).join(renewal, on=keys)
     # A winners-only record (a term report) without vote rows did not record the votes: its
     # ballots are unknown (null), not zero. A full record without votes had none.
-    votes_recorded = summary["votes_cast"].notna() | (summary["losers_recorded"] != 0)
+    votes_recorded = _votes_recorded(summary, rounds, _rounds_with_votes(round_votes))
     for column in ("candidates", "withdrawn", "seats_filled"):
         summary[column] = summary[column].fillna(0).astype(int)
     for column in ("votes_cast", "voters", "unrevealed_votes"):
