@@ -202,12 +202,21 @@ def member_totals(
     """
     keys = ["network", "member_id"]
     by_member = results.groupby(keys)
+    outcomes = (
+        results[keys]
+        .assign(
+            withdrawn=results["outcome"] == "withdrawn",
+            times_elected=results["outcome"] == "elected",
+        )
+        .groupby(keys)[["withdrawn", "times_elected"]]
+        .sum()
+    )
     ran = pd.DataFrame(
         {
             "handle": by_member["handle"].first(),
             "candidacies": by_member.size(),
-            "withdrawn": by_member["outcome"].apply(lambda s: int((s == "withdrawn").sum())),
-            "times_elected": by_member["outcome"].apply(lambda s: int((s == "elected").sum())),
+            "withdrawn": outcomes["withdrawn"],
+            "times_elected": outcomes["times_elected"],
             "own_stake_joy": by_member["stake_joy"].sum(),
             "backing_stake_joy": by_member["backing_stake_joy"].sum(min_count=1),
             "votes_received": by_member["votes_received"].sum(min_count=1),
