@@ -219,7 +219,7 @@ def fetch_entity(
             operation = fallback
             answer = _execute(client, operation, spec.query_file, page_vars)
         requests_made += 1
-        page = _get(answer, spec.list_field, spec.page_operation)
+        page = _get(answer, spec.list_field, operation)
         for record in page:
             record_id = record.get("id") if isinstance(record, dict) else None
             if record_id is None:
