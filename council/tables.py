@@ -162,6 +162,22 @@ TOTAL_LABELS = {
 }
 
 
+UNPAID_MINTED_LABELS = {
+    "network": "Testnet",
+    "proposal_id": "Proposal #",
+    "title": "Title",
+    "status": "Status",
+    "amount_minted": "Amount minted (JOY)",
+    "category": "Category",
+}
+
+
+def unpaid_minted_table(flagged: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the secretary's file with an amount minted under a status that did not pay,
+    as shown to the secretary (``spending.unpaid_minted``), with the file's own names."""
+    return _labelled(flagged, UNPAID_MINTED_LABELS)
+
+
 def spending_table(items: pd.DataFrame) -> pd.DataFrame:
     """The proposals behind the spending totals, as shown on the spending page."""
     frame = items.copy()

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import filters, ui, uploads, views
+from council import filters, tables, ui, uploads, views
 from council.stats import spending
 
 ui.ensure_app_navigation()
@@ -12,7 +12,8 @@ st.title("Council spending")
 st.caption(
     "How the council's budget is used: funding requests from the chain, categorised with the "
     "council secretary's spending_proposal_categories.csv (testnet history comes from that file "
-    "alone, in tJOY). Uncategorised spending is flagged ⚠ so it can be categorised next."
+    "alone, in tJOY). Only paid proposals count (chain: executed; file: Approved). "
+    "Uncategorised spending is flagged ⚠ so it can be categorised next."
 )
 
 
@@ -83,6 +84,24 @@ cols[1].metric("Proposals", f"{view.proposals:,}")
 cols[2].metric("Uncategorised", f"{view.uncategorised:,}")
 if view.uncategorised:
     st.warning(f"{view.uncategorised:,} spending proposals have no category yet.", icon="⚠️")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def unpaid_minted(uploads_key: float):
+    """File rows with an amount minted but a status that did not pay (cached per version)."""
+    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    return tables.unpaid_minted_table(spending.unpaid_minted(categories))
+
+
+unpaid = unpaid_minted(ui.uploads_key())
+if len(unpaid):
+    st.warning(
+        f"{len(unpaid):,} rows of the categories file have an Amount Minted but a status that "
+        "did not pay (not counted above): please check them.",
+        icon="⚠️",
+    )
+    with st.expander("Rows to check in spending_proposal_categories.csv"):
+        ui.show_table(unpaid, "spending-minted-not-paid.csv")
 
 st.subheader("By category")
 left, right = st.columns([3, 2])

@@ -88,6 +88,18 @@ def test_spending_and_kpi_pages_show_the_starter_files(snapshot_db: Path, monkey
     assert set(shown["Term"]) == {"KPI round 18"}
 
 
+def test_spending_page_flags_rows_minted_but_not_paid(snapshot_db: Path, monkeypatch) -> None:
+    """The starter file's two canceled Sumer rows and two expired Giza rows have an amount
+    minted (10,000,000 + 12,077,294 + 11,000,000 + 20,000,000 = 53,077,294 tJOY): listed for
+    the secretary, counted nowhere."""
+    at = run_page("pages/spending.py", snapshot_db, monkeypatch)
+    flagged = frame_with_column(at, "Amount minted (JOY)")
+    assert flagged["Proposal #"].tolist() == ["1062", "1068", "1095", "1096"]
+    assert flagged["Amount minted (JOY)"].sum() == 53_077_294
+    proposals = frame_with_column(at, "Decided (block · date UTC)")
+    assert not {"1062", "1068", "1095", "1096"} & set(proposals["Proposal"])
+
+
 def test_kpi_rewards_reproduce_the_hand_made_kpi_leaderboard(snapshot_db: Path) -> None:
     """Every councillor's KPI totals from the bundled archive equal the council's own
     kpi_leaderboard.json (community-repo council/kpi/docs/, copied to tests/fixtures/)."""

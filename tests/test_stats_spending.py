@@ -9,12 +9,17 @@ from council.stats import spending
 
 CATEGORIES = pd.DataFrame(
     {
-        "Testnet": ["Mainnet", "Mainnet", "Sumer", "Sumer", "Sumer", "Sumer"],
-        "Proposal #": ["10", "11", "5", "6", "7", "8"],
-        "Title": ["Bounty 1", "Tools", "Old bounty", "Nothing minted", "Typo", "Blank"],
-        "Status": ["Approved", "Approved", "Approved", "Canceled", "Approved", ""],
-        "Amount Minted": ["", "", "300", "0", "200", ""],
-        "Category": ["Bounty", "  Tools ", "Bounties", "Tools", "n\\a", ""],
+        "Testnet": ["Mainnet", "Mainnet", "Sumer", "Sumer", "Sumer", "Sumer"]
+        + ["Sumer", "Giza", "Sumer"],
+        "Proposal #": ["10", "11", "5", "6", "7", "8", "9", "3", "12"],
+        "Title": ["Bounty 1", "Tools", "Old bounty", "Nothing minted", "Typo", "Blank"]
+        + ["Called off", "Ran out", "Broke"],
+        # Sumer 9, Giza 3 and Sumer 12 have an amount minted but were not paid.
+        "Status": ["Approved", "Approved", "Approved", "Canceled", "Approved", ""]
+        + ["Canceled", "Expired", "Execution Failed"],
+        "Amount Minted": ["", "", "300", "0", "200", "", "1000", "2000", "40"],
+        "Category": ["Bounty", "  Tools ", "Bounties", "Tools", "n\\a", "", "Tools", "n\\a"]
+        + ["Bounty"],
     }
 )
 PROPOSALS = pd.DataFrame(
@@ -60,8 +65,10 @@ def test_items_join_chain_and_file(items: pd.DataFrame) -> None:
     assert by_id.loc[("mainnet", "12"), "category"] == "Uncategorised"
     assert bool(by_id.loc[("mainnet", "12"), "uncategorised"])
     assert by_id.loc[("mainnet", "10"), "link"].endswith("/proposals/preview/10")
-    # File-only rows with something minted: Sumer 5 and 7; nothing minted -> not spending.
+    # File-only paid rows with something minted: Sumer 5 and 7; nothing minted -> not
+    # spending; minted but canceled, expired or failed (Sumer 9 and 12, Giza 3) -> not paid.
     assert sorted(items[items["network"] == "sumer"]["proposal_id"]) == ["5", "7"]
+    assert "giza" not in set(items["network"])
     assert ("mainnet", "13") not in by_id.index  # a signal is not spending
     assert ("mainnet", "14") not in by_id.index  # a rejected request paid nothing
 
@@ -72,6 +79,18 @@ def test_totals_by_category(items: pd.DataFrame) -> None:
     assert totals["amount_joy"].tolist() == [1300.0, 250.0, 250.0]
     assert totals["proposals"].tolist() == [2, 1, 2]
     assert totals["share"].round(4).tolist() == [0.7222, 0.1389, 0.1389]
+
+
+def test_rows_minted_but_not_paid_are_flagged_not_counted() -> None:
+    flagged = spending.unpaid_minted(CATEGORIES)
+    assert flagged.to_dict("list") == {
+        "network": ["Sumer", "Giza", "Sumer"],
+        "proposal_id": ["9", "3", "12"],
+        "title": ["Called off", "Ran out", "Broke"],
+        "status": ["Canceled", "Expired", "Execution Failed"],
+        "amount_minted": [1000.0, 2000.0, 40.0],
+        "category": ["Tools", "Uncategorised", "Bounties"],
+    }
 
 
 def test_filters(items: pd.DataFrame) -> None:

@@ -4,6 +4,10 @@ Pure pandas, no I/O. The secretary's file (``spending_proposal_categories.csv``)
 ``(Testnet, Proposal #)`` to a category; amounts there are in (t)JOY. Chain funding requests
 carry their amounts (JOY, from ``council.data``) and decision block/time; a chain request the
 file does not categorise is "Uncategorised" and flagged.
+
+Only what was paid counts: a file row counts when its Status is one of :data:`PAID_STATUSES`.
+A row with an Amount Minted but a status that did not pay (canceled, expired, failed, blank)
+counts nothing and is listed by :func:`unpaid_minted` for the secretary to correct.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from council.stats import leaderboard
 UNCATEGORISED = "Uncategorised"
 PIONEER_PROPOSAL_URL = "https://pioneerapp.xyz/#/proposals/preview/{id}"
 PIONEER_NETWORK = "mainnet"  # the network whose proposals Pioneer shows
+# Statuses (lower case) of the secretary's file under which the minted amount was paid out.
+# The real file has Approved, Canceled/Cancelled, Expired, Execution Failed/ExecutionFailed.
+PAID_STATUSES = frozenset({"approved", "executed"})
 
 # Spelling variants in the real file that mean the same category.
 CATEGORY_ALIASES = {
@@ -53,17 +60,26 @@ def _number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.replace("", None), errors="coerce")
 
 
+def _status(categories: pd.DataFrame) -> pd.Series:
+    return categories["Status"].fillna("").astype(str).str.strip().str.lower()
+
+
+def _paid(categories: pd.DataFrame) -> pd.Series:
+    return _status(categories).isin(PAID_STATUSES)
+
+
 def csv_items(categories: pd.DataFrame) -> pd.DataFrame:
-    """Spending recorded only in the secretary's file: rows with an amount minted above 0."""
+    """Spending recorded only in the secretary's file: paid rows with an amount minted above 0."""
     minted = _number(categories["Amount Minted"])
-    rows = categories[minted > 0]
+    counts = (minted > 0) & _paid(categories)
+    rows = categories[counts]
     return pd.DataFrame(
         {
             "network": rows["Testnet"].str.strip().str.lower(),
             "proposal_id": rows["Proposal #"].astype(str),
             "title": rows["Title"],
-            "status": rows["Status"].str.lower(),
-            "amount_joy": minted[minted > 0].astype(float),
+            "status": _status(rows),
+            "amount_joy": minted[counts].astype(float),
             "category": normalise_category(rows["Category"]),
             "decided_at_block": pd.Series(pd.NA, index=rows.index, dtype="Int64"),
             "decided_at_time": pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns, UTC]"),
@@ -72,6 +88,24 @@ def csv_items(categories: pd.DataFrame) -> pd.DataFrame:
             "link": None,
         }
     )
+
+
+def unpaid_minted(categories: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the secretary's file with an Amount Minted above 0 but a Status that did not pay
+    (not in :data:`PAID_STATUSES`; a blank status included): not counted as spending, listed
+    for the secretary to check. Columns as in the file, in file order."""
+    minted = _number(categories["Amount Minted"])
+    flagged = categories[(minted > 0) & ~_paid(categories)]
+    return pd.DataFrame(
+        {
+            "network": flagged["Testnet"].str.strip(),
+            "proposal_id": flagged["Proposal #"].astype(str),
+            "title": flagged["Title"],
+            "status": flagged["Status"].fillna("").astype(str).str.strip(),
+            "amount_minted": minted[flagged.index].astype(float),
+            "category": normalise_category(flagged["Category"]),
+        }
+    ).reset_index(drop=True)
 
 
 def term_of_block(rows: pd.DataFrame, block_column: str, councils: pd.DataFrame) -> pd.Series:
