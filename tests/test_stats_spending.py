@@ -9,17 +9,53 @@ from council.stats import spending
 
 CATEGORIES = pd.DataFrame(
     {
-        "Testnet": ["Mainnet", "Mainnet", "Sumer", "Sumer", "Sumer", "Sumer"]
-        + ["Sumer", "Giza", "Sumer"],
+        "Testnet": [
+            "Mainnet",
+            "Mainnet",
+            "Sumer",
+            "Sumer",
+            "Sumer",
+            "Sumer",
+            "Sumer",
+            "Giza",
+            "Sumer",
+        ],
         "Proposal #": ["10", "11", "5", "6", "7", "8", "9", "3", "12"],
-        "Title": ["Bounty 1", "Tools", "Old bounty", "Nothing minted", "Typo", "Blank"]
-        + ["Called off", "Ran out", "Broke"],
+        "Title": [
+            "Bounty 1",
+            "Tools",
+            "Old bounty",
+            "Nothing minted",
+            "Typo",
+            "Blank",
+            "Called off",
+            "Ran out",
+            "Broke",
+        ],
         # Sumer 9, Giza 3 and Sumer 12 have an amount minted but were not paid.
-        "Status": ["Approved", "Approved", "Approved", "Canceled", "Approved", ""]
-        + ["Canceled", "Expired", "Execution Failed"],
+        "Status": [
+            "Approved",
+            "Approved",
+            "Approved",
+            "Canceled",
+            "Approved",
+            "",
+            "Canceled",
+            "Expired",
+            "Execution Failed",
+        ],
         "Amount Minted": ["", "", "300", "0", "200", "", "1000", "2000", "40"],
-        "Category": ["Bounty", "  Tools ", "Bounties", "Tools", "n\\a", "", "Tools", "n\\a"]
-        + ["Bounty"],
+        "Category": [
+            "Bounty",
+            "  Tools ",
+            "Bounties",
+            "Tools",
+            "n\\a",
+            "",
+            "Tools",
+            "n\\a",
+            "Bounty",
+        ],
     }
 )
 PROPOSALS = pd.DataFrame(
