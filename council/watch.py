@@ -23,6 +23,8 @@ What the cache tells and what is estimated:
   When the newest round has finished and that block is older than
   ``WatchThresholds.historical_days``, the data is historical (e.g. a testnet that no longer
   runs): the clock stops at that block instead of extrapolating to today.
+- Every date is therefore estimated (shown with ≈) except the anchor block's own, and that
+  one too when the cache marks its time estimated (a testnet archive's round end).
 - A stage update's own time (``changed_at_time``) is when the query node saved it, not a block
   time, so it does not anchor the clock.
 """
@@ -65,16 +67,17 @@ class WatchThresholds:
 
 THRESHOLDS = WatchThresholds()
 
-# Columns with a block and the time it happened, per CouncilData frame.
-TIMED_BLOCKS: tuple[tuple[str, str, str], ...] = (
-    ("councils", "elected_at_block", "elected_at_time"),
-    ("rounds", "ended_at_block", "ended_at_time"),
-    ("proposals", "created_at_block", "created_at_time"),
-    ("proposals", "status_set_at_block", "status_set_at_time"),
-    ("proposal_votes", "voted_at_block", "voted_at_time"),
-    ("budget_refills", "block", "time"),
-    ("reward_payments", "block", "time"),
-    ("councilor_reward_updates", "block", "time"),
+# Columns with a block and the time it happened, per CouncilData frame, and the column that
+# marks that time as estimated (None: always recorded).
+TIMED_BLOCKS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("councils", "elected_at_block", "elected_at_time", None),
+    ("rounds", "ended_at_block", "ended_at_time", "ended_at_time_estimated"),
+    ("proposals", "created_at_block", "created_at_time", None),
+    ("proposals", "status_set_at_block", "status_set_at_time", None),
+    ("proposal_votes", "voted_at_block", "voted_at_time", None),
+    ("budget_refills", "block", "time", None),
+    ("reward_payments", "block", "time", None),
+    ("councilor_reward_updates", "block", "time", None),
 )
 
 
@@ -83,13 +86,23 @@ class ChainClock:
     """Block <-> time at 6 s a block, from one known (block, time) pair, as of ``now``.
 
     A ``stopped`` clock (historical data) stays at its anchor: its current block is the
-    anchor block, whatever ``now`` is.
+    anchor block, whatever ``now`` is. ``anchor_estimated``: the anchor's own time is an
+    estimate in the cache.
     """
 
     anchor_block: int
     anchor_time: datetime
     now: datetime
     stopped: bool = False
+    anchor_estimated: bool = False
+
+    def time_estimated(self, block: int) -> bool:
+        """True unless ``block`` is the anchor and the cache records its time exactly."""
+        return block != self.anchor_block or self.anchor_estimated
+
+    def anchor_text(self, pattern: str = "%Y-%m-%d %H:%M") -> str:
+        """The anchor's time as ``pattern`` (``≈`` before it when estimated)."""
+        return f"{'≈' if self.anchor_estimated else ''}{self.anchor_time:{pattern}}"
 
     @property
     def anchor_age_days(self) -> float:
@@ -116,23 +129,33 @@ class ChainClock:
 def chain_clock(frames: dict[str, pd.DataFrame], now: datetime) -> ChainClock | None:
     """The clock anchored at the newest block with a recorded time in ``frames`` (CouncilData
     attribute name -> frame, see :data:`TIMED_BLOCKS`); None when no block has a time."""
-    best: tuple[int, datetime] | None = None
-    for name, block_col, time_col in TIMED_BLOCKS:
+    best: tuple[int, datetime, bool] | None = None
+    for name, block_col, time_col, estimated_col in TIMED_BLOCKS:
         frame = frames.get(name)
         if frame is None or frame.empty:
             continue
         timed = frame[[block_col, time_col]].dropna()
         if timed.empty:
             continue
-        row = timed.loc[timed[block_col].astype(float).idxmax()]
-        if best is None or int(row[block_col]) > best[0]:
-            best = (int(row[block_col]), pd.Timestamp(row[time_col]).to_pydatetime())
-    return None if best is None else ChainClock(best[0], best[1], now)
+        index = timed[block_col].astype(float).idxmax()
+        block = int(timed.loc[index, block_col])
+        estimated = (
+            estimated_col is not None
+            and estimated_col in frame.columns
+            and bool(pd.notna(frame.loc[index, estimated_col]) and frame.loc[index, estimated_col])
+        )
+        if best is None or block > best[0]:
+            best = (block, pd.Timestamp(timed.loc[index, time_col]).to_pydatetime(), estimated)
+        elif block == best[0] and estimated:
+            # The same block in another table: its time was estimated there (a testnet
+            # archive's council start is its round's end), so it is an estimate here too.
+            best = (best[0], best[1], True)
+    return None if best is None else ChainClock(best[0], best[1], now, anchor_estimated=best[2])
 
 
 def clock_from_data(d: CouncilData, now: datetime) -> ChainClock | None:
     """:func:`chain_clock` over one network's cache tables."""
-    return chain_clock({name: getattr(d, name) for name, _, _ in TIMED_BLOCKS}, now)
+    return chain_clock({name: getattr(d, name) for name, *_ in TIMED_BLOCKS}, now)
 
 
 @dataclass(frozen=True)
@@ -432,7 +455,7 @@ def end_block_help(stage: Stage) -> str | None:
 
 def clock_note(clock: ChainClock) -> str:
     """How the current block and block times are worked out, in one paragraph for the page."""
-    anchor = f"#{clock.anchor_block:,} at {clock.anchor_time:%Y-%m-%d %H:%M} UTC"
+    anchor = f"#{clock.anchor_block:,} at {clock.anchor_text()} UTC"
     if clock.stopped:
         return (
             f"Historical data: the newest block in the cache with a time is {anchor}, "
@@ -443,7 +466,8 @@ def clock_note(clock: ChainClock) -> str:
     return (
         f"Current block ≈ #{clock.current_block:,}: estimated from the newest block in the "
         f"cache with a time ({anchor}), advanced by one block every 6 seconds. Block times "
-        "below use the same rule; ≈ marks blocks estimated from earlier rounds."
+        "below use the same rule; ≈ marks blocks estimated from earlier rounds and estimated "
+        "times."
         + (
             f" The newest timed block is {clock.anchor_age_days:.0f} days old, so the current "
             "block is an extrapolation: refresh the cache."
@@ -461,7 +485,7 @@ def stage_notes(stage: Stage, clock: ChainClock | None) -> list[str]:
         notes.append(
             f"No election is running in this data: the newest round ended at block "
             f"{block_text(stage.started_block, clock)}, and the newest block with a time is "
-            f"#{clock.anchor_block:,} ({clock.anchor_time:%Y-%m-%d} UTC, "
+            f"#{clock.anchor_block:,} ({clock.anchor_text('%Y-%m-%d')} UTC, "
             f"{clock.anchor_age_days:.0f} days ago). This chain's data is historical."
         )
     elif stage.name == "idle":
@@ -479,31 +503,53 @@ def stage_notes(stage: Stage, clock: ChainClock | None) -> list[str]:
 
 @dataclass(frozen=True)
 class Tally:
-    """The round so far: candidacies and votes."""
+    """The round so far: candidacies and votes (the vote figures None when the round's source
+    does not record its votes)."""
 
     candidates: int
     withdrawn: int
     candidate_stake_joy: float
-    votes_cast: int
-    voters: int
-    unrevealed: int
-    vote_stake_joy: float
+    votes_cast: int | None
+    voters: int | None
+    unrevealed: int | None
+    vote_stake_joy: float | None
 
     @property
-    def revealed(self) -> int:
-        """Votes revealed so far."""
+    def votes_recorded(self) -> bool:
+        """False when the round's source does not record its votes."""
+        return self.votes_cast is not None
+
+    @property
+    def revealed(self) -> int | None:
+        """Votes revealed so far (None when the votes are not recorded)."""
+        if self.votes_cast is None or self.unrevealed is None:
+            return None
         return self.votes_cast - self.unrevealed
 
 
-def round_tally(candidates: pd.DataFrame, round_votes: pd.DataFrame, cycle_id: int) -> Tally:
+def round_tally(
+    candidates: pd.DataFrame,
+    round_votes: pd.DataFrame,
+    cycle_id: int,
+    rounds: pd.DataFrame | None = None,
+) -> Tally:
     """Candidacies (standing, withdrawn, own stake of those standing) and votes of a round.
 
     ``round_votes`` is ``CouncilData.round_votes`` (per round: votes, voters, unrevealed).
+    With ``rounds`` (the network's ``CouncilData.rounds``), a round whose source does not
+    record its votes (the election page's rule, :func:`elections.votes_recorded`) has no vote
+    figures (None), not zeros.
     """
     mine = candidates[candidates["cycle_id"] == cycle_id]
     standing = mine[mine["status"] != "withdrawn"]
     votes = round_votes[round_votes["cycle_id"] == cycle_id]
     first = votes.iloc[0] if len(votes) else None
+    if rounds is not None:
+        this_round = rounds[rounds["cycle_id"] == cycle_id]
+        recorded = elections.votes_recorded(this_round, rounds, round_votes)
+        if len(recorded) and not recorded.all():
+            return Tally(len(standing), len(mine) - len(standing),
+                         float(standing["stake_joy"].sum()), None, None, None, None)  # fmt: skip
     return Tally(
         candidates=len(standing),
         withdrawn=len(mine) - len(standing),
@@ -603,7 +649,7 @@ def concerns(
                 )
             )
     soon = hours is not None and 0 <= hours <= thresholds.soon_hours
-    if stage.name == "voting" and soon and seats:
+    if stage.name == "voting" and soon and seats and tally.votes_cast is not None:
         needed = seats * thresholds.min_votes_per_seat
         if tally.votes_cast < needed:
             found.append(
@@ -614,7 +660,7 @@ def concerns(
                     f"for {seats} seats (fewer than {needed:g}).",
                 )
             )
-    if stage.name == "revealing" and soon and tally.votes_cast:
+    if stage.name == "revealing" and soon and tally.votes_cast and tally.unrevealed is not None:
         share = tally.unrevealed / tally.votes_cast
         if share >= thresholds.unrevealed_share:
             found.append(
@@ -646,13 +692,16 @@ def concerns(
 
 
 def block_text(block: int | None, clock: ChainClock | None, estimated: bool = False) -> str:
-    """``#576,001 · 2023-02-10 10:00 UTC`` (``≈`` before estimated blocks, not ``~``, which
-    forum markdown reads as strikethrough; dates at 6 s a block from the clock's anchor)."""
+    """``#576,001 · ≈2023-02-10 10:00 UTC``: ``≈`` (not ``~``, which forum markdown reads as
+    strikethrough) before an estimated block, which makes its date an estimate too, else
+    before an estimated date (every date at 6 s a block from the clock's anchor, except the
+    anchor's own recorded time; see :meth:`ChainClock.time_estimated`)."""
     if block is None:
         return "not recorded"
     text = f"{'≈' if estimated else ''}#{block:,}"
     if clock is not None:
-        text += f" · {clock.time_of(block):%Y-%m-%d %H:%M} UTC"
+        approx = "≈" if not estimated and clock.time_estimated(block) else ""
+        text += f" · {approx}{clock.time_of(block):%Y-%m-%d %H:%M} UTC"
     return text
 
 
@@ -681,6 +730,15 @@ def schedule(stage: Stage, clock: ChainClock | None) -> pd.DataFrame:
             "Starts (block · UTC)": [block_text(s.start, clock, s.start_estimated) for s in spans],
             "Ends (block · UTC)": [block_text(s.end, clock, s.end_estimated) for s in spans],
         }
+    )
+
+
+def _votes_line(tally: Tally) -> str:
+    if not tally.votes_recorded:
+        return "- Votes: not recorded (this round's source does not record its votes)"
+    return (
+        f"- Votes: {tally.votes_cast:,} cast by {tally.voters:,} accounts "
+        f"({tally.vote_stake_joy or 0.0:,.0f} JOY), {tally.revealed:,} revealed"
     )
 
 
@@ -716,8 +774,7 @@ def forum_post(
         f"- Seats: {seats}; candidates: {tally.candidates} "
         f"(own stake {tally.candidate_stake_joy:,.0f} JOY)"
         + (f", {tally.withdrawn} withdrew" if tally.withdrawn else ""),
-        f"- Votes: {tally.votes_cast} cast by {tally.voters} accounts "
-        f"({tally.vote_stake_joy:,.0f} JOY), {tally.revealed} revealed",
+        _votes_line(tally),
     ]
     if found:
         lines += ["", "**Concerns**", ""]
@@ -726,13 +783,13 @@ def forum_post(
         lines += [
             "",
             f"_Historical data: the newest block with a time is #{clock.anchor_block:,} "
-            f"({clock.anchor_time:%Y-%m-%d %H:%M} UTC); times are at 6 s a block from it._",
+            f"({clock.anchor_text()} UTC); times are at 6 s a block from it._",
         ]
     elif clock is not None:
         lines += [
             "",
             f"_Times are estimated at 6 s a block from block #{clock.anchor_block:,} "
-            f"({clock.anchor_time:%Y-%m-%d %H:%M} UTC); current block ≈ "
+            f"({clock.anchor_text()} UTC); current block ≈ "
             f"#{clock.current_block:,}._",
         ]
     return "\n".join(lines) + "\n"

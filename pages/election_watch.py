@@ -24,7 +24,7 @@ network = ui.network_or_stop(
 here = data.for_network(network)
 now = datetime.now(UTC)
 stage, clock = watch.watch_state(here, now)
-tally = watch.round_tally(here.candidates, here.round_votes, stage.cycle_id or 0)
+tally = watch.round_tally(here.candidates, here.round_votes, stage.cycle_id or 0, here.rounds)
 found = watch.concerns(stage, tally, clock)
 
 
@@ -70,8 +70,12 @@ cols[0].metric(
     help="Seats from the previous round." if stage.seats_from_previous else None,
 )
 cols[1].metric("Candidates' own stake (JOY)", f"{tally.candidate_stake_joy:,.0f}")
-cols[2].metric("Votes committed", f"{tally.votes_cast:,}", help=f"{tally.voters:,} accounts")
-cols[3].metric("Votes revealed", f"{tally.revealed:,}")
+if tally.votes_recorded:
+    cols[2].metric("Votes committed", f"{tally.votes_cast:,}", help=f"{tally.voters:,} accounts")
+    cols[3].metric("Votes revealed", f"{tally.revealed:,}")
+else:
+    cols[2].metric("Votes committed", "not recorded", help="This round's source records no votes.")
+    cols[3].metric("Votes revealed", "not recorded")
 if stage.cycle_id is not None:
     ui.show_table(
         candidate_table(ui.cache_key(), network, stage.cycle_id),

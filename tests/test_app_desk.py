@@ -54,9 +54,10 @@ def test_watch_on_the_snapshot_says_no_election_is_running(snapshot_db: Path, mo
     assert {m.label: m.delta for m in at.metric}["Stage"] == "historical"
     assert metrics["Candidates / seats"] == f"{seats} / {seats}"  # the snapshot lists winners
     assert metrics["Time left"] == "unknown"
-    # The 2021-22 testnet ended long ago: the page names the last known block and date and
-    # extrapolates no current block to today.
-    ended = f"#{int(last['ended_at_block']):,} · {last['ended_at_time']:%Y-%m-%d %H:%M} UTC"
+    # The 2021-22 testnet ended long ago: the page names the last known block and date (an
+    # estimate in the snapshot, so marked ≈) and extrapolates no current block to today.
+    assert bool(last["ended_at_time_estimated"])
+    ended = f"#{int(last['ended_at_block']):,} · ≈{last['ended_at_time']:%Y-%m-%d %H:%M} UTC"
     captions = [c.value for c in at.caption]
     assert not any("Current block" in c for c in captions)
     assert any(c.startswith("Historical data: the newest block in the cache") for c in captions)
@@ -70,6 +71,9 @@ def test_watch_on_the_snapshot_says_no_election_is_running(snapshot_db: Path, mo
         f"- The round ended at block {ended}.\n"
     )
     assert "current block" not in post
+    # The snapshot's round comes from a term report, which records no votes.
+    assert "- Votes: not recorded (this round's source does not record its votes)\n" in post
+    assert (metrics["Votes committed"], metrics["Votes revealed"]) == ("not recorded",) * 2
 
 
 def test_watch_raises_low_candidacy_for_a_live_round(live_db: Path, monkeypatch):
@@ -133,12 +137,12 @@ def test_watch_reads_the_stage_and_its_end_from_the_stage_updates(staged_db: Pat
     assert stages.to_dict("list") == {
         "Stage": ["announcing", "voting", "revealing"],
         "Starts (block · UTC)": [
-            "#209,800 · 2024-01-15 12:00 UTC",
-            "#238,600 · 2024-01-17 12:00 UTC",
+            "#209,800 · ≈2024-01-15 12:00 UTC",
+            "#238,600 · ≈2024-01-17 12:00 UTC",
             "≈#253,000 · 2024-01-18 12:00 UTC",
         ],
         "Ends (block · UTC)": [
-            "#238,600 · 2024-01-17 12:00 UTC",
+            "#238,600 · ≈2024-01-17 12:00 UTC",
             "≈#253,000 · 2024-01-18 12:00 UTC",
             "≈#267,400 · 2024-01-19 12:00 UTC",
         ],
@@ -148,7 +152,7 @@ def test_watch_reads_the_stage_and_its_end_from_the_stage_updates(staged_db: Pat
     (overdue,) = [w.value for w in at.warning if "behind the chain" in w.value]
     assert overdue.startswith("The announcing stage should have ended at block #238,600 by ")
     assert "Announcing also starts again" not in overdue
-    assert "- Stage ends: #238,600 · 2024-01-17 12:00 UTC (time left: ended)" in at.code[0].value
+    assert "- Stage ends: #238,600 · ≈2024-01-17 12:00 UTC (time left: ended)" in at.code[0].value
 
 
 def test_term_report_page_shows_a_snapshot_term(snapshot_db: Path, monkeypatch):

@@ -8,6 +8,7 @@ With 6-second blocks, 24 hours are 14,400 blocks.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -79,6 +80,29 @@ def test_clock_anchors_on_the_newest_timed_block_and_runs_at_six_seconds() -> No
     assert clock.hours_until(70_010 + 14_400) == 24
 
 
+def test_clock_anchor_is_estimated_when_a_table_marks_its_time_estimated() -> None:
+    """A testnet archive: the newest round's end (time estimated) is also the block the next
+    council was elected at (the same time, no flag): the anchor's time is an estimate."""
+    frames = {
+        "councils": pd.DataFrame({"elected_at_block": [61_000], "elected_at_time": [T0]}),
+        "rounds": pd.DataFrame(
+            {
+                "ended_at_block": [30_000, 61_000],
+                "ended_at_time": [T0 - timedelta(1), T0],
+                "ended_at_time_estimated": [False, True],
+            }
+        ),
+    }
+    clock = watch.chain_clock(frames, T0)
+    assert (clock.anchor_block, clock.anchor_estimated) == (61_000, True)
+    assert watch.block_text(61_000, clock) == "#61,000 · ≈2024-03-01 00:00 UTC"
+    exact = watch.chain_clock({"councils": frames["councils"]}, T0)
+    assert not exact.anchor_estimated
+    assert watch.block_text(61_000, exact) == "#61,000 · 2024-03-01 00:00 UTC"
+    assert watch.block_text(61_600, exact) == "#61,600 · ≈2024-03-01 01:00 UTC"
+    assert watch.block_text(61_600, exact, estimated=True) == "≈#61,600 · 2024-03-01 01:00 UTC"
+
+
 def test_clock_is_none_without_any_timed_block() -> None:
     assert watch.chain_clock({"councils": pd.DataFrame()}, T0) is None
 
@@ -131,6 +155,19 @@ def test_round_tally_counts_standing_candidacies_and_votes() -> None:
     assert result == watch.Tally(3, 1, 600.0, 8, 6, 2, 1_000.0)
     assert result.revealed == 6
     assert watch.round_tally(candidates(3), votes.iloc[:1], 3).votes_cast == 0
+
+
+def test_round_tally_of_a_round_whose_votes_are_not_recorded() -> None:
+    """Round 3 from a term report (winners only) without vote rows: its votes are unknown,
+    not zero; a full record without votes had none."""
+    columns = ["network", "cycle_id", "votes_cast", "voters", "unrevealed_votes"]
+    no_votes = pd.DataFrame(columns=[*columns, "total_backing_stake_joy"])
+    winners_only = rounds(IDLE).assign(network="n", losers_recorded=[True, True, False])
+    result = watch.round_tally(candidates(3), no_votes, 3, winners_only)
+    assert result == watch.Tally(3, 0, 600.0, None, None, None, None)
+    assert (result.votes_recorded, result.revealed) == (False, None)
+    full = winners_only.assign(losers_recorded=True)
+    assert watch.round_tally(candidates(3), no_votes, 3, full).votes_cast == 0
 
 
 # --- concerns --------------------------------------------------------------------------------
@@ -216,8 +253,8 @@ def test_countdown_and_schedule() -> None:
     assert table.to_dict("list") == {
         "Stage": ["voting", "revealing"],
         "Starts (block · UTC)": [
-            "#82,000 · 2024-02-29 16:00 UTC",
-            "#86,800 · 2024-03-01 00:00 UTC",
+            "#82,000 · ≈2024-02-29 16:00 UTC",  # 6 s a block back from the anchor
+            "#86,800 · 2024-03-01 00:00 UTC",  # the anchor's own recorded time
         ],
         "Ends (block · UTC)": ["#86,800 · 2024-03-01 00:00 UTC", "≈#91,800 · 2024-03-01 08:20 UTC"],
     }
@@ -245,6 +282,38 @@ def test_forum_post_for_an_announcing_round() -> None:
         "_Times are estimated at 6 s a block from block #74,800 (2024-03-01 00:00 UTC); "
         "current block ≈ #74,800._\n"
     )
+
+
+def test_forum_post_of_a_historical_round_without_recorded_votes() -> None:
+    """The newest testnet round from a term report: its end time is an estimate and its
+    votes are not recorded; the post says so instead of showing an exact date and zeros."""
+    stage = replace(watch.current_stage(rounds(IDLE), candidates(3)), historical=True)
+    clock = watch.ChainClock(91_800, T0, T0 + timedelta(40), stopped=True, anchor_estimated=True)
+    counts = watch.Tally(3, 0, 600.0, None, None, None, None)
+    assert watch.concerns(stage, counts, clock) == []
+    assert watch.forum_post("sumer", stage, counts, clock, []) == (
+        "## Council election round 3 (sumer): idle (historical) stage\n"
+        "\n"
+        "- The round ended at block #91,800 · ≈2024-03-01 00:00 UTC.\n"
+        "- Seats: 3; candidates: 3 (own stake 600 JOY)\n"
+        "- Votes: not recorded (this round's source does not record its votes)\n"
+        "\n"
+        "_Historical data: the newest block with a time is #91,800 (≈2024-03-01 00:00 UTC); "
+        "times are at 6 s a block from it._\n"
+    )
+    assert watch.stage_notes(stage, clock) == [
+        "No election is running in this data: the newest round ended at block #91,800 · "
+        "≈2024-03-01 00:00 UTC, and the newest block with a time is #91,800 (≈2024-03-01 UTC, "
+        "40 days ago). This chain's data is historical."
+    ]
+
+
+def test_votes_not_recorded_raise_no_vote_concerns() -> None:
+    stage = watch.current_stage(rounds(VOTING), candidates(5))
+    unknown = watch.Tally(5, 0, 0.0, None, None, None, None)
+    assert watch.concerns(stage, unknown, clock_at(86_800 - 600)) == []
+    stage = watch.current_stage(rounds(REVEALING), candidates(5))
+    assert watch.concerns(stage, unknown, clock_at(91_800 - 600)) == []
 
 
 def test_forum_post_without_rounds() -> None:
@@ -319,7 +388,7 @@ def test_idle_end_is_exact_from_the_stage_update() -> None:
     assert watch.countdown(stage, clock) == "1 h 0 min"
     assert watch.stage_notes(stage, clock) == [
         "No election is running in this data: the newest round has finished. The idle stage "
-        "ends at block #70,000 · 2024-03-01 01:00 UTC, when announcing starts."
+        "ends at block #70,000 · ≈2024-03-01 01:00 UTC, when announcing starts."
     ]
 
 
@@ -373,8 +442,8 @@ def test_forum_post_for_an_idle_stage_names_the_announcing_start() -> None:
     assert post == (
         "## Council election round 2 (mainnet): idle stage\n"
         "\n"
-        "- The round ended at block #61,000 · 2024-02-29 11:00 UTC.\n"
-        "- Announcing starts: #70,000 · 2024-03-01 02:00 UTC (time left: 2 h 0 min)\n"
+        "- The round ended at block #61,000 · ≈2024-02-29 11:00 UTC.\n"
+        "- Announcing starts: #70,000 · ≈2024-03-01 02:00 UTC (time left: 2 h 0 min)\n"
         "- Seats: 3; candidates: 0 (own stake 0 JOY)\n"
         "- Votes: 0 cast by 0 accounts (0 JOY), 0 revealed\n"
         "\n"

@@ -83,6 +83,14 @@ def _votes_recorded(frame: pd.DataFrame, rounds: pd.DataFrame, voted: pd.DataFra
     return pd.Series(recorded, index=frame.index)
 
 
+def votes_recorded(
+    frame: pd.DataFrame, rounds: pd.DataFrame, round_votes: pd.DataFrame | None
+) -> pd.Series:
+    """Per row of ``frame`` (by network and cycle_id): does the source record its round's votes?
+    (The round summary's rule; ``round_votes`` as ``CouncilData.round_votes``.)"""
+    return _votes_recorded(frame, rounds, _rounds_with_votes(round_votes))
+
+
 def _rounds_with_votes(round_votes: pd.DataFrame | None) -> pd.DataFrame:
     """(network, cycle_id) of the rounds that have vote rows, from the per-round vote totals."""
     if round_votes is None or round_votes.empty:
