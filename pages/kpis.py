@@ -46,29 +46,42 @@ with st.sidebar:
 ui.set_params(term=chosen_terms, owner=chosen_owners, status=chosen_statuses)
 shown = kpis.filter_items(items, chosen_terms, chosen_owners, chosen_statuses)
 
-current = (chosen_terms or terms)[0]
-st.subheader(f"Current term: {current}")
-mine = shown[shown["term"] == current]
-cols = st.columns(4)
-cols[0].metric("KPIs", len(mine))
-cols[1].metric("Done", int((mine["status"] == "done").sum()))
-cols[2].metric("Overdue", int(mine["overdue"].sum()))
-cols[3].metric("At risk", int(mine["at_risk"].sum()))
-flagged = mine[mine["overdue"] | mine["at_risk"]]
-for row in flagged.head(5).itertuples():
-    label = "overdue" if row.overdue else f"at risk ({row.days_left} days left)"
-    progress = format.percent(row.progress)
-    st.warning(f"**{row.kpi} {row.title}**: {label}, progress {progress}", icon="⚠️")
-if len(flagged) > 5:
-    st.warning(f"… and {len(flagged) - 5} more overdue or at-risk KPIs (see the table).")
-unreported = int(mine["unreported"].sum())
-if unreported:
-    st.info(f"{unreported} KPIs are past their deadline with no status reported.", icon="ℹ️")
-for row in mine[mine["penalty"].fillna("") != ""].itertuples():
-    st.error(f"**Penalty terms of {row.kpi}:** {row.penalty}", icon="❗")
-ui.show_table(tables.kpi_table(mine), f"kpis-{current}.csv")
-with st.expander("Status post for the forum (markdown)"):
-    st.code(kpis.status_post(items, current, today), language="markdown")
+# The current term is the chosen network's own: a term of another network or era never is.
+network = ui.network_picker(ui.council_data().networks)
+if chosen_terms:
+    current = chosen_terms[0]
+else:
+    current = kpis.current_term(items, network, ui.council_data().kpi_rewards)
+if current is None:
+    ui.empty_state(f"The KPI file has no term of {network or 'this data'}.")
+else:
+    over = kpis.term_is_over(items, current, today)
+    st.subheader(f"{'Latest term (over)' if over else 'Current term'}: {current}")
+    mine = shown[shown["term"] == current]
+    unreported = int(mine["unreported"].sum())
+    cols = st.columns(4)
+    cols[0].metric("KPIs", len(mine))
+    cols[1].metric("Done", int((mine["status"] == "done").sum()))
+    cols[2].metric(
+        "Overdue",
+        int(mine["overdue"].sum()),
+        help=f"{unreported} of them with no status reported." if unreported else None,
+    )
+    cols[3].metric("At risk", int(mine["at_risk"].sum()))
+    flagged = mine[mine["overdue"] | mine["at_risk"]]
+    for row in flagged.head(5).itertuples():
+        label = "overdue" if row.overdue else f"at risk ({row.days_left} days left)"
+        progress = format.percent(row.progress)
+        st.warning(f"**{row.kpi} {row.title}**: {label}, progress {progress}", icon="⚠️")
+    if len(flagged) > 5:
+        st.warning(f"… and {len(flagged) - 5} more overdue or at-risk KPIs (see the table).")
+    if unreported:
+        st.info(f"{unreported} KPIs are past their deadline with no status reported.", icon="ℹ️")
+    for row in mine[mine["penalty"].fillna("") != ""].itertuples():
+        st.error(f"**Penalty terms of {row.kpi}:** {row.penalty}", icon="❗")
+    ui.show_table(tables.kpi_table(mine), f"kpis-{current}.csv")
+    with st.expander("Status post for the forum (markdown)"):
+        st.code(kpis.status_post(items, current, today), language="markdown")
 
 
 @st.cache_data(show_spinner="Summarising the terms…", max_entries=32)
@@ -100,7 +113,6 @@ def chain_indicators(cache_key, network):
     return tables.chain_indicator_table(kpis.chain_indicators(card, rounds))
 
 
-network = ui.network_picker(ui.council_data().networks)
 if network:
     st.subheader(f"From the chain ({network})")
     st.caption("Figures a KPI may rest on, computed from the cache, per term.")

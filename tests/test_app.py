@@ -100,6 +100,25 @@ def test_spending_page_flags_rows_minted_but_not_paid(snapshot_db: Path, monkeyp
     assert not {"1062", "1068", "1095", "1096"} & set(proposals["Proposal"])
 
 
+def test_kpi_page_current_term_is_the_networks_own(snapshot_db: Path, monkeypatch) -> None:
+    """The snapshot holds testnets only: the starter file's mainnet 2023 Q2 OKRs are never
+    their current term. Sumer's is KPI round 18 (paid on Sumer), long over; Alexandria has
+    none in the file."""
+    sumer = run_page("pages/kpis.py", snapshot_db, monkeypatch, network="sumer")
+    headings = [h.value for h in sumer.subheader]
+    assert "Latest term (over): KPI round 18" in headings
+    assert not any("2023 Q2" in h for h in headings)
+    alexandria = run_page("pages/kpis.py", snapshot_db, monkeypatch, network="alexandria")
+    assert "The KPI file has no term of alexandria." in [i.value for i in alexandria.info]
+    assert not any(
+        h.value.startswith(("Current term", "Latest term")) for h in alexandria.subheader
+    )
+    # The 2023 Q2 rows show -1,250-odd days left and count as overdue, not as 0 overdue.
+    okr = run_page("pages/kpis.py", snapshot_db, monkeypatch, term="2023 Q2")
+    metrics = {m.label: m.value for m in okr.metric}
+    assert (metrics["KPIs"], metrics["Overdue"]) == ("18", "18")
+
+
 def test_kpi_rewards_reproduce_the_hand_made_kpi_leaderboard(snapshot_db: Path) -> None:
     """Every councillor's KPI totals from the bundled archive equal the council's own
     kpi_leaderboard.json (community-repo council/kpi/docs/, copied to tests/fixtures/)."""

@@ -51,9 +51,55 @@ def test_days_left_overdue_and_at_risk(items: pd.DataFrame) -> None:
     assert not bool(by_kpi.loc["2.3", "at_risk"])  # 5 days left but 60 % done
     assert not bool(by_kpi.loc["2.5", "at_risk"])  # no deadline
     assert by_kpi.loc["2.5", "status"] == "not reported"
-    # Past its deadline with no status: unknown outcome, not overdue.
+    # Past its deadline with no status: overdue, as its days left show; the outcome unknown.
+    assert by_kpi.loc["0.1", "days_left"] == -535
     assert bool(by_kpi.loc["0.1", "unreported"])
-    assert not bool(by_kpi.loc["0.1", "overdue"])
+    assert bool(by_kpi.loc["0.1", "overdue"])
+    assert not bool(by_kpi.loc["1.2", "overdue"])  # passed but failed: closed
+
+
+def test_overdue_counts_every_open_or_unreported_row_past_its_deadline() -> None:
+    """The real file's mainnet OKR rows: deadline 2023-06-30, no status reported."""
+    rows = [("2023 Q2", f"KR-{i}", "Grow", "Council", "2023-06-30", "", "", "", "", "", "")
+            for i in (1, 2, 3)]  # fmt: skip
+    okr = kpis.kpi_items(pd.DataFrame(rows, columns=COLUMNS, dtype=object), date(2026, 12, 1))
+    assert okr["days_left"].tolist() == [-1250, -1250, -1250]
+    assert int(okr["overdue"].sum()) == 3
+    assert kpis.status_post(okr, "2023 Q2", date(2026, 12, 1)).count("not reported ⚠ overdue") == 3
+
+
+KPI_REWARDS = pd.DataFrame(
+    {"network": ["sumer", "sumer", "giza"], "kpi_round": [17, 18, 19], "member_id": ["1"] * 3}
+)
+
+
+def test_current_term_is_the_networks_own() -> None:
+    """KPI rounds 17-18 were paid on Sumer, 19 on Giza; 2023 Q2 is after mainnet's launch;
+    "Old" (2022-06-01) is of no known network."""
+    rows = [
+        ("KPI round 17", "17.all", "All", "Council", "", "", "", "", "done", "", ""),
+        ("KPI round 18", "18.all", "All", "Council", "", "", "", "", "done", "", ""),
+        ("KPI round 19", "19.all", "All", "Council", "", "", "", "", "done", "", ""),
+        ("Old", "o.1", "Older", "Council", "2022-06-01", "", "", "", "done", "", ""),
+        ("2023 Q2", "KR-1", "Grow", "Council", "2023-06-30", "", "", "", "", "", ""),
+    ]
+    items = kpis.kpi_items(pd.DataFrame(rows, columns=COLUMNS, dtype=object), date(2026, 12, 1))
+    assert kpis.term_order(items)[0] == "2023 Q2"
+    assert kpis.term_networks(items, KPI_REWARDS) == {
+        "KPI round 17": "sumer",
+        "KPI round 18": "sumer",
+        "KPI round 19": "giza",
+        "Old": None,
+        "2023 Q2": "mainnet",
+    }
+    assert kpis.current_term(items, "sumer", KPI_REWARDS) == "KPI round 18"
+    assert kpis.current_term(items, "giza", KPI_REWARDS) == "KPI round 19"
+    assert kpis.current_term(items, "mainnet", KPI_REWARDS) == "2023 Q2"
+    assert kpis.current_term(items, "alexandria", KPI_REWARDS) is None
+    assert kpis.current_term(items, "mainnet", KPI_REWARDS.iloc[:0]) == "2023 Q2"
+    assert kpis.term_is_over(items, "2023 Q2", date(2023, 7, 1))
+    assert not kpis.term_is_over(items, "2023 Q2", date(2023, 6, 30))
+    assert kpis.term_is_over(items, "KPI round 18", date(2023, 6, 30))  # no deadline at all
 
 
 def test_terms_most_recent_first(items: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ which items stand out (overdue, at risk), and summarises terms. Thresholds live 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,11 @@ class AtRisk:
 
 AT_RISK = AtRisk()
 OPEN = {"not started", "in progress"}
+CLOSED = {"done", "failed"}
+# Mainnet's first block; a KPI term with a deadline from then on is a mainnet term.
+MAINNET_LAUNCH = date(2022, 12, 9)
+MAINNET = "mainnet"
+KPI_ROUND = re.compile(r"^KPI round (\d+)$")
 
 
 def _number(values: pd.Series) -> pd.Series:
@@ -35,10 +41,11 @@ def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd
     """Typed KPI rows with ``days_left`` and the ``overdue``, ``at_risk`` and ``unreported``
     flags.
 
-    Overdue: open (not started or in progress) and the deadline has passed. At risk: open,
-    deadline within ``at_risk.days_left`` days and progress below ``at_risk.progress_below``
-    percent (unknown progress counts as low). Unreported: no status reported and the deadline
-    has passed (the outcome is unknown, which is not the same as overdue).
+    Overdue: not closed (neither done nor failed) and the deadline has passed, as the
+    negative days left show. At risk: open (not started or in progress), deadline within
+    ``at_risk.days_left`` days and progress below ``at_risk.progress_below`` percent (unknown
+    progress counts as low). Unreported: overdue with no status reported (the outcome is
+    unknown; the page says how many of the overdue ones these are).
     """
     items = pd.DataFrame(
         {
@@ -62,7 +69,7 @@ def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd
     items["days_left"] = pd.array(days, dtype="Int64")
     open_ = items["status"].isin(OPEN)
     passed = has_deadline & (items["days_left"] < 0).fillna(False)
-    items["overdue"] = open_ & passed
+    items["overdue"] = ~items["status"].isin(CLOSED) & passed
     low = items["progress"].fillna(0) < at_risk.progress_below
     near = (items["days_left"] <= at_risk.days_left).fillna(False)
     items["at_risk"] = open_ & ~passed & has_deadline & near & low
@@ -79,6 +86,42 @@ def term_order(items: pd.DataFrame) -> list[str]:
         key=lambda t: (pd.notna(latest[t]), latest[t] or date.min, appearance[t]),
         reverse=True,
     )
+
+
+def term_networks(items: pd.DataFrame, kpi_rewards: pd.DataFrame) -> dict[str, str | None]:
+    """The network of each KPI term: a ``KPI round N`` term is the network whose councillors
+    were paid for KPI round ``N`` (``kpi_rewards``, the cache's table); a term with a deadline
+    on or after :data:`MAINNET_LAUNCH` is mainnet's; any other term's network is unknown
+    (None)."""
+    paid = pd.Series(dtype=object)
+    if not kpi_rewards.empty:
+        paid = kpi_rewards.groupby("kpi_round")["network"].agg(lambda n: n.mode().iloc[0])
+    latest = items.groupby("term", sort=False)["deadline"].max()
+    found: dict[str, str | None] = {}
+    for term, deadline in latest.items():
+        match = KPI_ROUND.match(str(term))
+        if match and int(match.group(1)) in paid.index:
+            found[term] = paid[int(match.group(1))]
+        elif pd.notna(deadline) and deadline >= MAINNET_LAUNCH:
+            found[term] = MAINNET
+        else:
+            found[term] = None
+    return found
+
+
+def current_term(items: pd.DataFrame, network: str | None, kpi_rewards: pd.DataFrame) -> str | None:
+    """The most recent KPI term of ``network`` (:func:`term_order`, :func:`term_networks`);
+    None when no term is known to be that network's: a term of another network or era is
+    never a network's current term."""
+    networks = term_networks(items, kpi_rewards)
+    return next((t for t in term_order(items) if networks.get(t) == network), None)
+
+
+def term_is_over(items: pd.DataFrame, term: str, today: date) -> bool:
+    """True when every deadline of ``term`` has passed (or it has none): the latest term of a
+    network, not one under way."""
+    deadlines = items.loc[items["term"] == term, "deadline"].dropna()
+    return deadlines.empty or max(deadlines) < today
 
 
 def term_summary(items: pd.DataFrame) -> pd.DataFrame:
