@@ -1,10 +1,23 @@
-"""Formatting for people: JOY amounts, block numbers with dates, ages, safe CSV export."""
+"""Formatting for people: JOY amounts, block numbers with dates, ages, safe CSV export.
+
+One rule for display tables (``council.tables``) and their CSV downloads, by column label:
+
+- a share is a percent number (``52.22``) in a column labelled ``… (%)``, in the table, the
+  download and markdown (``52.22 %``) alike;
+- an amount (``… (JOY)``, ``… (tJOY)``, ``… (USD)``, ``Reward …``) is shown with thousands
+  separators; the download carries the table's number as written by :func:`csv_number`
+  (``6500000``, ``1234.57``: never ``6500000.0`` or a float's stray digits);
+- an account (``… account``) is shown shortened (``5EL3a…xqMmB``); the download carries the
+  whole address.
+"""
 
 from __future__ import annotations
 
 import math
+import numbers
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -45,6 +58,73 @@ def age_text(then: datetime, now: datetime) -> str:
     return "just now"
 
 
+def is_percent(label: str) -> bool:
+    """A share column, holding percent numbers (``52.22`` for 52.22 %)."""
+    return label.endswith("(%)")
+
+
+def is_amount(label: str) -> bool:
+    """An amount column (JOY, tJOY, USD or a reward), shown with thousands separators."""
+    return label.endswith(("JOY)", "USD)")) or label.lower().startswith("reward")
+
+
+def is_account(label: str) -> bool:
+    """A column of whole account addresses, shown shortened."""
+    return label.lower().endswith("account")
+
+
+def csv_number(value: float) -> str:
+    """A float as CSV text: the shortest decimal that reads back as the same number, without
+    an exponent, and whole numbers without ``.0`` (``6500000.0`` -> ``"6500000"``)."""
+    return np.format_float_positional(value, trim="-")
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every float cell as :func:`csv_number` text (missing: empty)."""
+    out = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values) or values.dtype == object:
+            out[column] = values.map(
+                lambda v: csv_number(v) if isinstance(v, float) and not math.isnan(v) else v
+            ).astype(object)
+            out.loc[values.isna(), column] = None
+    return out
+
+
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a table shows it: account columns shortened (:func:`is_account`)."""
+    accounts = [c for c in frame.columns if is_account(c)]
+    if not accounts:
+        return frame
+    shown = frame.copy()
+    for column in accounts:
+        shown[column] = frame[column].map(short_account, na_action="ignore")
+    return shown
+
+
+def percent_cell(value: float | None) -> str:
+    """A percent number as the tables show it: ``91.6667`` -> ``"91.67 %"``; missing -> ``–``."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:,.2f} %"
+
+
+def markdown_cell(label: str, value: object) -> str:
+    """One cell of a display table in markdown, formatted as the table shows it."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if is_percent(label) and isinstance(value, numbers.Real):
+        return percent_cell(float(value))
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return str(value).replace("|", "\\|")
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with text cells that a spreadsheet would run as formulas prefixed by ``'``.
 
@@ -69,8 +149,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV, formula-safe, without the index."""
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+    """``frame`` as UTF-8 CSV, formula-safe, without the index, numbers as
+    :func:`csv_number` (whole accounts, percent numbers: the module's rule)."""
+    # Numbers become text only after the formula check, so "-5" is not taken for a formula.
+    return csv_frame(neutralise_formulas(frame)).to_csv(index=False).encode("utf-8")
 
 
 def percent(value: float | None, missing: str = "not reported") -> str:

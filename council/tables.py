@@ -1,6 +1,8 @@
 """Display tables: statistics frames with people's column names, ready to show and export.
 
-Pure pandas. The page shows exactly these frames and offers exactly them as CSV.
+Pure pandas. The page shows exactly these frames and offers exactly them as CSV, by the rule
+of ``council.format``: shares as percent numbers in ``… (%)`` columns, amounts rounded as
+shown, whole account addresses (the table shortens them, the download does not).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import json
 
 import pandas as pd
 
-from council.format import block_with_date, short_account
+from council.format import block_with_date, markdown_cell
 
 CANDIDACY_LABELS = {
     "cycle_id": "Round",
@@ -44,7 +46,7 @@ ROUND_LABELS = {
 }
 
 VOTE_LABELS = {
-    "voter": "Voter account",
+    "cast_by": "Voter account",
     "stake_joy": "Stake (JOY)",
     "vote_power_joy": "Vote power (JOY)",
     "voted_for": "Voted for",
@@ -101,9 +103,8 @@ def round_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def vote_table(votes: pd.DataFrame) -> pd.DataFrame:
-    """One round's votes as shown in the drill-down (accounts shortened)."""
+    """One round's votes as shown in the drill-down (whole accounts: the table shortens them)."""
     frame = votes.copy()
-    frame["voter"] = frame["cast_by"].map(short_account)
     frame["voted_for"] = frame["voted_for"].where(frame["revealed"], "(not revealed)")
     for column in ("stake_joy", "vote_power_joy"):
         frame[column] = frame[column].round(2)
@@ -158,7 +159,7 @@ TOTAL_LABELS = {
     "category": "Category",
     "proposals": "Proposals",
     "amount_joy": "Amount (JOY)",
-    "share": "Share",
+    "share": "Share (%)",
 }
 
 
@@ -194,6 +195,8 @@ def totals_table(totals: pd.DataFrame) -> pd.DataFrame:
     """Totals per group as shown (amounts rounded to whole JOY)."""
     frame = totals.copy()
     frame["amount_joy"] = frame["amount_joy"].round(0)
+    if "share" in frame.columns:
+        frame["share"] = _percent(frame["share"])
     labels = {k: v for k, v in TOTAL_LABELS.items() if k in frame.columns}
     return _labelled(frame, labels)
 
@@ -203,7 +206,7 @@ LEADERBOARD_LABELS = {
     "handle": "Member",
     "candidacies": "Candidacies",
     "times_elected": "Times elected",
-    "win_rate": "Win share",
+    "win_rate": "Win share (%)",
     "terms_served": "Terms served",
     "longest_streak": "Longest streak",
     "first_term": "First term",
@@ -212,7 +215,7 @@ LEADERBOARD_LABELS = {
     "backing_stake_joy": "Backing received (JOY)",
     "votes_received": "Votes received",
     "proposal_votes": "Proposal votes",
-    "participation": "Participation share",
+    "participation": "Participation share (%)",
     "votes_with_rationale": "Votes with rationale",
     "rewards_joy": "Rewards (JOY)",
 }
@@ -222,15 +225,20 @@ SCORECARD_LABELS = {
     "handle": "Councillor",
     "member_id": "Member ID",
     "votes_cast": "Proposal votes cast",
-    "participation": "Participation share",
+    "participation": "Participation share (%)",
     "approve_votes": "Approve",
     "reject_votes": "Reject",
     "abstain_votes": "Abstain",
     "slash_votes": "Slash",
-    "rationale_rate": "Rationale share",
+    "rationale_rate": "Rationale share (%)",
     "stake_joy": "Stake (JOY)",
     "accumulated_reward_joy": "Reward (JOY)",
 }
+
+
+def _percent(shares: pd.Series) -> pd.Series:
+    """Shares (0-1) as percent numbers with two decimals, as every table shows them."""
+    return (pd.to_numeric(shares).astype("float64") * 100).round(2)
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -239,7 +247,7 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
         if column.endswith("_joy"):
             frame[column] = frame[column].round(2)
         elif column in ("win_rate", "participation", "rationale_rate"):
-            frame[column] = frame[column].round(4)
+            frame[column] = _percent(frame[column])
     return frame
 
 
@@ -249,28 +257,32 @@ def leaderboard_table(totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def scorecard_table(card: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """A term scorecard as shown, with councillors' handles."""
+    """A term scorecard as shown, with councillors' handles, by term then member id (as a
+    number: 2 before 1048)."""
     named = card.merge(
         members.rename(columns={"id": "member_id"})[["network", "member_id", "handle"]],
         on=["network", "member_id"],
         how="left",
     )
+    named = named.sort_values(
+        ["term", "member_id"],
+        key=lambda c: pd.to_numeric(c, errors="coerce") if c.name == "member_id" else c,
+        kind="stable",
+    )
     return _labelled(_rounded(named), SCORECARD_LABELS)
 
 
 def markdown(frame: pd.DataFrame) -> str:
-    """A display table as a markdown table (numbers with thousands separators)."""
-
-    def cell(value: object) -> str:
-        if isinstance(value, float):
-            return "–" if pd.isna(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
-        if isinstance(value, int):
-            return f"{value:,}"
-        return "–" if value is None or value is pd.NA else str(value).replace("|", "\\|")
-
+    """A display table as a markdown table, cells formatted as the table shows them
+    (thousands separators, shares as ``91.67 %``)."""
     header = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(False)]
+    body = [
+        "| "
+        + " | ".join(markdown_cell(c, v) for c, v in zip(frame.columns, row, strict=True))
+        + " |"
+        for row in frame.itertuples(False)
+    ]
     return "\n".join([header, rule, *body]) + "\n"
 
 
@@ -295,17 +307,17 @@ KPI_SUMMARY_LABELS = {
     "kpis": "KPIs",
     "done": "Done",
     "failed": "Failed",
-    "completion_rate": "Completion share",
+    "completion_rate": "Completion share (%)",
     "reward_available": "Reward available",
     "reward_earned": "Reward earned",
-    "earned_share": "Earned share",
+    "earned_share": "Earned share (%)",
 }
 
 CHAIN_INDICATOR_LABELS = {
     "term": "Term",
     "councillors": "Councillors",
     "proposal_votes": "Proposal votes",
-    "rationale_share": "Votes with rationale share",
+    "rationale_share": "Votes with rationale share (%)",
     "candidates_per_seat": "Candidates per seat",
 }
 
@@ -322,7 +334,10 @@ def kpi_table(items: pd.DataFrame) -> pd.DataFrame:
 
 def kpi_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The per-term KPI summary as shown."""
-    return _labelled(summary.round({"completion_rate": 4, "earned_share": 4}), KPI_SUMMARY_LABELS)
+    frame = summary.copy()
+    for column in ("completion_rate", "earned_share"):
+        frame[column] = _percent(frame[column])
+    return _labelled(frame, KPI_SUMMARY_LABELS)
 
 
 KPI_REWARD_LABELS = {
@@ -343,6 +358,6 @@ def kpi_reward_table(totals: pd.DataFrame) -> pd.DataFrame:
 
 def chain_indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
     """Chain-derived KPI figures as shown."""
-    return _labelled(
-        indicators.round({"rationale_share": 4, "candidates_per_seat": 2}), CHAIN_INDICATOR_LABELS
-    )
+    frame = indicators.round({"candidates_per_seat": 2})
+    frame["rationale_share"] = _percent(frame["rationale_share"])
+    return _labelled(frame, CHAIN_INDICATOR_LABELS)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from council import data, refresh_state, store, uploads
+from council import format as fmt
 from council.format import age_text, neutralise_formulas, safe_csv_bytes
 
 
@@ -128,7 +129,8 @@ def empty_state(message: str) -> None:
 
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
-    """A download button for exactly the rows and columns of ``frame`` (formula-safe)."""
+    """A download button for exactly the rows and columns of ``frame`` (formula-safe; numbers,
+    shares and whole accounts by ``council.format``'s rule)."""
     # A callable: the CSV is made when someone clicks, not on every rerun of the page.
     st.download_button(
         label,
@@ -168,13 +170,14 @@ def set_params(**values: object) -> None:
 
 
 def column_config(frame: pd.DataFrame) -> dict[str, object]:
-    """Number formats by column label: JOY amounts with separators, shares as percent."""
+    """Number formats by column label (``council.format``'s rule): amounts with thousands
+    separators, shares (percent numbers) as ``52.22 %``."""
     config: dict[str, object] = {}
     for column in frame.columns:
-        if "(JOY)" in column:
+        if fmt.is_amount(column):
             config[column] = st.column_config.NumberColumn(column, format="localized")
-        elif "share" in column.lower():
-            config[column] = st.column_config.NumberColumn(column, format="percent")
+        elif fmt.is_percent(column):
+            config[column] = st.column_config.NumberColumn(column, format="%.2f %%")
         elif column == "Link":
             config[column] = st.column_config.LinkColumn(column, display_text="Pioneer")
         elif column == "Progress %":
@@ -189,13 +192,14 @@ LAZY_ROWS = 2_000
 
 
 def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
-    """A table plus a CSV download of exactly its rows and columns."""
+    """A table plus a CSV download of exactly its rows and columns (the table shortens
+    account addresses, the download keeps them whole)."""
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
     # Shown cells are formula-safe too: the table's own toolbar can save it as CSV.
     st.dataframe(
-        neutralise_formulas(frame),
+        neutralise_formulas(fmt.display_frame(frame)),
         column_config=column_config(frame),
         hide_index=True,
         height=height,

@@ -579,7 +579,10 @@ def candidate_table(d: CouncilData, cycle_id: int) -> pd.DataFrame:
     mine = results[results["cycle_id"] == cycle_id].sort_values(
         ["rank", "stake_joy", "handle"], ascending=[True, False, True], na_position="last"
     )
-    return mine[list(CANDIDATE_LABELS)].rename(columns=CANDIDATE_LABELS).reset_index(drop=True)
+    shown = mine[list(CANDIDATE_LABELS)].copy()
+    for column in ("stake_joy", "backing_stake_joy", "vote_power_joy"):
+        shown[column] = shown[column].round(2)  # as every table shows JOY
+    return shown.rename(columns=CANDIDATE_LABELS).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

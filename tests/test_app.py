@@ -56,6 +56,13 @@ def test_election_page_filters_from_the_url(snapshot_db: Path, monkeypatch) -> N
     assert len(candidacies) > 0
 
 
+def test_vote_table_shows_short_accounts(snapshot_db: Path, monkeypatch) -> None:
+    at = run_page("pages/elections.py", snapshot_db, monkeypatch, round="25")
+    votes = frame_with_column(at, "Voter account")
+    assert len(votes) > 0
+    assert votes["Voter account"].str.fullmatch(r"\w{5}…\w{5}").all()
+
+
 def test_empty_cache_shows_an_empty_state(tmp_path: Path, monkeypatch) -> None:
     at = run_page("pages/elections.py", tmp_path / "missing.db", monkeypatch)
     assert any("No election data" in i.value for i in at.info)
@@ -81,7 +88,7 @@ def test_leaderboard_member_profile_from_the_url(snapshot_db: Path, monkeypatch)
 
 def test_spending_and_kpi_pages_show_the_starter_files(snapshot_db: Path, monkeypatch) -> None:
     spending = run_page("pages/spending.py", snapshot_db, monkeypatch, category="Bounties")
-    totals = frame_with_column(spending, "Share")
+    totals = frame_with_column(spending, "Share (%)")
     assert totals["Category"].tolist() == ["Bounties"]
     kpis = run_page("pages/kpis.py", snapshot_db, monkeypatch, term="KPI round 18")
     shown = frame_with_column(kpis, "Days left")

@@ -241,8 +241,8 @@ def test_kind_less_archive_votes_leave_split_and_rationale_not_recorded(archive_
 def test_scorecard_table_shows_not_recorded_for_the_archive_term(archive_card) -> None:
     handles = pd.DataFrame({"network": [NET] * 3, "id": ["A", "B", "E"], "handle": ["a", "b", "e"]})
     text = tables.markdown(tables.scorecard_table(archive_card, handles))
-    assert "| 5 | a | A | 1 | 1 | 1 | 0 | 0 | 0 | 1 | 10 | – |" in text
-    assert "| 6 | a | A | 2 | 1 | – | – | – | – | – | 10 | – |" in text
+    assert "| 5 | a | A | 1 | 100.00 % | 1 | 0 | 0 | 0 | 100.00 % | 10 | – |" in text
+    assert "| 6 | a | A | 2 | 100.00 % | – | – | – | – | – | 10 | – |" in text
 
 
 def test_member_totals_add_up_recorded_figures_only(archive_card) -> None:
