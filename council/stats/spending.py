@@ -12,6 +12,7 @@ from datetime import date
 
 import pandas as pd
 
+from council import csv_values
 from council.stats import leaderboard
 
 UNCATEGORISED = "Uncategorised"
@@ -49,18 +50,14 @@ def normalise_category(values: pd.Series) -> pd.Series:
     return cleaned.map(lambda v: CATEGORY_ALIASES.get(v.lower(), v))
 
 
-def _number(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.replace("", None), errors="coerce")
-
-
 def csv_items(categories: pd.DataFrame) -> pd.DataFrame:
     """Spending recorded only in the secretary's file: rows with an amount minted above 0."""
-    minted = _number(categories["Amount Minted"])
+    minted = csv_values.numbers(categories["Amount Minted"])
     rows = categories[minted > 0]
     return pd.DataFrame(
         {
             "network": rows["Testnet"].str.strip().str.lower(),
-            "proposal_id": rows["Proposal #"].astype(str),
+            "proposal_id": csv_values.whole_number_texts(rows["Proposal #"]),
             "title": rows["Title"],
             "status": rows["Status"].str.lower(),
             "amount_joy": minted[minted > 0].astype(float),
@@ -98,7 +95,7 @@ def chain_items(
     ]
     keys = categories.assign(
         network=categories["Testnet"].str.strip().str.lower(),
-        proposal_id=categories["Proposal #"].astype(str),
+        proposal_id=csv_values.whole_number_texts(categories["Proposal #"]),
         category=normalise_category(categories["Category"]),
     )[["network", "proposal_id", "category"]]
     frame = funding.rename(columns={"id": "proposal_id"}).merge(
