@@ -222,7 +222,7 @@ def _swallowed_message(start: int, end: int) -> str:
 
 def _swallowed_rows(record: _Record, header: list[str], file: str) -> Problem | None:
     """A quoted cell that runs over lines holding whole rows: a quote left open by mistake."""
-    enough = max(1, (len(header) - 1) // 2)  # separators that make a line look like a row
+    enough = max(1, len(header) - 3)  # separators that make a line look like a whole row
     for index, cell in enumerate(record.cells):
         inner = cell.splitlines()[1:]
         if any(line.count(",") >= enough for line in inner):
@@ -400,7 +400,7 @@ def validate_csv(
                 )
             )
             continue
-        problem = _swallowed_rows(record, header, file)
+        problem = _swallowed_rows(record, header, file) if record.end > record.line else None
         if problem:
             result.errors.append(problem)
             continue

@@ -46,13 +46,13 @@ def test_numbers_that_do_not(text: str, message: str) -> None:
 
 def test_bounds() -> None:
     assert parse_number("-5", minimum=None) == -5.0
-    with pytest.raises(CellError, match="^is more than 100$"):
+    with pytest.raises(CellError, match=r"^is more than 100$"):
         parse_number("100.5", maximum=100)
 
 
 def test_whole_numbers() -> None:
     assert [parse_whole_number(t) for t in ("7", "007", "7.0", "7e1")] == [7, 7, 7, 70]
-    with pytest.raises(CellError, match="^is not a whole number$"):
+    with pytest.raises(CellError, match=r"^is not a whole number$"):
         parse_whole_number("7.5")
 
 
@@ -76,7 +76,7 @@ def test_dates_that_do_not_parse(text: str, message: str) -> None:
 def test_dates_and_choices_that_parse() -> None:
     assert parse_date(" 2024-02-29 ") == date(2024, 2, 29)
     assert parse_choice(" In Progress ", ("done", "in progress")) == "in progress"
-    with pytest.raises(CellError, match="^is not one of: done, in progress$"):
+    with pytest.raises(CellError, match=r"^is not one of: done, in progress$"):
         parse_choice("finished", ("done", "in progress"))
 
 
