@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -109,18 +110,27 @@ def _shown(value: str) -> str:
     return one_line if len(one_line) <= 40 else f"{one_line[:37]}…"
 
 
+# Line breaks as the csv module counts them (not str.splitlines(), which knows more).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _header_names(cells: list[str]) -> list[str]:
+    return [h.replace("\ufeff", "").strip() for h in cells]
+
+
 def _line_of(raw: bytes, position: int) -> int:
-    return raw.count(b"\n", 0, position) + 1
+    return len(_LINE_BREAK_BYTES.findall(raw, 0, position)) + 1
 
 
 def _column_at(raw: bytes, position: int) -> str | None:
     """The header name of the cell holding byte ``position`` (its line read on its own)."""
-    start = raw.rfind(b"\n", 0, position) + 1
-    before = raw[start:position].decode("utf-8", errors="replace")
+    lines = _LINE_BREAK_BYTES.split(raw[:position])
+    before = lines[-1].decode("utf-8", errors="replace")
     index = len(next(csv.reader([before]))) - 1 if before else 0
-    header_line = raw.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    header = next(csv.reader([header_line]), [])
-    name = header[index].strip() if index < len(header) else ""
+    header_line = _LINE_BREAK_BYTES.split(raw, 1)[0].decode("utf-8", errors="replace")
+    header = _header_names(next(csv.reader([header_line]), []))
+    name = header[index] if index < len(header) else ""
     return name or None
 
 
@@ -137,7 +147,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Problem | None]:
     nul = raw.find(b"\x00")
     if nul >= 0:
         message = "is not a CSV text file (it contains binary data)"
-        if not _is_text(raw.split(b"\n", 1)[0]):  # not even the header is text
+        if not _is_text(_LINE_BREAK_BYTES.split(raw, 1)[0]):  # not even the header is text
             return None, Problem(file, message)
         return None, Problem(file, message, _line_of(raw, nul), _column_at(raw, nul))
     try:
@@ -190,10 +200,10 @@ def _read_records(text: str, file: str) -> tuple[list[_Record], Problem | None]:
         except StopIteration:
             return records, None
         except csv.Error as error:
-            lines = text.splitlines()
-            header = records[0].cells if records else []
+            lines = _LINE_BREAK.split(text)
+            header = _header_names(records[0].cells) if records else []
             index = _quote_column(lines[start - 1]) if start <= len(lines) else None
-            column = header[index].strip() if index is not None and index < len(header) else None
+            column = header[index] if index is not None and index < len(header) else None
             if "unexpected end of data" in str(error):
                 message = (
                     "a quote opened here is never closed, so the rest of the file would be "
@@ -373,7 +383,7 @@ def validate_csv(
         result.errors.append(Problem(file, "is empty"))
         return result
     header_line = filled[0].line
-    header = [h.replace("\ufeff", "").strip() for h in filled[0].cells]
+    header = _header_names(filled[0].cells)
     problem = _header_problem(header, schema, file, header_line)
     if problem:
         result.errors.append(problem)
