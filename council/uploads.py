@@ -28,7 +28,7 @@ VERSIONS_TABLE = "upload_versions"
 SPENDING_CATEGORIES = CsvSchema(
     name="spending_categories",
     columns=(
-        Column("Testnet", not_blank=True),
+        Column("Testnet", not_blank=True, fold_case=True),
         Column("Proposal #", kind="int", not_blank=True),
         Column("Title"),
         Column("Status"),
@@ -154,6 +154,12 @@ def versions(dataset: str, path: Path | None = None) -> list[Version]:
         return [Version(**{k: v for k, v in r.items() if k != "content"}) for r in rows]
     finally:
         db.close()
+
+
+def versions_table(history: list[Version]) -> pd.DataFrame:
+    """Versions as a table for the page (one row each, newest first)."""
+    columns = list(Version.__dataclass_fields__)
+    return pd.DataFrame([vars(v) for v in history], columns=columns)
 
 
 def _content(dataset: str, version: int, path: Path | None = None) -> str:

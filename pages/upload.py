@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from council import ui, uploads
+from council import format, ui, uploads
 
 ui.ensure_app_navigation()
 st.title("Secretary uploads")
@@ -53,7 +53,9 @@ if uploaded is not None:
         ):
             if not frame.empty:
                 with st.expander(f"{label}: {len(frame):,} rows"):
-                    st.dataframe(frame, hide_index=True)
+                    # Raw file cells: formula-safe, without show_table's column formats
+                    # (this file's "Link" and "Progress %" are text, not the pages' columns).
+                    st.dataframe(format.neutralise_formulas(frame), hide_index=True)
         who = st.text_input("Your name (kept with the version)", key="who")
         if st.button("Confirm upload", type="primary", disabled=not who.strip()):
             version = uploads.store_version(dataset, result.frame, uploaded.name, who.strip())
@@ -67,7 +69,7 @@ history = uploads.versions(dataset)
 if not history:
     ui.empty_state("No uploads yet: the starter file shipped with the dashboard is in use.")
 else:
-    st.dataframe([vars(v) for v in history], hide_index=True)
+    st.dataframe(format.neutralise_formulas(uploads.versions_table(history)), hide_index=True)
     chosen = st.selectbox("Restore version", [v.version for v in history[1:]], key="restore")
     if chosen is not None and st.button(f"Restore version {chosen}"):
         restored = uploads.restore(dataset, chosen, "restore")

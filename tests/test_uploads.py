@@ -66,7 +66,8 @@ def test_bom_and_windows_line_endings_are_accepted() -> None:
           "'Amount Asked', 'Amount Minted', 'Exchange Rate', '$ amount', 'Category'; "
           "it seems to use semicolons between columns, expected commas"]),
         ("Testnet,Proposal #,Title\nSumer,1,Caf\xe9\n".encode("cp1252"),
-         ["cats.csv: is not UTF-8 text (byte 0xe9 at position 36); save it as 'CSV UTF-8'"]),
+         ["cats.csv, row 2, column 'Title': is not UTF-8 text (byte 0xe9); "
+          "save it as 'CSV UTF-8'"]),
         (b"Testnet,Proposal #,Title,Status\nSumer,1,x,Approved\n",
          ["cats.csv, row 1: is missing column(s) 'Amount Asked', 'Amount Minted', "
           "'Exchange Rate', '$ amount', 'Category'"]),
@@ -80,7 +81,8 @@ def test_bom_and_windows_line_endings_are_accepted() -> None:
         (f"{HEADER}\nSumer,,t,Approved,5,3,,,Tools,,,\n".encode(),
          ["cats.csv, row 2, column 'Proposal #': is blank"]),
         (f"{HEADER}\nSumer,7,a,Approved,5,3,,,Tools,,,\nSumer,7,b,Approved,5,3,,,Tools,,,\n".encode(),
-         ["cats.csv: Testnet Sumer, Proposal # 7 appears on rows 2, 3 with different values"]),
+         ["cats.csv, row 3, column 'Title': Testnet Sumer, Proposal # 7 is also on row 2 with "
+          "a different value ('b' here, 'a' there)"]),
         (f"{HEADER}\nSumer,7,t,Approved,5,3,,,Tools,,,,extra\n".encode(),
          ["cats.csv, row 2: has 13 cells but the header has 12"]),
     ],

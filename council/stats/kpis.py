@@ -13,6 +13,8 @@ from datetime import date
 
 import pandas as pd
 
+from council import csv_values
+
 NOT_REPORTED = "not reported"
 
 
@@ -33,10 +35,6 @@ MAINNET = "mainnet"
 KPI_ROUND = re.compile(r"^KPI round (\d+)$")
 
 
-def _number(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.replace("", None), errors="coerce").astype(float)
-
-
 def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd.DataFrame:
     """Typed KPI rows with ``days_left`` and the ``overdue``, ``at_risk`` and ``unreported``
     flags.
@@ -53,13 +51,13 @@ def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd
             "kpi": frame["KPI"],
             "title": frame["Title"],
             "owner": frame["Owner"],
-            "deadline": pd.to_datetime(frame["Deadline"].replace("", None)).dt.date,
-            "reward": _number(frame["Reward"]),
+            "deadline": csv_values.dates(frame["Deadline"]),
+            "reward": csv_values.numbers(frame["Reward"]),
             "unit": frame["Reward unit"].str.upper().str.replace("TJOY", "tJOY"),
             "penalty": frame["Penalty"],
-            "status": frame["Status"].str.lower().replace("", NOT_REPORTED),
-            "progress": _number(frame["Progress %"]),
-            "reward_earned": _number(frame["Reward earned"]),
+            "status": csv_values.choice_keys(frame["Status"]).replace("", NOT_REPORTED),
+            "progress": csv_values.numbers(frame["Progress %"]),
+            "reward_earned": csv_values.numbers(frame["Reward earned"]),
             "link": frame.get("Link", ""),
             "notes": frame.get("Notes", ""),
         }

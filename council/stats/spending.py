@@ -16,6 +16,7 @@ from datetime import date
 
 import pandas as pd
 
+from council import csv_values
 from council.stats import leaderboard
 
 UNCATEGORISED = "Uncategorised"
@@ -56,10 +57,6 @@ def normalise_category(values: pd.Series) -> pd.Series:
     return cleaned.map(lambda v: CATEGORY_ALIASES.get(v.lower(), v))
 
 
-def _number(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.replace("", None), errors="coerce")
-
-
 def _status(categories: pd.DataFrame) -> pd.Series:
     return categories["Status"].fillna("").astype(str).str.strip().str.lower()
 
@@ -70,13 +67,13 @@ def _paid(categories: pd.DataFrame) -> pd.Series:
 
 def csv_items(categories: pd.DataFrame) -> pd.DataFrame:
     """Spending recorded only in the secretary's file: paid rows with an amount minted above 0."""
-    minted = _number(categories["Amount Minted"])
+    minted = csv_values.numbers(categories["Amount Minted"])
     counts = (minted > 0) & _paid(categories)
     rows = categories[counts]
     return pd.DataFrame(
         {
             "network": rows["Testnet"].str.strip().str.lower(),
-            "proposal_id": rows["Proposal #"].astype(str),
+            "proposal_id": csv_values.whole_number_texts(rows["Proposal #"]),
             "title": rows["Title"],
             "status": _status(rows),
             "amount_joy": minted[counts].astype(float),
@@ -94,12 +91,12 @@ def unpaid_minted(categories: pd.DataFrame) -> pd.DataFrame:
     """Rows of the secretary's file with an Amount Minted above 0 but a Status that did not pay
     (not in :data:`PAID_STATUSES`; a blank status included): not counted as spending, listed
     for the secretary to check. Columns as in the file, in file order."""
-    minted = _number(categories["Amount Minted"])
+    minted = csv_values.numbers(categories["Amount Minted"])
     flagged = categories[(minted > 0) & ~_paid(categories)]
     return pd.DataFrame(
         {
             "network": flagged["Testnet"].str.strip(),
-            "proposal_id": flagged["Proposal #"].astype(str),
+            "proposal_id": csv_values.whole_number_texts(flagged["Proposal #"]),
             "title": flagged["Title"],
             "status": flagged["Status"].fillna("").astype(str).str.strip(),
             "amount_minted": minted[flagged.index].astype(float),
@@ -132,7 +129,7 @@ def chain_items(
     ]
     keys = categories.assign(
         network=categories["Testnet"].str.strip().str.lower(),
-        proposal_id=categories["Proposal #"].astype(str),
+        proposal_id=csv_values.whole_number_texts(categories["Proposal #"]),
         category=normalise_category(categories["Category"]),
     )[["network", "proposal_id", "category"]]
     frame = funding.rename(columns={"id": "proposal_id"}).merge(
