@@ -143,3 +143,19 @@ def test_seats_of_fetched_rounds_come_from_the_councils(tmp_path: Path) -> None:
     # The failed round elected nobody: council 00000018 stays the one cycle 2 elected.
     councils = d.councils.set_index("id")["elected_in_cycle_id"]
     assert councils["00000018"] == 2
+
+
+VIEWS = [
+    ("pages/elections.py", {"round": "3"}),
+    ("pages/elections.py", {"outcome": "running"}),
+    ("pages/leaderboard.py", {"member": "kate_fm"}),
+    ("pages/leaderboard.py", {"member": "bwhm0"}),
+]
+
+
+@pytest.mark.parametrize(("page", "params"), VIEWS, ids=lambda v: str(v))
+def test_views_of_the_running_round_render(live_cache, page: str, params: dict, monkeypatch):
+    """The round in detail, the running candidacies and a candidate's profile."""
+    _, db = live_cache
+    at = run_page(page, db, monkeypatch, **params)
+    assert not at.error, [e.value for e in at.error]
