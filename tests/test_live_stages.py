@@ -8,6 +8,8 @@ of the live path (issue 13: a running round crashed four pages).
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -159,3 +161,27 @@ def test_views_of_the_running_round_render(live_cache, page: str, params: dict, 
     _, db = live_cache
     at = run_page(page, db, monkeypatch, **params)
     assert not at.error, [e.value for e in at.error]
+
+
+TABLES = ["election_rounds", "candidates", "votes", "councils", "council_members"]
+TABLES += ["council_stage_updates", "round_vote_totals", "candidate_vote_totals"]
+
+
+def table_rows(path: Path) -> dict[str, list[tuple]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return {t: sorted(conn.execute(f"select * from {t}").fetchall(), key=repr) for t in TABLES}
+
+
+@pytest.mark.parametrize(
+    "path", [STAGES[:4], ("announcing", "failed")], ids=["to-idle", "to-failed"]
+)
+def test_incremental_refreshes_follow_the_election(tmp_path: Path, path: tuple[str, ...]):
+    """Refreshed as the election moves on, the cache ends as a full fetch of the last stage."""
+    followed, full = tmp_path / "followed.db", tmp_path / "full.db"
+    with QueryNodeServer(stage_records(path[0])) as server:
+        fetch.refresh(server.url, followed, **FAST)
+        for stage in path[1:]:
+            server.set_data(stage_records(stage))
+            fetch.refresh(server.url, followed, **FAST)
+        fetch.refresh(server.url, full, full=True, **FAST)
+    assert table_rows(followed) == table_rows(full)
