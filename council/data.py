@@ -98,10 +98,15 @@ class CouncilData:
         if self._path is None or not self._path.exists():
             if table is None:
                 return pd.DataFrame(columns=_VOTE_TOTAL_COLUMNS[name])
-            return _convert(table, _empty_frame(table))
+            frame = _convert(table, _empty_frame(table))
+            if table == "election_rounds":
+                return with_known_seats(frame, _council_sizes(None))
+            return frame
         with contextlib.closing(_connect(self._path)) as conn:
             if table is None:
                 return _vote_total(conn, name)
+            if table == "election_rounds":
+                return with_known_seats(read_table(conn, table), _council_sizes(conn))
             return read_table(conn, table)
 
     def for_network(self, network: str) -> CouncilData:
@@ -164,6 +169,44 @@ def _convert(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in DECIMAL_COLUMNS.get(table, ()):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
+
+
+def with_known_seats(rounds: pd.DataFrame, council_sizes: pd.DataFrame) -> pd.DataFrame:
+    """``rounds`` with ``seats`` as nullable integers, filled where the source left it null.
+
+    A query node gives a round's seats only with its voting stage (``winningTargetCount``),
+    so a fetched round may have none. Then a finished round's seats are the size of the
+    council it elected (``next_council_id``; a failed round "elects" the ruling council
+    again), and a running round's are the ruling council's size (``council_id``).
+    ``council_sizes`` has ``network``, ``council_id`` and ``size`` (its council_members rows).
+    Seats stay null only where that council's seats are not in the cache either.
+    """
+    rounds = rounds.copy()
+    seats = pd.to_numeric(rounds["seats"], errors="coerce").astype("Float64")
+    sizes = council_sizes.set_index(["network", "council_id"])["size"]
+
+    def size_of(column: str) -> pd.Series:
+        keys = pd.MultiIndex.from_frame(rounds[["network", column]].astype(object))
+        return pd.Series(sizes.reindex(keys).to_numpy(), index=rounds.index, dtype="Float64")
+
+    finished = rounds["is_finished"].fillna(False).astype(bool)
+    derived = size_of("next_council_id").where(finished, size_of("council_id"))
+    rounds["seats"] = seats.fillna(derived).round().astype("Int64")
+    return rounds
+
+
+def _council_sizes(conn: sqlite3.Connection | None) -> pd.DataFrame:
+    """Seats per council (its council_members rows); empty without a connection."""
+    if conn is None:
+        return pd.DataFrame(columns=["network", "council_id", "size"])
+    try:
+        return pd.read_sql_query(
+            "select network, council_id, count(*) as size from council_members"
+            " group by network, council_id",
+            conn,
+        )
+    except (sqlite3.Error, pd.errors.DatabaseError):
+        return pd.DataFrame(columns=["network", "council_id", "size"])
 
 
 def hapi_to_joy(values: pd.Series) -> pd.Series:

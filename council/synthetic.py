@@ -1,7 +1,7 @@
 """Seeded, query-node-shaped council data of any size, for load tests, benchmarks and demos.
 
     python -m council.synthetic --db PATH [--rounds N --candidates N --votes N --seats 3 --seed 0
-                                           --proposals-per-term 12]
+                                           --proposals-per-term 12 --stage revealing]
     python -m council.synthetic --json PATH ...
 
 :func:`generate_records` returns records exactly as the fetch module receives them from a query
@@ -17,8 +17,9 @@ again and again, each with a career window, a habit of running and a popularity 
 incumbents run and win more often. A pool of voting accounts (about three times the square
 root of the votes) votes with stakes around each account's own, log-normally spread.
 Every round but the last is finished; the last is in its revealing stage, part of its votes
-still unrevealed. Amounts are HAPI (1 JOY = 10^10 HAPI) as decimal strings; ids are 8-character
-base-36 counters per entity, as Hydra numbers them; accounts are SS58 addresses.
+still unrevealed (``--stage`` puts it in another: announcing, voting, idle or failed; see
+:func:`generate_records`). Amounts are HAPI (1 JOY = 10^10 HAPI) as decimal strings; ids are
+8-character base-36 counters per entity, as Hydra numbers them; accounts are SS58 addresses.
 
 The councils do business too, on a random stream of their own (so the elections are the same
 whatever the number of proposals): about ``proposals_per_term`` proposals a term (mainnet sees
@@ -75,6 +76,9 @@ MIN_VOTING_STAKE_JOY = 10
 COUNCILOR_REWARD_PER_BLOCK = 3_900_000_000
 JOYSTREAM_SS58_PREFIX = 126
 QN_NETWORK = "OLYMPIA"
+
+STAGES = ("announcing", "voting", "revealing", "idle", "failed")
+"""Stages the last round can be in (``stage``); ``revealing`` is the default."""
 
 WITHDRAW_RATE = 0.03
 UNREVEALED_RATE = (0.01, 0.06)
@@ -793,7 +797,7 @@ class _Governance:
                 missing[offset] = carried
         else:
             unpaid = 0
-        carried_in = [0, *missing[:-1]]
+        carried_in = [0, *missing][: len(missing)]  # (no payment yet: a council just seated)
         paid = [due + c - m for due, c, m in zip(dues, carried_in, missing, strict=True)]
         for seat in seats:
             seat["accumulatedReward"] = str(sum(paid))
@@ -1040,18 +1044,29 @@ class _Chain:
         seed: int = 0,
         prefix: int = JOYSTREAM_SS58_PREFIX,
         proposals_per_term: int = PROPOSALS_PER_TERM,
+        stage: str = "revealing",
     ) -> None:
         self.rng = rng
         self.plan = plan
         self.qn_network = qn_network
+        self.stage = stage
         self.next_candidate = 1
         self.next_vote = 1
         self.next_council_member = 1
         self.next_stage_update = 1
         self.incumbents: set[int] = set()
         self.reward_per_block = COUNCILOR_REWARD_PER_BLOCK
-        revealing = _Stages.of(plan.rounds).revealing
-        self.now_block = revealing + int(rng.uniform(0.2, 0.8) * REVEALING_BLOCKS)
+        last = _Stages.of(plan.rounds)
+        into = rng.uniform(0.2, 0.8)  # how far into its stage the last round is
+        self.now_block = {
+            "announcing": last.start + int(into * ANNOUNCING_BLOCKS),
+            "voting": last.voting + int(into * VOTING_BLOCKS),
+            "revealing": last.revealing + int(into * REVEALING_BLOCKS),
+            "idle": last.start - IDLE_BLOCKS,
+            # announcing again after too few stood, from the round's voting start on; before
+            # the block its council would have been replaced (the terms' clock stays as it is)
+            "failed": last.voting + int(into * (VOTING_BLOCKS + REVEALING_BLOCKS)),
+        }[stage]
         self.governance = _Governance(
             seed, plan, self.now_block, qn_network, prefix, proposals_per_term
         )
@@ -1073,14 +1088,41 @@ class _Chain:
     def batches(self) -> Iterator[RoundBatch]:
         for cycle in range(1, self.plan.rounds + 1):
             yield self.play(cycle)
+        if self.stage == "failed":
+            yield self.reopen(self.plan.rounds + 1)
+
+    def reopen(self, cycle: int) -> RoundBatch:
+        """After a failed round the query node opens the next one at once, under the same
+        council, announcing again (from the failed round's voting start), nobody standing yet."""
+        again = _Stages.of(cycle - 1).voting
+        record = {
+            **self.round_record(cycle, _Stages.of(cycle)),
+            "isFinished": False,
+            "endedAtBlock": None,
+            "endedAtTime": None,
+            "endedAtNetwork": None,
+            "electedCouncilId": _b36(cycle - 1),
+            "nextElectedCouncilId": None,
+            "referendumStageVoting": None,
+            "referendumStageRevealing": None,
+            "createdAt": block_time(again),
+        }
+        update = self.stage_update(
+            again, cycle - 2, "CouncilStageAnnouncing", 0, again + ANNOUNCING_BLOCKS
+        )
+        return RoundBatch(record, [], [], stage_updates=[update])
 
     def play(self, cycle: int) -> RoundBatch:
         """Run election ``cycle``: candidacies, votes and, when it is finished, the new council."""
         stages = _Stages.of(cycle)
+        stage = self.stage if cycle == self.plan.rounds else "finished"
         runners = self.runners(cycle)
         candidates = self.candidacies(cycle, runners, stages.start)
         standing = [i for i, c in enumerate(candidates) if c["status"] != "WITHDRAWN"]
-        votes, powers = self.votes(cycle, candidates, runners, standing, stages.voting)
+        if stage in ("announcing", "idle", "failed"):  # no voting (yet)
+            votes, powers = [], [0] * len(candidates)
+        else:
+            votes, powers = self.votes(cycle, candidates, runners, standing, stages.voting)
         for candidate, power in zip(candidates, powers, strict=True):
             candidate["votePower"] = str(power)
         batch = RoundBatch(self.round_record(cycle, stages), candidates, votes)
@@ -1088,12 +1130,20 @@ class _Chain:
             batch.stage_updates.append(
                 self.stage_update(GENESIS_COUNCIL_BLOCK, 0, "CouncilStageIdle", ends=stages.start)
             )
-        batch.stage_updates += [
-            self.stage_update(
-                stages.start, cycle - 1, "CouncilStageAnnouncing", len(candidates), stages.voting
-            ),
-            self.stage_update(stages.voting, cycle - 1, "CouncilStageElection", len(standing)),
-        ]
+        if stage != "idle":
+            batch.stage_updates.append(
+                self.stage_update(
+                    stages.start,
+                    cycle - 1,
+                    "CouncilStageAnnouncing",
+                    len(candidates),
+                    stages.voting,
+                )
+            )
+        if stage in ("finished", "voting", "revealing"):
+            batch.stage_updates.append(
+                self.stage_update(stages.voting, cycle - 1, "CouncilStageElection", len(standing))
+            )
         governance = self.governance
         governance.candidates.update(runners)
         if cycle == 1:
@@ -1147,7 +1197,7 @@ class _Chain:
 
     def round_record(self, cycle: int, stages: _Stages) -> dict[str, Any]:
         finished = cycle < self.plan.rounds
-        return {
+        record = {
             "id": _b36(cycle),
             "cycleId": cycle,
             "isFinished": finished,
@@ -1167,6 +1217,16 @@ class _Chain:
             },
             "createdAt": block_time(stages.start),
         }
+        if finished or self.stage == "revealing":
+            return record
+        if self.stage == "voting":
+            return {**record, "referendumStageRevealing": None}
+        record |= {"referendumStageVoting": None, "referendumStageRevealing": None}
+        if self.stage == "failed":
+            # As Joystream's mappings record a failed round: finished, no end block, and the
+            # ruling council as its next one.
+            record |= {"isFinished": True, "nextElectedCouncilId": _b36(cycle)}
+        return record
 
     def runners(self, cycle: int) -> list[int]:
         """Members who run in ``cycle``: active careers first, habit and incumbency weighted."""
@@ -1187,8 +1247,11 @@ class _Chain:
         """One candidacy per runner, announced during the announcing stage from ``start``."""
         rng = self.rng
         withdrawing = set(rng.sample(range(len(runners)), self.plan.withdrawn_counts[cycle - 1]))
-        blocks = sorted(start + rng.randrange(ANNOUNCING_BLOCKS) for _ in runners)
-        finished = cycle < self.plan.rounds
+        window = ANNOUNCING_BLOCKS
+        if cycle == self.plan.rounds and self.stage == "announcing":
+            window = self.now_block - start  # announced so far
+        blocks = sorted(start + rng.randrange(window) for _ in runners)
+        finished = cycle < self.plan.rounds or self.stage == "failed"
         candidates = []
         for position, (member_index, block) in enumerate(zip(runners, blocks, strict=True)):
             member = self.plan.members[member_index]
@@ -1238,9 +1301,14 @@ class _Chain:
         voters = self.plan.voters
         chosen = _weighted_sample(rng, [v.habit for v in voters], count)
         rng.shuffle(chosen)
-        blocks = sorted(voting + rng.randrange(VOTING_BLOCKS) for _ in range(count))
+        window = VOTING_BLOCKS
+        if cycle == self.plan.rounds and self.stage == "voting":
+            window = self.now_block - voting  # cast so far
+        blocks = sorted(voting + rng.randrange(window) for _ in range(count))
         low, high = UNREVEALED_RATE if cycle < self.plan.rounds else LAST_ROUND_UNREVEALED_RATE
         unrevealed = rng.uniform(low, high)
+        if cycle == self.plan.rounds and self.stage == "voting":
+            unrevealed = 1.0  # nothing is revealed before the revealing stage
         targets = self.targets(runners, standing, count)
         candidate_ids = [c["id"] for c in candidates]
         random_, gauss, getrandbits = rng.random, rng.gauss, rng.getrandbits
@@ -1351,17 +1419,27 @@ def iter_round_batches(
     network_prefix: int = JOYSTREAM_SS58_PREFIX,
     qn_network: str = QN_NETWORK,
     proposals_per_term: int = PROPOSALS_PER_TERM,
+    stage: str = "revealing",
 ) -> Iterator[RoundBatch]:
     """The records of :func:`generate_records`, one election round at a time, oldest first.
 
     The first batch also carries the genesis council; each finished round's batch carries the
     council it elected and that council's members; every batch carries the proposals, votes
-    and budget events of the term the round ran in (``RoundBatch.events``).
+    and budget events of the term the round ran in (``RoundBatch.events``). With ``stage``
+    ``failed`` a last batch carries the round opened after the failed one.
     """
     _check_sizes(rounds, candidates, votes, seats, proposals_per_term)
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}: one of {', '.join(STAGES)}")
     rng = random.Random(seed)
     plan = _plan(rng, rounds, candidates, votes, seats, network_prefix)
-    chain = _Chain(rng, plan, qn_network, seed, network_prefix, proposals_per_term)
+    if stage in ("idle", "failed"):
+        # Idle: nobody has announced yet. Failed: fewer stood than there are seats. (Changed
+        # after planning, so that the earlier rounds are those of the default.)
+        count = 0 if stage == "idle" else min(plan.candidate_counts[-1], seats - 1)
+        plan.candidate_counts[-1] = count
+        plan.withdrawn_counts[-1] = min(plan.withdrawn_counts[-1], count)
+    chain = _Chain(rng, plan, qn_network, seed, network_prefix, proposals_per_term, stage)
     return chain.batches()
 
 
@@ -1392,6 +1470,7 @@ def generate_records(
     network_prefix: int = JOYSTREAM_SS58_PREFIX,
     qn_network: str = QN_NETWORK,
     proposals_per_term: int = PROPOSALS_PER_TERM,
+    stage: str = "revealing",
 ) -> QNRecords:
     """Query node records of a synthetic council history, deterministic for ``seed``.
 
@@ -1408,6 +1487,17 @@ def generate_records(
     fetch module's queries select. ``network_prefix`` is the SS58 prefix of the accounts (126:
     Joystream, 42: generic Substrate); ``qn_network`` the query node's Network enum value for
     the events. The elections do not depend on ``proposals_per_term``.
+
+    ``stage`` is the last round's (one of :data:`STAGES`); the rounds before it are the same
+    whatever it is. ``revealing`` (the default): part of its votes revealed. ``voting``: no
+    revealing stage yet, every vote sealed, cast before the current block. ``announcing``: no
+    referendum yet, candidacies announced so far, no votes (its planned votes are not cast).
+    ``idle``: the council elected by the round before has just taken office and the last
+    round is open with nobody standing and no votes. ``failed``: fewer candidates stood than
+    there are seats, so at the end of announcing the round finished electing nobody (no end
+    block, the ruling council as its next one, as the query node records it) and round
+    ``rounds`` + 1 opened under the same council, announcing again. Where candidacies or votes
+    are left out, there are fewer than ``candidates`` / ``votes``.
     """
     records = _empty_records()
     for batch in iter_round_batches(
@@ -1419,6 +1509,7 @@ def generate_records(
         network_prefix,
         qn_network,
         proposals_per_term,
+        stage,
     ):
         _keep(records, batch)
     return records
@@ -1432,6 +1523,7 @@ def write_records_json(
     seats: int = 3,
     seed: int = 0,
     proposals_per_term: int = PROPOSALS_PER_TERM,
+    stage: str = "revealing",
 ) -> dict[str, int]:
     """Write :func:`generate_records` as one JSON object of lists; records per list field.
 
@@ -1443,8 +1535,9 @@ def write_records_json(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     batches = iter_round_batches(
-        rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term
+        rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term, stage=stage
     )
+    cast = 0
     with path.open("w") as out:
         out.write('{"castVotes":[')
         separator = ""
@@ -1455,12 +1548,13 @@ def write_records_json(
             if batch.cast_votes:
                 out.write(separator + ",".join(map(encode, batch.cast_votes)))
                 separator = ","
+                cast += len(batch.cast_votes)
         out.write("]")
         for name, records in kept.items():
             if name != "castVotes":
                 out.write(f',"{name}":{encode(records)}')
         out.write("}\n")
-    return {**{name: len(records) for name, records in kept.items()}, "castVotes": votes}
+    return {**{name: len(records) for name, records in kept.items()}, "castVotes": cast}
 
 
 # The cache tables filled round by round, from the cast votes and the event lists (members:
@@ -1487,6 +1581,7 @@ def write_synthetic_cache(
     seed: int = 0,
     network: str = "mainnet",
     proposals_per_term: int = PROPOSALS_PER_TERM,
+    stage: str = "revealing",
 ) -> dict[str, int]:
     """Atomically replace the cache at ``db_path`` with generated data; rows per table.
 
@@ -1498,7 +1593,7 @@ def write_synthetic_cache(
     buffered: dict[str, list[dict[str, Any]]] = {table: [] for table in _STREAMED}
     fetched = dict.fromkeys(LIST_FIELDS, 0)
     batches = iter_round_batches(
-        rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term
+        rounds, candidates, votes, seats, seed, proposals_per_term=proposals_per_term, stage=stage
     )
     with store.atomic_cache(Path(db_path)) as db:
         for batch in batches:
@@ -1558,6 +1653,12 @@ def main(argv: list[str] | None = None) -> int:
         help="average proposals per council term (mainnet: roughly 10-20)",
     )
     parser.add_argument("--network", default="mainnet", help="network label of the cache rows")
+    parser.add_argument(
+        "--stage",
+        choices=STAGES,
+        default="revealing",
+        help="the last round's stage (default: revealing, part of its votes revealed)",
+    )
     args = parser.parse_args(argv)
     if not args.db and not args.json:
         parser.error("give --db PATH, --json PATH or both")
@@ -1567,18 +1668,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.db:
             counts = write_synthetic_cache(
-                args.db, *sizes, network=args.network, proposals_per_term=args.proposals_per_term
+                args.db,
+                *sizes,
+                network=args.network,
+                proposals_per_term=args.proposals_per_term,
+                stage=args.stage,
             )
             written.append(f"{args.db} ({counts['members']:,} members)")
         if args.json:
-            write_records_json(args.json, *sizes, proposals_per_term=args.proposals_per_term)
+            write_records_json(
+                args.json, *sizes, proposals_per_term=args.proposals_per_term, stage=args.stage
+            )
             written.append(str(args.json))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(
         f"synthetic seed {args.seed}: {args.rounds:,} rounds, {args.candidates:,} candidacies, "
-        f"{args.votes:,} votes, {args.seats} seats, {args.proposals_per_term} proposals a term "
+        f"{args.votes:,} votes, {args.seats} seats, {args.proposals_per_term} proposals a term, "
+        f"last round {args.stage} "
         f"-> {', '.join(written)} "
         f"in {time.perf_counter() - started:.1f} s, peak {_peak_mb():.0f} MB"
     )

@@ -87,12 +87,15 @@ class _Context:
                 for c in records.get("electedCouncils", [])
             },
         }
+        # A failed round (not enough candidates, or too few got votes) is finished with the
+        # ruling council as its "next" one: it elected nobody, so it is skipped here.
         self.elected_in = {
             **known.elected_in,
             **{
                 r["nextElectedCouncilId"]: self.cycle_of_round[r["id"]]
                 for r in records.get("electionRounds", [])
                 if r.get("nextElectedCouncilId")
+                and r.get("nextElectedCouncilId") != r.get("electedCouncilId")
             },
         }
         self.members: dict[str, Row] = {}

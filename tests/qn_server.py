@@ -118,6 +118,9 @@ order, and the council stage updates, added after them, from ``0000002p``); acco
   still standing: 4, 4, 3). ``electedCouncilId`` is the council in office when the stage began
   (the new one from its election on); ``createdAt`` is the time of block ``changedAt``. The
   newest update, ``0000002y``, has cycle 3 in its election stage, matching its voting stage.
+
+``tests/live_stages.py`` rewrites this fixture's cycle 3 into each election stage (announcing,
+voting, revealing, idle, failed) for the tests of the pages on a running election.
 """
 
 from __future__ import annotations

@@ -52,14 +52,19 @@ def outcome(status: str, is_finished: bool) -> str:
 def _thresholds(results: pd.DataFrame, rounds: pd.DataFrame) -> pd.Series:
     """Vote power of the last elected seat per (network, cycle_id).
 
-    For an unfinished round: the vote power at the last seat so far (the seats-th best).
+    For an unfinished round: the vote power at the last seat so far (the seats-th best); none
+    while its seats or its candidates' ranks are unknown (null).
     """
     elected = results[results["outcome"] == "elected"]
     finished = elected.groupby(["network", "cycle_id"])["vote_power_joy"].min()
     running = results[results["outcome"] == "running"].merge(
         rounds[["network", "cycle_id", "seats"]], on=["network", "cycle_id"], how="left"
     )
-    running = running[running["seats"].notna() & (running["rank"] <= running["seats"])]
+    # Both as floats: a fetched cache's seats can be all null (an object column of None), and
+    # a null compared as NaN is simply not a seat.
+    seats = pd.to_numeric(running["seats"], errors="coerce").astype("float64")
+    rank = pd.to_numeric(running["rank"], errors="coerce").astype("float64")
+    running = running[(rank <= seats).to_numpy(dtype=bool)]
     live = running.groupby(["network", "cycle_id"])["vote_power_joy"].min()
     return pd.concat([finished, live[~live.index.isin(finished.index)]])
 
