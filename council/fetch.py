@@ -152,6 +152,13 @@ def _one_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
+def _error_messages(error: TransportQueryError) -> str:
+    """The ``message`` of each GraphQL error in the answer, on one line."""
+    errors = error.errors if isinstance(error.errors, list) else []
+    messages = [e["message"] for e in errors if isinstance(e, dict) and e.get("message")]
+    return "; ".join(_one_line(Exception(m)) for m in messages) or _one_line(error)
+
+
 # The innermost OS error urllib3 wraps ("... [Errno 111] Connection refused")...
 _OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\"()\]]+)")
 # ... a read or connect timeout ("Read timed out. (read timeout=30)") ...
@@ -186,7 +193,7 @@ def _execute(
     except GraphQLError as error:
         reason = f"query does not match the schema: {_one_line(error)}"
     except TransportQueryError as error:
-        reason = f"the query node returned errors: {_one_line(error)}"
+        reason = f"the query node returned errors: {_error_messages(error)}"
     except TransportServerError as error:
         reason = f"HTTP error from the query node: {_one_line(error)}"
         http_status = error.code
