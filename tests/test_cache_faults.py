@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from apptest_pages import run_page
 
-from council import data, store
+from council import data, report, store
 
 PAGES = [
     "pages/overview.py",
@@ -179,3 +179,13 @@ def test_damage_found_while_a_page_reads_is_shown_without_a_traceback(
     damaged_pages(path)
     at = run_page(page, path, monkeypatch)
     assert "is damaged: database disk image is malformed" in shown_problem(at, path)
+
+
+def test_the_term_report_command_says_what_is_wrong_in_one_line(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "council.db"
+    another_applications_sqlite(path)
+    assert report.main(["--term", "latest", "--db", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {path} is not a council cache: it is an SQLite database without the cache's"
+        " meta table (another application's file?)\n"
+    )
