@@ -299,9 +299,8 @@ def check_cache(path: Path) -> None:
         raise NotACouncilCache(path, "its meta table records no schema_version")
     missing = [table for table in store.CORE_TABLES if table not in tables]
     if missing:
-        tables = "table" if len(missing) == 1 else "tables"
-        verb = "is" if len(missing) == 1 else "are"
-        raise DamagedCache(path, f"{tables} {', '.join(missing)} {verb} missing")
+        noun, verb = ("table", "is") if len(missing) == 1 else ("tables", "are")
+        raise DamagedCache(path, f"{noun} {', '.join(missing)} {verb} missing")
 
 
 def _vote_total(conn: sqlite3.Connection, name: str) -> pd.DataFrame:

@@ -189,3 +189,12 @@ def test_the_term_report_command_says_what_is_wrong_in_one_line(tmp_path: Path, 
         f"error: {path} is not a council cache: it is an SQLite database without the cache's"
         " meta table (another application's file?)\n"
     )
+
+
+def test_every_missing_table_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "council.db"
+    without("votes")(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop table members")
+    with pytest.raises(data.DamagedCache, match=r"damaged: tables members, votes are missing$"):
+        data.load(path)
