@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from council import ui
+from council import data, ui
 
 st.set_page_config(
     page_title="Joystream Council Dashboard",
@@ -23,5 +23,26 @@ pages = st.navigation(
         st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]
 )
-ui.freshness_sidebar(ui.council_data().meta)
-pages.run()
+
+
+def stop_for(error: data.CacheError) -> None:
+    """The cache file cannot be used: say which and why, once, instead of the page."""
+    reason = str(error)
+    st.error(
+        f"**The data cache cannot be used.** {reason[0].upper()}{reason[1:]}.  \n"
+        "Set `COUNCIL_DB` to a council cache, or move this file away and run `make run` "
+        "(it builds a new cache from the bundled snapshot).",
+        icon=":material/error:",
+    )
+    st.stop()
+
+
+try:
+    meta = ui.council_data().meta
+except data.CacheError as error:
+    stop_for(error)
+ui.freshness_sidebar(meta)
+try:
+    pages.run()
+except data.CacheError as error:  # damage found only when a page read a table
+    stop_for(error)

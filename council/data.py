@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,36 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpi_rewards": ("reward_usd",),
 }
+# The first magic bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class CacheError(Exception):
+    """The file at the cache path is not a usable council cache; the message is one line.
+
+    ``path`` is the file, ``problem`` what is wrong with it.
+    """
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        return f"{self.path} is not a council cache: {self.problem}"
+
+
+class NotACouncilCache(CacheError):
+    """A directory, an unreadable file, not SQLite, or another application's SQLite file."""
+
+
+class DamagedCache(CacheError):
+    """A council cache (it has our meta table) missing a table or with unreadable pages."""
+
+    def _message(self) -> str:
+        return f"the council cache {self.path} is damaged: {self.problem}"
+
+
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),
@@ -102,7 +133,7 @@ class CouncilData:
             if table == "election_rounds":
                 return with_known_seats(frame, _council_sizes(None))
             return frame
-        with contextlib.closing(_connect(self._path)) as conn:
+        with _reading(self._path) as conn:
             if table is None:
                 return _vote_total(conn, name)
             if table == "election_rounds":
@@ -224,10 +255,14 @@ def _empty_frame(table: str) -> pd.DataFrame:
 
 
 def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
-    """One cache table as a converted DataFrame (empty with its columns when absent)."""
-    try:
+    """One cache table as a converted DataFrame (empty with its columns when absent).
+
+    Only an absent table reads as empty; any other SQLite error is raised (as
+    ``pd.errors.DatabaseError``), so that a damaged file never shows as a cache without rows.
+    """
+    if table in _tables(conn):
         frame = pd.read_sql_query(f"select * from {table}", conn)
-    except (sqlite3.Error, pd.errors.DatabaseError):
+    else:  # a cache from before the table was added (see store.CORE_TABLES)
         frame = _empty_frame(table)
     for column in store.TABLES[table].columns:  # a cache from before a column was added
         if column not in frame.columns:
@@ -250,6 +285,67 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
 
 
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the cache; SQLite failures leave as :class:`DamagedCache`."""
+    try:
+        with contextlib.closing(_connect(path)) as conn:
+            yield conn
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as error:
+        raise DamagedCache(path, _sqlite_reason(error)) from error
+
+
+def _sqlite_reason(error: BaseException) -> str:
+    # pandas wraps SQLite's message as "Execution failed on sql '...': <message>".
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text.rsplit("': ", 1)[-1]
+
+
+def check_cache(path: Path) -> None:
+    """Raise :class:`CacheError` unless ``path`` is a council cache, or absent or empty.
+
+    An absent or empty (0-byte) file is "no cache yet", which is not an error. Otherwise the
+    file must be an SQLite database with the cache's meta table (holding its schema version)
+    and every table of ``store.CORE_TABLES``; tables added to the schema later may be absent
+    (read as empty).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise NotACouncilCache(path, "it is a directory") from None
+    except OSError as error:
+        raise NotACouncilCache(path, f"it cannot be read ({error.strerror})") from None
+    if not header:
+        return
+    if header != SQLITE_HEADER:
+        raise NotACouncilCache(path, "it is not an SQLite database")
+    with _reading(path) as conn:
+        tables = _tables(conn)
+        if store.META_TABLE not in tables:
+            raise NotACouncilCache(
+                path,
+                "it is an SQLite database without the cache's meta table"
+                " (another application's file?)",
+            )
+        version = conn.execute(
+            f"select value from {store.META_TABLE} where key = 'schema_version'"
+        ).fetchone()
+    if version is None:
+        raise NotACouncilCache(path, "its meta table records no schema_version")
+    missing = [table for table in store.CORE_TABLES if table not in tables]
+    if missing:
+        noun, verb = ("table", "is") if len(missing) == 1 else ("tables", "are")
+        raise DamagedCache(path, f"{noun} {', '.join(missing)} {verb} missing")
+
+
 def _vote_total(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
     table = VOTE_TOTALS[name]
     try:
@@ -267,7 +363,12 @@ FRAME_NAMES = frozenset(_TABLE_OF) | frozenset(VOTE_TOTALS)
 
 
 def load(path: Path) -> CouncilData:
-    """The cache at ``path``; tables are read when first used. A missing file reads as empty."""
+    """The cache at ``path``; tables are read when first used. A missing file reads as empty.
+
+    Raises :class:`CacheError` when the file is not a council cache or is damaged (checked
+    here; a damaged page found only when a table is read raises it then).
+    """
+    check_cache(Path(path))
     return CouncilData(Path(path), meta=store.read_meta(Path(path)))
 
 
@@ -275,7 +376,7 @@ def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:
     """Every vote of one round (amounts in JOY); empty when the cache has none."""
     if not Path(path).exists():
         return _convert("votes", _empty_frame("votes"))
-    with contextlib.closing(_connect(path)) as conn:
+    with _reading(Path(path)) as conn:
         frame = pd.read_sql_query(
             "select * from votes where network = ? and cycle_id = ?",
             conn,
@@ -285,15 +386,18 @@ def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:
 
 
 def table_sizes(path: Path) -> dict[str, int]:
-    """Row count of every cache table (0 for a missing table or file)."""
+    """Row count of every cache table (0 for a missing table or file).
+
+    Raises :class:`CacheError` as :func:`load` does.
+    """
     sizes = dict.fromkeys(store.TABLES, 0)
-    if Path(path).exists():
-        with contextlib.closing(_connect(path)) as conn:
+    check_cache(Path(path))
+    if Path(path).exists() and Path(path).stat().st_size:
+        with _reading(Path(path)) as conn:
+            present = _tables(conn)
             for table in store.TABLES:
-                try:
+                if table in present:
                     sizes[table] = conn.execute(f"select count(*) from {table}").fetchone()[0]
-                except sqlite3.Error:
-                    sizes[table] = 0
     return sizes
 
 

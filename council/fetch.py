@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import requests
 from gql import Client, GraphQLRequest, gql
@@ -34,7 +37,9 @@ from graphql import GraphQLError
 from council import data, store
 from council.queries import query_text
 from council.refresh_state import (
+    CannotRefresh,
     RefreshBusy,
+    check_target,
     last_success_age,
     parse_duration,
     record_attempt,
@@ -147,6 +152,34 @@ def _one_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
+def _error_messages(error: TransportQueryError) -> str:
+    """The ``message`` of each GraphQL error in the answer, on one line."""
+    errors = error.errors if isinstance(error.errors, list) else []
+    messages = [e["message"] for e in errors if isinstance(e, dict) and e.get("message")]
+    return "; ".join(_one_line(Exception(m)) for m in messages) or _one_line(error)
+
+
+# The innermost OS error urllib3 wraps ("... [Errno 111] Connection refused")...
+_OS_ERROR = re.compile(r"\[Errno -?\d+\] ([^'\"()\]]+)")
+# ... a read or connect timeout ("Read timed out. (read timeout=30)") ...
+_TIMED_OUT = re.compile(r"(\w+ timed out)\.? \((\w+ timeout=[\d.]+)\)")
+# ... and a connection closed without an answer ("('Connection aborted.', X('reason'))").
+_ABORTED = re.compile(r"(Connection aborted)\.?'?, \w+\('([^']+)'")
+
+
+def _unreachable(error: BaseException) -> str:
+    """The reason a connection failed, without urllib3's layers of wrapping."""
+    text = _one_line(error)
+    for pattern, shape in ((_OS_ERROR, "{}"), (_TIMED_OUT, "{} ({})"), (_ABORTED, "{} ({})")):
+        found = pattern.findall(text)
+        if found:
+            last = found[-1]
+            return shape.format(*last) if isinstance(last, tuple) else last.strip()
+    if "Connection aborted" in text:
+        return "Connection aborted"
+    return text
+
+
 def _execute(
     client: Client, operation: str, query_file: str, variables: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -160,14 +193,17 @@ def _execute(
     except GraphQLError as error:
         reason = f"query does not match the schema: {_one_line(error)}"
     except TransportQueryError as error:
-        reason = f"the query node returned errors: {_one_line(error)}"
+        reason = f"the query node returned errors: {_error_messages(error)}"
     except TransportServerError as error:
         reason = f"HTTP error from the query node: {_one_line(error)}"
         http_status = error.code
     except TransportProtocolError as error:
         reason = f"not a GraphQL answer: {_one_line(error)}"
     except (TransportError, requests.RequestException, OSError) as error:
-        reason = f"cannot reach the query node: {_one_line(error)}"
+        where = urlsplit(getattr(client.transport, "url", "")).netloc
+        reason = (
+            f"cannot reach the query node{f' at {where}' if where else ''}: {_unreachable(error)}"
+        )
     except AssertionError:
         # gql asserts that an answer without errors has data: a 200 {"data": null} lands here.
         reason = "the query node returned no data"
@@ -199,6 +235,8 @@ def fetch_entity(
     When a page fails because the node has a null in a field the schema calls non-null and
     the entity has a ``fallback_page_operation``, that page and the rest are read with it.
     """
+    if page_size < 1:  # a page of 0 rows would never end the list
+        raise ValueError(f"page_size must be at least 1, not {page_size}")
     stats = stats if stats is not None else FetchStats()
     variables: dict[str, Any] = {"where": dict(where)} if where else {}
     counted = _execute(client, spec.count_operation, spec.query_file, variables)
@@ -358,8 +396,10 @@ def refresh(
     for another to finish, else raises RefreshBusy. Rows of other networks already in the
     cache (e.g. the testnet snapshot) are kept. Raises FetchError on any failure, leaving the
     existing cache untouched; the outcome is recorded beside the cache
-    (see ``council.refresh_state``).
+    (see ``council.refresh_state``). Raises CannotRefresh, before taking the lock, when
+    ``db_path`` cannot be written or holds a file that is not a council cache in good order.
     """
+    check_target(db_path)
     with refresh_lock(db_path, lock_wait):
         store.remove_stale_temporaries(db_path)
         window = None if full else _incremental_window(db_path, endpoint, network)
@@ -465,31 +505,89 @@ def _terminal_progress(entity: str, fetched: int, total: int) -> None:
     print(f"\r  {entity:<16} {fetched:>9,} / {total:,}", end=end, file=sys.stderr, flush=True)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _number(kind: type, minimum: float, strict: bool = False) -> Callable[[str], Any]:
+    """An argparse type: a ``kind`` number at least ``minimum`` (above it when ``strict``)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < minimum or (strict and value == minimum) or value != value:
+            bound = f"above {minimum}" if strict else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {bound}, not {text}")
+        return value
+
+    return parse
+
+
+def _duration(text: str) -> Any:
+    """An argparse type: a duration like 15m (``parse_duration``)."""
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _endpoint(text: str) -> str:
+    """An argparse type: an http(s) URL."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point; returns the process exit code."""
-    parser = argparse.ArgumentParser(
+    """Command line entry point; returns the process exit code.
+
+    Arguments are checked before anything is read or written: a bad one, or a ``--db`` no
+    refresh could write, exits with code 2 and one line on stderr (3: another refresh runs;
+    1: the refresh failed).
+    """
+    parser = _Parser(
         prog="python -m council.fetch", description="Refresh the council cache from a query node."
     )
-    parser.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help="GraphQL URL of the node")
+    parser.add_argument(
+        "--endpoint", type=_endpoint, default=DEFAULT_ENDPOINT, help="GraphQL URL of the node"
+    )
     parser.add_argument("--db", type=Path, default=None, help="cache path (default $COUNCIL_DB)")
     parser.add_argument("--network", default=DEFAULT_NETWORK, help="network label for the rows")
-    parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
-    parser.add_argument("--timeout", type=float, default=30, help="seconds per request")
-    parser.add_argument("--retries", type=int, default=4, help="retries on transient errors")
+    parser.add_argument("--page-size", type=_number(int, 1), default=DEFAULT_PAGE_SIZE)
+    parser.add_argument(
+        "--timeout", type=_number(float, 0, strict=True), default=30, help="seconds per request"
+    )
+    parser.add_argument(
+        "--retries", type=_number(int, 0), default=4, help="retries on transient errors"
+    )
     parser.add_argument(
         "--if-older-than",
-        type=parse_duration,
+        type=_duration,
         metavar="AGE",
         help="do nothing when the cache was refreshed from this endpoint within AGE (15m, 2h)",
     )
     parser.add_argument(
-        "--wait", type=float, default=0, help="seconds to wait for a running refresh (default 0)"
+        "--wait",
+        type=_number(float, 0),
+        default=0,
+        help="seconds to wait for a running refresh (default 0)",
     )
     parser.add_argument(
         "--full", action="store_true", help="fetch everything and rebuild, not only what changed"
     )
     args = parser.parse_args(argv)
     db_path = args.db or store.default_db_path()
+    try:
+        check_target(db_path)
+    except CannotRefresh as error:
+        print(f"refresh not started: {error}", file=sys.stderr)
+        return 2
     if args.if_older_than is not None:
         age = last_success_age(store.read_meta(db_path), args.endpoint, datetime.now(UTC))
         if age is not None and age < args.if_older_than:
@@ -514,6 +612,12 @@ def main(argv: list[str] | None = None) -> int:
     except RefreshBusy as error:
         print(f"refresh not started: {error}", file=sys.stderr)
         return 3
+    except CannotRefresh as error:
+        print(f"refresh not started: {error}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error, data.CacheError) as error:  # e.g. the disk filled up
+        print(f"\nrefresh failed: {_one_line(error)}", file=sys.stderr)
+        return 1
     rows = ", ".join(f"{k} {v:,}" for k, v in stats.rows.items())
     print(f"done: {rows}; {stats.total_requests} requests", file=sys.stderr)
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from council import data, store
 from council.store import utc_now_iso
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -26,6 +27,26 @@ UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 class RefreshBusy(Exception):
     """Another refresh holds the lock."""
+
+
+class CannotRefresh(Exception):
+    """The cache path is no place for a refresh to write (checked before taking the lock)."""
+
+
+def check_target(db_path: Path) -> None:
+    """Raise CannotRefresh when a refresh could not write ``db_path`` or must not replace it.
+
+    The folder must take new files and ``db_path`` must not be a directory; an existing file
+    must be a council cache in good order: another application's file, or a damaged cache,
+    is never replaced (nothing stored is lost), it must be moved away first.
+    """
+    problem = store.write_problem(db_path)
+    if problem:
+        raise CannotRefresh(f"cannot write the cache at {db_path}: {problem}")
+    try:
+        data.check_cache(db_path)
+    except data.CacheError as error:
+        raise CannotRefresh(f"{error}; move it away, then refresh again") from error
 
 
 def lock_path(db_path: Path) -> Path:

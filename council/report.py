@@ -553,7 +553,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.term != "latest" and not args.term.isdigit():
         parser.error("--term must be a number or 'latest'")
     db_path = args.db or store.default_db_path()
-    networks = data.load(db_path).networks
+    try:
+        networks = data.load(db_path).networks
+    except data.CacheError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     network = args.network or ("mainnet" if "mainnet" in networks or not networks else networks[0])
     if network not in networks:
         print(f"error: no data for network {network!r} in {db_path}", file=sys.stderr)

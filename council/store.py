@@ -303,6 +303,10 @@ TABLES: dict[str, TableSpec] = {
 
 META_TABLE = "meta"
 
+# The tables every council cache has had since its first version: one without any of them is
+# damaged. Tables added later may be absent from an older cache and read as empty.
+CORE_TABLES = ("members", "election_rounds", "candidates", "votes", "councils", "council_members")
+
 # Rows for each table, keyed by table name.
 TableRows = Mapping[str, Iterable[Mapping[str, Any]]]
 
@@ -353,6 +357,28 @@ def read_meta(path: Path) -> dict[str, str]:
             return dict(conn.execute(f"select key, value from {META_TABLE}").fetchall())
     except sqlite3.Error:
         return {}
+
+
+def write_problem(path: Path) -> str | None:
+    """Why no cache can be written at ``path`` (None when one can), as one line.
+
+    ``path`` must not be a directory, and its folder (created on write when missing) must be
+    one where a file can be made: a temporary file is created there and removed.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return f"{path} is a directory"
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is not a directory"
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".probe"):
+            pass
+    except OSError as error:
+        return f"cannot create files in {folder} ({error.strerror})"
+    return None
 
 
 def utc_now_iso() -> str:

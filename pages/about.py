@@ -51,8 +51,15 @@ if token and given and uploads.token_matches(given, token):
     endpoint = st.text_input("Query node endpoint", endpoint)
 else:
     st.markdown(f"Endpoint: `{endpoint}`")
-if st.button("Refresh now", icon=":material/refresh:"):
-    bar = st.progress(0.0, text="Starting…")
+# The refresh runs in the button's callback, before the script reruns: the sidebar (drawn
+# before this page) and the page then show the new data, or the failure just recorded.
+OUTCOME = "about_refresh_outcome"
+
+
+def run_refresh(endpoint: str) -> None:
+    """Refresh from ``endpoint`` with a progress bar; keep the outcome for the next run."""
+    progress = st.empty()
+    bar = progress.progress(0.0, text=f"Connecting to {endpoint}…")
 
     def show_progress(entity: str, fetched: int, total: int) -> None:
         bar.progress(min(1.0, fetched / total) if total else 1.0, text=f"{entity}: {fetched:,}")
@@ -60,11 +67,22 @@ if st.button("Refresh now", icon=":material/refresh:"):
     try:
         stats = fetch.refresh(endpoint, ui.db_path(), progress=show_progress)
     except fetch.FetchError as error:
-        st.error(f"Refresh failed, the previous data is kept. Reason: {error}")
-    except fetch.RefreshBusy as error:
-        st.warning(f"Not started: {error}.")
+        outcome = ("error", f"Refresh failed, the previous data is kept. Reason: {error}")
+    except (fetch.RefreshBusy, fetch.CannotRefresh) as error:
+        outcome = ("warning", f"Not started: {error}.")
     else:
         ui.clear_caches()
-        st.success(
-            f"Refreshed: {sum(stats.rows.values()):,} rows in {stats.total_requests} requests."
+        outcome = (
+            "success",
+            f"Refreshed: {sum(stats.rows.values()):,} rows in {stats.total_requests} requests.",
         )
+    finally:
+        progress.empty()
+    st.session_state[OUTCOME] = outcome
+
+
+st.button("Refresh now", icon=":material/refresh:", on_click=run_refresh, args=(endpoint,))
+outcome = st.session_state.pop(OUTCOME, None)
+if outcome:
+    kind, message = outcome
+    {"error": st.error, "warning": st.warning, "success": st.success}[kind](message)
