@@ -22,7 +22,7 @@ from pathlib import Path
 
 from council import store
 from council.archive_extra import KpiReward, Leaderboard, parse_kpi_earnings, parse_leaderboard
-from council.archive_parse import Report, parse_report
+from council.archive_parse import ERA_RULES, Report, parse_report
 from council.archive_rows import ARCHIVE_TABLES, Notes, Row, Tables, build_rows
 from council.snapshot import DEFAULT_SNAPSHOT_DIR, SnapshotError, read_snapshot, write_table_csv
 
@@ -89,6 +89,11 @@ def read_sources(paths: Iterable[Path]) -> Sources:
                 sources.notes.problems.append(f"{path.name}: cannot read ({error})")
                 continue
             sources.notes.problems.extend(f"{path.name}: {p}" for p in report.problems)
+            sources.notes.inconsistencies.extend(
+                f"{path.name}: testnet {report.era.capitalize()} by the {report.era_rule}; "
+                f"the {other}"
+                for other in report.era_disagreements
+            )
             sources.reports.append(report)
     return sources
 
@@ -140,17 +145,35 @@ def write_archive(tables: Mapping[str, Sequence[Row]], out_dir: Path, readme: st
     (out_dir / "README.md").write_text(readme, encoding="utf-8")
 
 
+def era_lines(reports: Sequence[Report]) -> list[str]:
+    """One line per report: the testnet it was filed under and the rule that told it."""
+    return [
+        f"{r.name}: testnet {r.era}"
+        + (f" (by the {r.era_rule})" if r.era_rule else " (no rule told it)")
+        for r in sorted(reports, key=lambda r: r.name)
+    ]
+
+
 def archive_readme(tables: Mapping[str, Sequence[Row]], sources: Sources) -> str:
     """The archive folder's README: origin, contents, mapping, and what could not be read."""
     terms = tables["archive_terms"]
     by_era = Counter(row["testnet"] for row in terms)
     eras = ", ".join(f"{era} {count}" for era, count in sorted(by_era.items()))
+    by_rule = Counter(r.era_rule or "no rule" for r in sources.reports)
+    rules = ", ".join(
+        f"{rule} {by_rule[rule]}" for rule in (*ERA_RULES, "no rule") if by_rule[rule]
+    )
     counts = "\n".join(f"| {name}.csv | {len(tables[name])} |" for name in ARCHIVE_TABLES)
     problems = sources.notes.problems + [f"skipped {s}" for s in sources.skipped]
     listed = "\n".join(f"- {p}" for p in problems) or "- none"
     odd = "\n".join(f"- {p}" for p in sources.notes.inconsistencies) or "- none"
     return README_TEMPLATE.format(
-        reports=len(sources.reports), eras=eras, counts=counts, problems=listed, odd=odd
+        reports=len(sources.reports),
+        eras=eras,
+        rules=rules,
+        counts=counts,
+        problems=listed,
+        odd=odd,
     )
 
 
@@ -166,7 +189,10 @@ with the bundled snapshot (the folder above).
 - {reports} council term reports (`council/reports/`, by testnet: {eras}), written by the
   council secretary for each term: the term's round, blocks, councillors (member id, proposal
   votes cast, own stake, voter stake), roles, mint and budget lines and every proposal
-  (type, status, time to finalize, creator, participants).
+  (type, status, time to finalize, creator, participants). The testnet is told by the first
+  of these rules that names one: the file name, the nearest folder, the report's title, and
+  for the 2020 reports filed beside the era folders the `Council_Round` file name pattern
+  (reports by rule: {rules}); where a later rule names another testnet, it is listed below.
 - `reports/archived/alexandria-testnet/Alexandria-Council-Leaderboard.md`: per-term election
   figures (applicants, applicant stake, election stake, votes), KPI and payment figures.
 - `kpi/docs/kpi_earnings_per_term.json`: KPI rewards per councillor, KPI rounds 1–18.
@@ -262,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     for skipped in sources.skipped:
         print(f"skipped: {skipped}", file=sys.stderr)
+    for line in era_lines(sources.reports):
+        print(f"read {line}", file=sys.stderr)
     counts = ", ".join(f"{name} {len(tables[name])}" for name in ARCHIVE_TABLES)
     print(f"Wrote {args.out}: {counts}", file=sys.stderr)
     return 0

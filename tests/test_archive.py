@@ -181,6 +181,56 @@ def test_sumer_council_20_subtotals() -> None:
     assert report.proposals[0].blocks_to_finalize == 866
 
 
+def _giza_copy(folder: Path, name: str, title: str) -> Path:
+    """The Sumer term 20 fixture filed as a Giza report, under ``name`` with ``title``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    body = SUMER.read_text(encoding="utf-8").split("\n", 1)[1]
+    path = folder / name
+    path.write_text(f"# {title}\n{body}", encoding="utf-8")
+    return path
+
+
+def test_the_testnet_comes_from_file_name_folder_or_title(tmp_path: Path) -> None:
+    neutral = tmp_path / "reports"
+    title = "Giza - Council Election Round #42 - Performance Review and Minutes"
+    by_name = parse_report(_giza_copy(neutral, "Giza_Council40_Report.md", "Council report"))
+    assert (by_name.era, by_name.network, by_name.era_rule) == ("giza", "sumer", "file name")
+    assert by_name.problems == []
+    by_title = parse_report(_giza_copy(neutral, "Council40_Report_01_02_2022.md", title))
+    assert (by_title.era, by_title.era_rule, by_title.file_number) == ("giza", "title", 40)
+    by_folder = parse_report(_giza_copy(tmp_path / "giza", "Council40_Report.md", "Report"))
+    assert (by_folder.era, by_folder.era_rule) == ("giza", "folder")
+    # A title copied from an older report: the file name decides, the title is named.
+    copied = parse_report(_giza_copy(neutral, "Sumer_Council7_Report.md", "Antioch - Round #7"))
+    assert (copied.era, copied.era_rule, copied.era_disagreements) == (
+        "sumer", "file name", ("title says Antioch",),
+    )  # fmt: skip
+    unknown = parse_report(_giza_copy(neutral, "Council40_Report.md", "Council report"))
+    assert (unknown.era, unknown.network, unknown.era_rule) == ("unknown", "unknown", None)
+    assert unknown.problems[0] == (
+        "cannot tell the testnet from the file name, folder or title; rows under 'unknown'"
+    )
+
+
+def test_cli_says_which_rule_told_the_testnet(tmp_path: Path, capsys) -> None:
+    reports = tmp_path / "reports"
+    _giza_copy(reports, "Giza_Council40_Report.md", "Council report")
+    _giza_copy(reports, "Council41_Report.md", "Giza - Council Election Round #43")
+    assert archive.main([str(reports), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "read Giza_Council40_Report.md: testnet giza (by the file name)" in err
+    assert "read Council41_Report.md: testnet giza (by the title)" in err
+    assert "cannot tell the testnet" not in err
+    terms = (tmp_path / "out" / "archive_terms.csv").read_text().splitlines()
+    # Giza continues the Sumer chain: term 40 was elected in round 42, term 41 in round 43.
+    assert [line.split(",")[:4] for line in terms[1:]] == [
+        ["sumer", "sumer-council-42", "giza", "42"],
+        ["sumer", "sumer-council-43", "giza", "43"],
+    ]
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert "(reports by rule: file name 1, title 1)" in readme
+
+
 def test_a_broken_member_table_is_named(tmp_path: Path) -> None:
     path = tmp_path / "sumer" / "Sumer_Council99_Report_01_01_2022.md"
     path.parent.mkdir()
