@@ -30,12 +30,16 @@ def archive_note(data: CouncilData) -> str:
     eras = ", ".join(sorted(terms["testnet"].dropna().str.capitalize().unique()))
     only = archive_rounds(data)
     merged = len(terms) - len(only)
+    stats = data.archive_election_stats
+    totals = int(stats["cycle_id"].isin(only).sum()) if len(stats) else 0
     text = (
         f"{len(only)} rounds here come only from the council's hand-written term reports "
         f"({eras} testnets): they record the elected seats with their own and voter stake, "
         "proposal votes cast and the proposals. Losing candidates, individual votes and vote "
-        "power are not recorded there; applicants and election totals only for Alexandria 1–6 "
-        "(the secretary's leaderboard). Dates are estimated from blocks."
+        "power are not recorded there. The number of applicants and of votes comes from the "
+        "secretary's Alexandria leaderboard and the tokenomics reports, for "
+        f"{totals} of these rounds; elsewhere candidates per seat and votes cast are not "
+        "recorded. Dates are estimated from blocks."
     )
     if merged:
         text += (

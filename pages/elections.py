@@ -104,7 +104,7 @@ view = election_view(
     chosen_members, chosen_outcomes,
 )  # fmt: skip
 for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=True):
-    column.metric(label, f"{value:,}")
+    column.metric(label, "not recorded" if value is None else f"{value:,}")
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
