@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -514,6 +515,7 @@ def _proposal_rows(
     notes: Notes,
 ) -> None:
     report, network = term.report, term.report.network
+    listed: Counter[str] = Counter()  # member id -> valid proposals listing them
     for proposal in report.proposals:
         creator = proposal.creator
         creator_id = _member_id(network, creator, term, known) if creator else None
@@ -556,6 +558,8 @@ def _proposal_rows(
                     f"{report.name}: proposal {proposal.id} participant @{handle} is not in "
                     "this council's member table"
                 )
+            if proposal.status != "cancelled":
+                listed[voter] += 1
             tables["proposal_votes"].append(
                 {
                     "network": network,
@@ -567,6 +571,27 @@ def _proposal_rows(
                     "council_id": term.council_id,
                 }
             )
+    _check_vote_counts(term, listed, notes)
+
+
+def _check_vote_counts(term: _Term, listed: Counter[str], notes: Notes) -> None:
+    """The report's "Prop. Votes Cast" per councillor against the valid proposals (listed,
+    less cancelled) whose participant list names them: one note per report that differs."""
+    report = term.report
+    if not any(p.participants for p in report.proposals):
+        return  # participants not recorded: nothing to compare
+    valid = sum(p.status != "cancelled" for p in report.proposals)
+    differ = [
+        f"@{m.handle} {m.votes_cast} (lists {listed[term.member_ids[m.handle]]})"
+        for m in report.members
+        if m.votes_cast is not None and m.votes_cast != listed[term.member_ids[m.handle]]
+    ]
+    if differ:
+        notes.inconsistencies.append(
+            f'{report.name}: "Prop. Votes Cast" differs from the participant lists of the '
+            f"{valid} valid proposals for {len(differ)} of {len(report.members)} councillors: "
+            + ", ".join(differ)
+        )
 
 
 def _councillor_handle(written: str, term: _Term) -> str:

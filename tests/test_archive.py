@@ -11,10 +11,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from apptest_pages import run_page
 
-from council import archive, data, snapshot, store
+from council import archive, archive_views, data, snapshot, store
 from council.archive_extra import parse_tokenomics
 from council.archive_parse import parse_report
 from council.archive_rows import member_sums
@@ -442,11 +443,11 @@ def test_import_is_idempotent(tmp_path: Path, built: Path) -> None:
 
 def test_scorecard_reproduces_the_leaderboard_for_term_4(built: Path) -> None:
     d = data.load(built).for_network("alexandria")
-    card = archive_stats.archive_scorecard(
-        d.archive_terms, d.council_members, d.members, d.council_budget_figures
-    )
+    card = archive_views.scorecard(d)
     term_4 = card[card["term"] == 4].set_index("handle")
     # The leaderboard's column for council 4: votes, "Vote %", "KPI Bonus", "CM USD Payment".
+    # The report's counts agree with its participant lists here.
+    assert term_4["votes_listed"].to_dict() == term_4["votes_cast"].to_dict()
     assert term_4["votes_cast"].to_dict() == {
         "anthony": 5, "blackmass": 6, "fierydev": 6, "freakstatic_council": 5, "sparky": 1,
         "supunssw": 3,
@@ -516,9 +517,7 @@ def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
     db = tmp_path / "council.db"
     snapshot.build_cache_from_snapshot(db)
     d = data.load(db).for_network("alexandria")
-    card = archive_stats.archive_scorecard(
-        d.archive_terms, d.council_members, d.members, d.council_budget_figures
-    )
+    card = archive_views.scorecard(d)
     board = parse_leaderboard(REFERENCE / "reports/archived/alexandria-testnet" / LEADERBOARD.name)
     differing = []
     for handle, rows in board.members.items():
@@ -531,11 +530,20 @@ def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
             row = mine.iloc[0]
             share = f"{row['vote_share'] * 100:.2f}%"
             if (str(row["votes_cast"]), share) != (written, rows["Vote %"][column]):
-                differing.append((handle, term, written, int(row["votes_cast"])))
+                differing.append(
+                    (handle, term, written, rows["Vote %"][column], int(row["votes_cast"]),
+                     int(row["votes_listed"]), share)
+                )  # fmt: skip
             assert f"${row['kpi_bonus_usd']:.2f}" == rows["KPI Bonus"][column]
             assert f"${row['cm_payment_usd']:.2f}" == rows["CM USD Payment"][column]
-    # The leaderboard's council 5 column disagrees with the council 5 report for two members.
-    assert differing == [("nexusfallout", 5, "4", 10), ("tomato", 5, "14", 15)]
+    # Only council 5 differs. Its report counts more votes than its participant lists give
+    # (the vote % here counts the lists); the leaderboard took 4 and 14 from elsewhere.
+    assert differing == [
+        ("anthony", 5, "12", "85.71%", 12, 11, "78.57%"),
+        ("freakstatic_council", 5, "12", "85.71%", 12, 11, "78.57%"),
+        ("nexusfallout", 5, "4", "28.57%", 10, 9, "64.29%"),
+        ("tomato", 5, "14", "100.00%", 15, 14, "100.00%"),
+    ]
 
 
 # --- The pages on the committed snapshot -------------------------------------------------------
@@ -555,6 +563,12 @@ def test_leaderboard_page_shows_the_alexandria_leaderboard(committed_db: Path, m
     assert grid.loc["blackmass", ["Term 1", "Term 2", "Term 3", "Term 4", "Term 5", "Term 6"]
                     ].tolist() == ["x", "x", "x", "6", "7", "9"]  # fmt: skip
     assert grid.loc["fierydev", ["Term 1", "Term 4", "Term 5"]].tolist() == ["5", "6", "x"]
+    note = next(i.value for i in at.info if "Prop. Votes Cast" in i.value)
+    assert note.startswith("In 17 seats of 4 terms")
+    differ = next(f.value for f in at.dataframe if "In participant lists" in f.value.columns)
+    assert differ[differ["Member"] == "tomato"][["Term", "Report's count"]].values.tolist() == [
+        [5, 15], [10, 14], [11, 34], [12, 26],
+    ]  # fmt: skip
 
 
 def test_election_page_says_what_the_archive_does_not_record(
@@ -589,3 +603,43 @@ def test_round_summary_takes_the_tokenomics_totals(committed_db: Path) -> None:
     _, constantinople = elections.election_tables(d.for_network("constantinople"))
     assert constantinople[field[1:]].isna().all().all()
     assert constantinople["seats"].isna().tolist() == [False] * 5 + [True] * 2
+
+
+def test_vote_share_counts_the_same_proposals_on_both_sides(committed_db: Path) -> None:
+    """The rebuilt leaderboard showed tomato 15/14 in Alexandria 5 and freakstatic 35/33,
+    tomato 34/33 in Babylon 11: the reports' counts over the valid proposals. The share now
+    counts the valid proposals whose participant list names the councillor."""
+    d = data.load(committed_db)
+    card = archive_views.scorecard(d.for_network("alexandria"))
+    seats = card.set_index(["term", "handle"])
+    counts = ["votes_cast", "votes_listed", "valid_proposals"]
+    assert seats.loc[(5, "tomato"), counts].tolist() == [15, 14, 14]
+    assert seats.loc[(11, "freakstatic_council"), counts].tolist() == [35, 30, 33]
+    assert seats.loc[(11, "tomato"), counts].tolist() == [34, 27, 33]
+    assert seats.loc[(5, "tomato"), "vote_share"] == 1.0
+    assert seats.loc[(11, "tomato"), "vote_share"] == 27 / 33
+    for network in d.networks:
+        shares = archive_views.scorecard(d.for_network(network))["vote_share"]
+        assert shares.notna().all() and (shares <= 1).all(), network
+    assert archive_views.count_note(card).startswith(
+        'In 17 seats of 4 terms the term report\'s own "Prop. Votes Cast" differs'
+    )
+    table = archive_views.count_disagreements_table(card)
+    babylon_11 = table[table["Term"] == 11].set_index("Member")
+    assert babylon_11.loc["tomato"].tolist() == ["Babylon", 11, 34, 27, 33]
+
+
+def test_listed_votes_skip_cancelled_proposals_and_unlisted_terms() -> None:
+    votes = pd.DataFrame(
+        {
+            "network": "n",
+            "proposal_id": ["1", "2", "3", "1"],
+            "voter_member_id": ["a", "a", "a", "b"],
+            "council_id": ["c1", "c1", "c1", "c1"],
+        }
+    )
+    proposals = pd.DataFrame(
+        {"network": "n", "id": ["1", "2", "3"], "status": ["executed", "cancelled", "rejected"]}
+    )
+    listed = archive_stats.listed_votes(votes, proposals)
+    assert listed.values.tolist() == [["n", "c1", "a", 2], ["n", "c1", "b", 1]]
