@@ -266,8 +266,13 @@ cell is NULL.
   winners-only round without them shows both as not recorded.
 - **Councillors.** `council_members.stake` = "CM Own Stake", `backing_stake` = "CM Voter
   Stake", `proposal_votes_cast` = "Prop. Votes Cast" (Babylon 8 and 9 give backers instead:
-  left empty). Member ids the reports do not give (Constantinople rounds 17–19 list accounts
-  only) are looked up by handle in the other reports of the network, else `@handle`.
+  left empty). One source per figure: the dashboard (election page, leaderboard, term
+  report) takes a seat's own stake, voter stake and their total from one record, the
+  snapshot's candidacy and votes where the round has them (Sumer rounds 2–25: the 22.10
+  backers' stakes), else the term report's; where the two disagree it is listed below
+  ("stakes differ from the 22.10 snapshot"). Member ids the reports do not give
+  (Constantinople rounds 17–19 list accounts only) are looked up by handle in the other
+  reports of the network, else `@handle`.
 - **Proposals.** One row per proposal (a proposal listed by two terms: the later term's row);
   `status` mapped to the cache's words (`Approved & Executed` -> executed, `Passed to next
   council` -> deciding, `ExecutionFailed (...)` -> execution failed, plain `Approved` ->

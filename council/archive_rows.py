@@ -119,11 +119,13 @@ def build_rows(
     members: dict[tuple[str, str], Row] = {}
     for (network, member_id), (handle, account) in known.items():
         members[(network, member_id)] = _member(network, member_id, handle, account)
+    snap_candidates = {(c["network"], c["id"]): c for c in snapshot.get("candidates", [])}
     by_network = itertools.groupby(terms, key=lambda t: t.report.network)
     for network, group in by_network:
         previous: _Term | None = None
         for term in group:
             _term_rows(tables, term, previous, anchors.get(network, []), snap_seats, notes)
+            _check_snapshot_stakes(term, snap_candidates, notes)
             _proposal_rows(tables, term, known, members, notes)
             previous = term
     _dedupe_proposals(tables)
@@ -449,6 +451,41 @@ def _term_rows(
                 "backing_stake": base_units(member.voter_stake),
                 "proposal_votes_cast": member.votes_cast,
             }
+        )
+
+
+def _check_snapshot_stakes(
+    term: _Term, snap_candidates: Mapping[tuple[str, str], Row], notes: Notes
+) -> None:
+    """A merged term's own and voter stakes against the snapshot's candidacies (``stake`` =
+    own stake, ``vote_power`` − ``stake`` = the backers' stake): one note per report that
+    differs. The dashboard shows the snapshot's."""
+    if not term.in_snapshot:
+        return
+    report, network = term.report, term.report.network
+    differ = []
+    for member in report.members:
+        candidate = snap_candidates.get(
+            (network, f"{network}-{term.cycle}-{term.member_ids[member.handle]}")
+        )
+        if candidate is None or candidate["stake"] is None or candidate["vote_power"] is None:
+            continue
+        own = int(candidate["stake"]) // HAPI_PER_TJOY
+        backers = (int(candidate["vote_power"]) - int(candidate["stake"])) // HAPI_PER_TJOY
+        parts = [
+            f"{label} {written:,} (snapshot {snap:,})"
+            for label, written, snap in (
+                ("own", member.own_stake, own),
+                ("voter", member.voter_stake, backers),
+            )
+            if written is not None and written != snap
+        ]
+        if parts:
+            differ.append(f"@{member.handle} " + ", ".join(parts))
+    if differ:
+        notes.inconsistencies.append(
+            f"{report.name}: stakes differ from the 22.10 snapshot's round {term.cycle} for "
+            f"{len(differ)} of {len(report.members)} seats (snapshot shown): " + "; ".join(differ)
         )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from apptest_pages import run_page
 
-from council import archive, archive_views, data, snapshot, store
+from council import archive, archive_views, data, report, snapshot, store
 from council.archive_extra import parse_tokenomics
 from council.archive_parse import parse_report
 from council.archive_rows import member_sums
@@ -643,3 +643,33 @@ def test_listed_votes_skip_cancelled_proposals_and_unlisted_terms() -> None:
     )
     listed = archive_stats.listed_votes(votes, proposals)
     assert listed.values.tolist() == [["n", "c1", "a", 2], ["n", "c1", "b", 1]]
+
+
+def test_one_record_per_seat_for_own_voter_and_total_stake(committed_db: Path) -> None:
+    """Sumer term 2 (round 2): the report took own stake from the 22.10 snapshot and voter
+    stake from the Antioch term 1 report, a total (86,890,356) neither record gives. Now all
+    three come from the snapshot, as on the election page: 36,151,656 + 45,738,930 =
+    81,890,586, the round's seats' vote power."""
+    text = report.term_report(report.load_sources(committed_db, "sumer"), 2)
+    assert "| **Subtotal** | | 255 | | 36,151,656 | 45,738,930 |" in text
+    assert "| **Total stake** | | | | 81,890,586 | |" in text
+    assert "(record: 22.10_KPIs_Overview_report.json)" in text
+    assert (
+        "- Antioch_Council1_Report_28-04-2021.md gives another voter stake for 4 seats "
+        "(50,738,700 JOY for its seats, against 45,738,930); not used here." in text
+    )
+    # @manipal: own 5,000,000 and no backers in the snapshot (the report: 1,231,200 and
+    # 5,000,000), as on the election page.
+    assert "| @manipal | 355 | 0 | 0% | 5,000,000 | 0 |" in text
+    results, _ = elections.election_tables(data.load(committed_db).for_network("sumer"))
+    seat = results[(results["cycle_id"] == 2) & (results["handle"] == "manipal")].iloc[0]
+    assert (seat["stake_joy"], seat["backing_stake_joy"]) == (5_000_000, 0)
+    assert results[results["cycle_id"] == 2]["vote_power_joy"].sum() == 81_890_586
+    readme = (archive.DEFAULT_ARCHIVE_DIR / "README.md").read_text()
+    assert (
+        "- Antioch_Council1_Report_28-04-2021.md: stakes differ from the 22.10 snapshot's "
+        "round 2 for 4 of 16 seats (snapshot shown): @cheomsk voter 2,650,600 (snapshot "
+        "2,650,650); @tomato voter 5,100,000 (snapshot 5,100,100); @lopegor voter 6,167,300 "
+        "(snapshot 6,167,380); @manipal own 1,231,200 (snapshot 5,000,000), voter 5,000,000 "
+        "(snapshot 0)\n" in readme
+    )
