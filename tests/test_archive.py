@@ -673,3 +673,15 @@ def test_one_record_per_seat_for_own_voter_and_total_stake(committed_db: Path) -
         "(snapshot 6,167,380); @manipal own 1,231,200 (snapshot 5,000,000), voter 5,000,000 "
         "(snapshot 0)\n" in readme
     )
+
+
+def test_overview_votes_cast_add_the_recorded_rounds(committed_db: Path, monkeypatch) -> None:
+    from council.stats import overview
+
+    d = data.load(committed_db)
+    # Alexandria: the leaderboard's 17 + 18 + 22 + 11 + 17 + 11 and Babylon's tokenomics
+    # reports' 8 + 40 + 15 + 18 + 71; Constantinople: no record of votes.
+    assert overview.headline(d.for_network("alexandria")).votes == 96 + 152
+    assert overview.headline(d.for_network("constantinople")).votes is None
+    at = run_page("pages/overview.py", committed_db, monkeypatch, network="constantinople")
+    assert next(m.value for m in at.metric if m.label == "Votes cast") == "not recorded"
