@@ -37,15 +37,21 @@ def archive_note(data: CouncilData) -> str:
         f"{len(only)} rounds here come only from the council's hand-written term reports "
         f"({eras} testnets): they record the elected seats with their own and voter stake, "
         "proposal votes cast and the proposals. Losing candidates, individual votes and vote "
-        "power are not recorded there. The number of applicants and of votes comes from the "
-        "secretary's Alexandria leaderboard and the tokenomics reports, for "
-        f"{totals} of these rounds; elsewhere candidates per seat and votes cast are not "
-        "recorded. Dates are estimated from blocks."
+        "power are not recorded there. "
+        + (
+            "The number of applicants and of votes comes from the secretary's Alexandria "
+            f"leaderboard and the tokenomics reports, for {totals} of these rounds; elsewhere "
+            if totals
+            else "No record gives these rounds' applicants or votes: "
+        )
+        + "candidates per seat and votes cast are not recorded. Dates are estimated from blocks."
     )
     if merged:
         text += (
             f" {merged} more terms of the bundled snapshot gained the reports' proposal votes "
-            "cast, voter stakes, proposals and roles."
+            "cast, proposals and roles, and their rounds the tokenomics reports' applicants and "
+            "votes (the snapshot's stakes are kept; where a report differs, the archive README "
+            "lists it)."
         )
     return text
 
