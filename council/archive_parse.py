@@ -99,8 +99,6 @@ class Report:
     path: Path
     era: str
     network: str
-    era_rule: str | None = None  # which rule of ERA_RULES told the testnet
-    era_disagreements: tuple[str, ...] = ()
     file_number: int | None = None
     round_label: str | None = None
     round_number: int | None = None
@@ -117,6 +115,8 @@ class Report:
     figures: list[tuple[str, int, str]] = field(default_factory=list)
     proposals: list[ReportProposal] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    era_rule: str | None = None  # which rule of ERA_RULES told the testnet
+    era_disagreements: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
