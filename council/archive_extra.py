@@ -1,4 +1,5 @@
-"""Parse the archive's two non-report sources: the Alexandria leaderboard and KPI earnings.
+"""Parse the archive's non-report sources: the Alexandria leaderboard, KPI earnings and the
+tokenomics reports.
 
 - ``Alexandria-Council-Leaderboard.md``: the secretary's overview table (one column per
   Alexandria council 1–6: election figures, KPI and councillor payments, issuance, mints,
@@ -6,6 +7,9 @@
   vote %, KPI bonus, USD payment).
 - ``kpi_earnings_per_term.json``: KPI rewards per councillor for KPI rounds 1–18 of the
   Antioch/Sumer chain.
+- ``*_Tokenomics_Report.md`` (``archives/council/tokenomics/<testnet>/``): one per council
+  session (term), with its block range and, in "3.1 Elections", the total applicants,
+  applicant stake and votes of the election that elected the session's council.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from council.archive_parse import number
+from council.archive_parse import NETWORK_OF_ERA, detect_era, number, title_of
 
 
 @dataclass
@@ -148,3 +152,70 @@ def parse_kpi_earnings(path: Path) -> tuple[list[KpiReward], list[str]]:
             except (KeyError, TypeError, ValueError):
                 problems.append(f"KPI {kpi}: member entry not understood: {member}")
     return rewards, problems
+
+
+TOKENOMICS_ELECTION_ROWS = {
+    "total applicants": "applicants",
+    "total applicant stake": "applicant_stake",
+    "total votes": "votes",
+}
+
+
+@dataclass
+class TokenomicsReport:
+    """A tokenomics report's session (term), blocks and election totals (None: not given)."""
+
+    path: Path
+    era: str
+    network: str
+    era_rule: str | None
+    session: int | None = None
+    start_block: int | None = None
+    end_block: int | None = None
+    applicants: int | None = None
+    applicant_stake: int | None = None  # whole tJOY
+    votes: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file name, used in messages and as the rows' source."""
+        return self.path.name
+
+
+def parse_tokenomics(path: Path, text: str | None = None) -> TokenomicsReport:
+    """Parse a tokenomics report: the session number (the file name's ``RoundN``, else the
+    ``Council session #`` line), the block range and the "3.1 Elections" totals."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig") if text is None else text
+    finding = detect_era(path, title_of(text))
+    era = finding.era or "unknown"
+    report = TokenomicsReport(path, era, NETWORK_OF_ERA.get(era, era), finding.rule)
+    if finding.era is None:
+        report.problems.append("cannot tell the testnet from the file name, folder or title")
+    named = re.search(r"Round_?(\d+)", path.name)
+    session = re.search(r"Council session #:\s*(-?\d+)", text)
+    report.session = int((named or session).group(1)) if (named or session) else None
+    blocks = re.search(r"Block range:\s*([\d,]+)\s*-\s*([\d,]+)", text)
+    if blocks:
+        report.start_block, report.end_block = number(blocks.group(1)), number(blocks.group(2))
+    in_elections = False
+    for line in text.splitlines():
+        if line.startswith("#"):
+            in_elections = "elections" in line.lower()
+            continue
+        if not in_elections or not line.startswith("|"):
+            continue
+        cells = _cells(line)
+        column = TOKENOMICS_ELECTION_ROWS.get(cells[0].lower())
+        if column is None or len(cells) < 2:
+            continue
+        value = number(cells[1])
+        if value is None:
+            report.problems.append(f"3.1 Elections: {cells[0]} {cells[1]!r} is not a number")
+        setattr(report, column, value)
+    if report.session is None:
+        report.problems.append("no session number in the file name or the report")
+    if report.applicants is None and report.votes is None:
+        report.problems.append("no 3.1 Elections table")
+    return report

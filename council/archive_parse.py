@@ -25,17 +25,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-# Era (testnet) of a report: from its folder or file name.
-ERAS = ("constantinople", "alexandria", "babylon", "antioch", "sumer")
+# Era (testnet) of a report: from its file name, folder or title (see :func:`detect_era`).
+ERAS = ("constantinople", "alexandria", "babylon", "antioch", "sumer", "giza")
 # One chain, one network: Babylon was an upgrade of the Alexandria chain (its blocks and round
-# numbers continue Alexandria's), Sumer an upgrade of Antioch (the bundled snapshot's "sumer").
+# numbers continue Alexandria's), Sumer an upgrade of Antioch (the bundled snapshot's "sumer"),
+# and Giza an upgrade of Sumer (its first term starts at block 4093200, where Sumer's last
+# ended, and its terms go on from 40).
 NETWORK_OF_ERA = {
     "constantinople": "constantinople",
     "alexandria": "alexandria",
     "babylon": "alexandria",
     "antioch": "sumer",
     "sumer": "sumer",
+    "giza": "sumer",
 }
+# The rules that tell a report's testnet, in the order they are tried.
+ERA_RULES = ("file name", "folder", "title", "2020 file name pattern")
 
 # Report status text (lower case, searched in order) -> the cache's status vocabulary.
 STATUS_RULES: tuple[tuple[str, str], ...] = (
@@ -110,6 +115,8 @@ class Report:
     figures: list[tuple[str, int, str]] = field(default_factory=list)
     proposals: list[ReportProposal] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    era_rule: str | None = None  # which rule of ERA_RULES told the testnet
+    era_disagreements: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -117,15 +124,57 @@ class Report:
         return self.path.name
 
 
-def era_of(path: Path) -> str | None:
-    """The testnet era of a report from its path (folder or file name), else None."""
-    text = str(path).lower()
-    for era in ERAS:
-        if era in text:
-            return era
-    if re.search(r"council_round", path.name.lower()):
-        return "constantinople"  # the 2020 reports filed beside the era folders
-    return None
+@dataclass(frozen=True)
+class EraFinding:
+    """A report's testnet, the rule that decided it, and what other rules said otherwise."""
+
+    era: str | None
+    rule: str | None
+    disagreements: tuple[str, ...] = ()
+
+
+def _era_in(text: str) -> str | None:
+    lowered = text.lower()
+    return next((era for era in ERAS if era in lowered), None)
+
+
+def title_of(text: str) -> str | None:
+    """The first markdown heading of a report (without the ``#``), else None."""
+    match = re.search(r"^#+\s*(.+?)\s*$", text, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def detect_era(path: Path, title: str | None = None) -> EraFinding:
+    """The testnet of a report from its file name, folders, title (``title``) or, for the
+    2020 reports filed beside the era folders, the ``Council_Round`` file name pattern.
+
+    The first rule of :data:`ERA_RULES` that names a testnet decides; a later rule naming
+    another testnet is listed in ``disagreements`` (e.g. a title copied from an older report).
+    """
+    path = Path(path)
+    folder = next((era for part in reversed(path.parts[:-1]) if (era := _era_in(part))), None)
+    pattern = "constantinople" if re.search(r"council_round", path.name.lower()) else None
+    found = {
+        "file name": _era_in(path.name),
+        "folder": folder,
+        "title": _era_in(title or ""),
+        "2020 file name pattern": pattern,
+    }
+    rule = next((r for r in ERA_RULES if found[r]), None)
+    if rule is None:
+        return EraFinding(None, None)
+    era = found[rule]
+    others = tuple(
+        f"{other} says {found[other].capitalize()}"
+        for other in ERA_RULES[: ERA_RULES.index("title") + 1]
+        if found[other] and found[other] != era
+    )
+    return EraFinding(era, rule, others)
+
+
+def era_of(path: Path, title: str | None = None) -> str | None:
+    """The testnet era of a report (see :func:`detect_era`), else None."""
+    return detect_era(path, title).era
 
 
 def number(text: str) -> int | None:
@@ -152,10 +201,19 @@ def parse_report(path: Path, text: str | None = None) -> Report:
     path = Path(path)
     text = path.read_text(encoding="utf-8-sig") if text is None else text
     text = _INVISIBLE.sub("", text).replace("\r\n", "\n")
-    era = era_of(path) or "unknown"
-    report = Report(path=path, era=era, network=NETWORK_OF_ERA.get(era, era))
-    if era == "unknown":
-        report.problems.append("cannot tell the testnet from the path")
+    finding = detect_era(path, title_of(text))
+    era = finding.era or "unknown"
+    report = Report(
+        path=path,
+        era=era,
+        network=NETWORK_OF_ERA.get(era, era),
+        era_rule=finding.rule,
+        era_disagreements=finding.disagreements,
+    )
+    if finding.era is None:
+        report.problems.append(
+            "cannot tell the testnet from the file name, folder or title; rows under 'unknown'"
+        )
     file_number = re.search(r"(?:Council|Round)_?(\d+)", path.name)
     report.file_number = int(file_number.group(1)) if file_number else None
     report_date = re.search(r"(\d{2})[-_](\d{2})[-_](\d{4})", path.name)

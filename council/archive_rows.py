@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from council.archive_extra import KpiReward, Leaderboard
+from council.archive_extra import KpiReward, Leaderboard, TokenomicsReport
 from council.archive_parse import Report, ReportMember
 from council.snapshot import HAPI_PER_TJOY, Anchor, block_time
 
@@ -61,13 +62,17 @@ def base_units(amount: int | None) -> str | None:
     return None if amount is None else str(amount * HAPI_PER_TJOY)
 
 
+def term_round(term: int) -> int:
+    """On the Antioch/Sumer/Giza chain: the election round that elected the council of term
+    (session) ``term`` (see the module docstring)."""
+    return term + 2 if term >= 2 else term + 1
+
+
 def cycle_of(report: Report) -> int | None:
     """The election round that elected the report's council (see the module docstring)."""
     if report.network == "sumer":
         term = report.file_number
-        if term is None:
-            return None
-        return term + 2 if term >= 2 else term + 1
+        return None if term is None else term_round(term)
     return report.round_number
 
 
@@ -96,11 +101,13 @@ def build_rows(
     kpi_rewards: Sequence[KpiReward],
     snapshot: Mapping[str, Sequence[Row]],
     notes: Notes,
+    tokenomics: Sequence[TokenomicsReport] = (),
 ) -> Tables:
     """Cache rows for every archive table from the parsed sources.
 
     ``snapshot`` holds the bundled snapshot's rows (members, councils, council_members) so
-    that Sumer terms it already has are merged rather than duplicated.
+    that Sumer terms it already has are merged rather than duplicated. ``tokenomics``: the
+    tokenomics reports, whose election totals go to ``archive_election_stats``.
     """
     tables: Tables = {name: [] for name in ARCHIVE_TABLES}
     reports = sorted(reports, key=lambda r: (r.network, cycle_of(r) or 0, r.name))
@@ -112,17 +119,20 @@ def build_rows(
     members: dict[tuple[str, str], Row] = {}
     for (network, member_id), (handle, account) in known.items():
         members[(network, member_id)] = _member(network, member_id, handle, account)
+    snap_candidates = {(c["network"], c["id"]): c for c in snapshot.get("candidates", [])}
     by_network = itertools.groupby(terms, key=lambda t: t.report.network)
     for network, group in by_network:
         previous: _Term | None = None
         for term in group:
             _term_rows(tables, term, previous, anchors.get(network, []), snap_seats, notes)
+            _check_snapshot_stakes(term, snap_candidates, notes)
             _proposal_rows(tables, term, known, members, notes)
             previous = term
     _dedupe_proposals(tables)
     tables["members"] = sorted(members.values(), key=lambda r: (r["network"], _order(r["id"])))
     if leaderboard is not None:
         _leaderboard_rows(tables, leaderboard, terms, notes)
+    _tokenomics_rows(tables, tokenomics, terms, snapshot, notes)
     tables["kpi_rewards"] = [
         {
             "network": "sumer",
@@ -444,6 +454,41 @@ def _term_rows(
         )
 
 
+def _check_snapshot_stakes(
+    term: _Term, snap_candidates: Mapping[tuple[str, str], Row], notes: Notes
+) -> None:
+    """A merged term's own and voter stakes against the snapshot's candidacies (``stake`` =
+    own stake, ``vote_power`` − ``stake`` = the backers' stake): one note per report that
+    differs. The dashboard shows the snapshot's."""
+    if not term.in_snapshot:
+        return
+    report, network = term.report, term.report.network
+    differ = []
+    for member in report.members:
+        candidate = snap_candidates.get(
+            (network, f"{network}-{term.cycle}-{term.member_ids[member.handle]}")
+        )
+        if candidate is None or candidate["stake"] is None or candidate["vote_power"] is None:
+            continue
+        own = int(candidate["stake"]) // HAPI_PER_TJOY
+        backers = (int(candidate["vote_power"]) - int(candidate["stake"])) // HAPI_PER_TJOY
+        parts = [
+            f"{label} {written:,} (snapshot {snap:,})"
+            for label, written, snap in (
+                ("own", member.own_stake, own),
+                ("voter", member.voter_stake, backers),
+            )
+            if written is not None and written != snap
+        ]
+        if parts:
+            differ.append(f"@{member.handle} " + ", ".join(parts))
+    if differ:
+        notes.inconsistencies.append(
+            f"{report.name}: stakes differ from the 22.10 snapshot's round {term.cycle} for "
+            f"{len(differ)} of {len(report.members)} seats (snapshot shown): " + "; ".join(differ)
+        )
+
+
 def _candidate(network: str, cycle: int, member_id: str, member: ReportMember) -> Row:
     power = None
     if member.own_stake is not None and member.voter_stake is not None:
@@ -507,6 +552,7 @@ def _proposal_rows(
     notes: Notes,
 ) -> None:
     report, network = term.report, term.report.network
+    listed: Counter[str] = Counter()  # member id -> valid proposals listing them
     for proposal in report.proposals:
         creator = proposal.creator
         creator_id = _member_id(network, creator, term, known) if creator else None
@@ -549,6 +595,8 @@ def _proposal_rows(
                     f"{report.name}: proposal {proposal.id} participant @{handle} is not in "
                     "this council's member table"
                 )
+            if proposal.status != "cancelled":
+                listed[voter] += 1
             tables["proposal_votes"].append(
                 {
                     "network": network,
@@ -560,6 +608,27 @@ def _proposal_rows(
                     "council_id": term.council_id,
                 }
             )
+    _check_vote_counts(term, listed, notes)
+
+
+def _check_vote_counts(term: _Term, listed: Counter[str], notes: Notes) -> None:
+    """The report's "Prop. Votes Cast" per councillor against the valid proposals (listed,
+    less cancelled) whose participant list names them: one note per report that differs."""
+    report = term.report
+    if not any(p.participants for p in report.proposals):
+        return  # participants not recorded: nothing to compare
+    valid = sum(p.status != "cancelled" for p in report.proposals)
+    differ = [
+        f"@{m.handle} {m.votes_cast} (lists {listed[term.member_ids[m.handle]]})"
+        for m in report.members
+        if m.votes_cast is not None and m.votes_cast != listed[term.member_ids[m.handle]]
+    ]
+    if differ:
+        notes.inconsistencies.append(
+            f'{report.name}: "Prop. Votes Cast" differs from the participant lists of the '
+            f"{valid} valid proposals for {len(differ)} of {len(report.members)} councillors: "
+            + ", ".join(differ)
+        )
 
 
 def _councillor_handle(written: str, term: _Term) -> str:
@@ -662,6 +731,156 @@ def _check_leaderboard_votes(
                 f"{board.path.name}: @{handle} cast {written} proposal votes in council {term}; "
                 f"{report_term.report.name} says {in_report[handle]}"
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# The tokenomics reports' election totals
+
+
+def _tokenomics_cycle(report: TokenomicsReport) -> int | None:
+    """The round whose election a tokenomics report's "3.1 Elections" describes: the one that
+    elected the session's council (Alexandria/Babylon: the session number is the round)."""
+    if report.session is None or report.network not in ("sumer", "alexandria"):
+        return None
+    return term_round(report.session) if report.network == "sumer" else report.session
+
+
+def _tokenomics_rows(
+    tables: Tables,
+    reports: Sequence[TokenomicsReport],
+    terms: Sequence[_Term],
+    snapshot: Mapping[str, Sequence[Row]],
+    notes: Notes,
+) -> None:
+    """One ``archive_election_stats`` row per tokenomics report whose round is in the cache.
+
+    A round that already has a row (the Alexandria leaderboard's) keeps it: only its empty
+    cells are filled, and figures that differ are listed.
+    """
+    stats = {(row["network"], row["cycle_id"]): row for row in tables["archive_election_stats"]}
+    by_round = {(t.report.network, t.cycle): t for t in terms}
+    seats = _seat_figures(tables, snapshot)
+    reports = sorted(reports, key=lambda r: (r.network, r.session or 0, r.name))
+    _note_applicant_stake([r for r in reports if r.applicants], seats, notes)
+    for report in reports:
+        cycle = _tokenomics_cycle(report)
+        if cycle is None:
+            notes.problems.append(f"{report.name}: no session or testnet; not imported")
+            continue
+        if not report.applicants:
+            notes.problems.append(
+                f"{report.name}: session {report.session} records {report.applicants} "
+                "applicants (a council no election elected); not imported"
+            )
+            continue
+        term = by_round.get((report.network, cycle))
+        if term is None:
+            notes.problems.append(
+                f"{report.name}: round {cycle} (session {report.session}) has no term report "
+                "in the archive; not imported"
+            )
+            continue
+        if report.start_block is not None and report.start_block != term.start_block:
+            notes.inconsistencies.append(
+                f"{report.name}: session {report.session} starts at block {report.start_block}; "
+                f"the council of round {cycle} was elected at {term.start_block}"
+            )
+        row: Row = {
+            "network": report.network,
+            "cycle_id": cycle,
+            "applicants": report.applicants,
+            "applicant_stake": base_units(report.applicant_stake),
+            "election_stake": None,
+            "votes": report.votes,
+            "source": report.name,
+        }
+        _check_election_totals(report, row, seats.get((report.network, cycle)), notes)
+        known = stats.get((report.network, cycle))
+        if known is None:
+            stats[(report.network, cycle)] = row
+            tables["archive_election_stats"].append(row)
+            continue
+        for column in ("applicants", "applicant_stake", "votes"):
+            if known[column] is None:
+                known[column] = row[column]
+            elif row[column] is not None and str(known[column]) != str(row[column]):
+                notes.inconsistencies.append(
+                    f"{report.name}: {column.replace('_', ' ')} {_plain(row[column], column)}; "
+                    f"{known['source']} says {_plain(known[column], column)} (kept)"
+                )
+
+
+def _plain(value: object, column: str) -> str:
+    number = int(str(value))
+    return f"{number // HAPI_PER_TJOY:,}" if column.endswith("stake") else f"{number:,}"
+
+
+def _seat_figures(
+    tables: Tables, snapshot: Mapping[str, Sequence[Row]]
+) -> dict[tuple[str, int], dict[str, int]]:
+    """Per (network, round): the elected seats, their own stake (whole tJOY) and the votes
+    the snapshot records for them."""
+    figures: dict[tuple[str, int], dict[str, int]] = {}
+    for row in [*snapshot.get("candidates", []), *tables["candidates"]]:
+        if row.get("status") != "elected":
+            continue
+        entry = figures.setdefault(
+            (row["network"], int(row["cycle_id"])), {"seats": 0, "stake": 0, "votes": 0}
+        )
+        entry["seats"] += 1
+        entry["stake"] += int(row["stake"] or 0) // HAPI_PER_TJOY
+    for row in snapshot.get("votes", []):
+        key = (row["network"], int(row["cycle_id"]))
+        if key in figures:
+            figures[key]["votes"] += 1
+    return figures
+
+
+def _check_election_totals(
+    report: TokenomicsReport, row: Row, seats: Mapping[str, int] | None, notes: Notes
+) -> None:
+    """A tokenomics report's totals against the round's elected seats: fewer applicants than
+    seats, or fewer votes than the winners received, cannot both be right."""
+    if seats is None:
+        return
+    cycle = row["cycle_id"]
+    if row["applicants"] is not None and row["applicants"] < seats["seats"]:
+        notes.inconsistencies.append(
+            f"{report.name}: {row['applicants']} applicants; round {cycle} filled "
+            f"{seats['seats']} seats"
+        )
+    if row["votes"] is not None and row["votes"] < seats["votes"]:
+        notes.inconsistencies.append(
+            f"{report.name}: {row['votes']} votes; the snapshot records {seats['votes']} votes "
+            f"for round {cycle}'s winners"
+        )
+
+
+def _note_applicant_stake(
+    reports: Sequence[TokenomicsReport],
+    seats: Mapping[tuple[str, int], Mapping[str, int]],
+    notes: Notes,
+) -> None:
+    """One note for the rounds whose "Total Applicant Stake" is below the own stake of the
+    seats the round filled: the figure cannot be every candidate's stake."""
+    below, compared = [], 0
+    for report in reports:
+        cycle = _tokenomics_cycle(report)
+        seat = seats.get((report.network, cycle)) if cycle is not None else None
+        if not seat or report.applicant_stake is None:
+            continue
+        compared += 1
+        if report.applicant_stake < seat["stake"]:
+            below.append((report, cycle, seat["stake"]))
+    if not below:
+        return
+    first, cycle, stake = below[0]
+    notes.inconsistencies.append(
+        f"Tokenomics reports: in {len(below)} of {compared} rounds the total applicant stake "
+        f"is below the own stake of the seats the round filled (e.g. {first.name}: "
+        f"{first.applicant_stake:,}; round {cycle}'s seats staked {stake:,}): kept as written, "
+        "not used as the round's candidate stake"
+    )
 
 
 def _joy_base_units(value: str) -> str:

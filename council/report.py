@@ -21,7 +21,7 @@ import pandas as pd
 
 from council import data, store, uploads
 from council.format import block_with_date
-from council.stats import kpis, leaderboard, spending
+from council.stats import elections, kpis, leaderboard, spending
 
 BLOCK_SECONDS = 6
 NOT_RECORDED = "Not recorded."
@@ -228,6 +228,25 @@ def round_overview(term: Term, rounds: pd.DataFrame, archive_terms: pd.DataFrame
     return "\n".join(lines) + "\n"
 
 
+def _seat_stakes(term: Term, d: data.CouncilData) -> pd.DataFrame:
+    """The elected candidacies of the round that elected the term, as the election page shows
+    them: member_id, stake_joy (own), backing_stake_joy (voter), votes_received."""
+    results = elections.candidacy_results(
+        d.rounds,
+        d.candidates,
+        d.candidate_votes,
+        d.members,
+        council_members=d.council_members,
+        round_votes=d.round_votes,
+    )
+    won = results[
+        (results["cycle_id"] == term.elected_in_cycle) & (results["outcome"] == "elected")
+    ]
+    # Results come best first: a member with two elected candidacies keeps the stronger one.
+    won = won.drop_duplicates("member_id", keep="first")
+    return won[["member_id", "stake_joy", "backing_stake_joy", "votes_received"]]
+
+
 def member_rows(
     term: Term,
     sources: ReportSources,
@@ -235,19 +254,21 @@ def member_rows(
     """One row per councillor of the term: handle, member id, proposal votes cast in the
     term, participation, own stake and voter stake (JOY), in member id order.
 
-    Voter stake: the stake of the revealed votes for the councillor's candidacy in the round
-    that elected the term. Where the seat carries the figures of an archived term report
-    (``proposal_votes_cast``, ``backing_stake_joy``), those are used.
+    Own and voter stake come from one record per seat, the one the election page and the
+    leaderboard use (:func:`council.stats.elections.candidacy_results`): the councillor's
+    candidacy in the round that elected the term, its own stake and the stake of the votes
+    for it; where that round's votes are not recorded (a term report), the voter stake the
+    seat's report gives. A seat without a candidacy takes both from the seat (voter stake
+    null when not recorded). Proposal votes: an archived term report's count where the seat
+    carries one (``proposal_votes_cast``).
     """
     d = sources.data
     term_table = leaderboard.terms(d.councils)
     card = leaderboard.scorecard(term_table, d.council_members, d.proposals, d.proposal_votes)
     card = card[card["council_id"] == term.council_id]
-    candidacies = d.candidates[d.candidates["cycle_id"] == term.elected_in_cycle]
-    backing = candidacies.merge(
-        d.candidate_votes, left_on=["network", "id"], right_on=["network", "candidate_id"]
-    )
-    voter_stake = dict(zip(backing["member_id"], backing["backing_stake_joy"], strict=True))
+    won = _seat_stakes(term, d)
+    own_stake = dict(zip(won["member_id"], won["stake_joy"], strict=True))
+    voter_stake = dict(zip(won["member_id"], won["backing_stake_joy"], strict=True))
     handles = _handles(d.members)
     seats = d.council_members[d.council_members["council_id"] == term.council_id]
     reported_votes = _by_member(seats, "proposal_votes_cast")
@@ -259,17 +280,61 @@ def member_rows(
     )
     votes = dict(zip(card["member_id"], card["votes_cast"], strict=True))
     members = list(card["member_id"])
+    own = dict(zip(card["member_id"], card["stake_joy"], strict=True))
     rows = pd.DataFrame(
         {
             "councillor": [member_name(m, handles) for m in members],
             "member_id": card["member_id"].astype(str),
             "votes_cast": [reported_votes.get(m, votes[m] if counted else pd.NA) for m in members],
             "participation": card["participation"],
-            "own_stake_joy": card["stake_joy"],
-            "voter_stake_joy": [reported_backing.get(m, voter_stake.get(m, 0.0)) for m in members],
+            "own_stake_joy": [own_stake.get(m, own[m]) for m in members],
+            "voter_stake_joy": [
+                voter_stake[m] if m in own_stake else reported_backing.get(m, float("nan"))
+                for m in members
+            ],
         }
     )
+    rows["voter_stake_joy"] = rows["voter_stake_joy"].astype("float64")
     return rows.sort_values("member_id", key=lambda s: s.map(_id_order)).reset_index(drop=True)
+
+
+def stakes_note(term: Term, sources: ReportSources) -> list[str]:
+    """What the councillors table's own and voter stake are, by their record, and where the
+    term report the archive holds for the seats says otherwise."""
+    d = sources.data
+    round_text = f"round #{term.elected_in_cycle}" if term.elected_in_cycle else "the election"
+    electing = d.rounds[d.rounds["cycle_id"] == term.elected_in_cycle]
+    record = electing["source"].iloc[0] if len(electing) and "source" in electing else None
+    record = record if isinstance(record, str) and record else "not recorded"
+    won = _seat_stakes(term, d)
+    if won["votes_received"].notna().any():
+        lines = [
+            f"- Own stake and voter stake: the councillor's candidacy in {round_text} and the "
+            f"stake of the votes for it (record: {record}); the total stake is their sum, the "
+            "seats' vote power."
+        ]
+    else:
+        lines = [
+            f'- Own stake and voter stake: the term report\'s "CM Own Stake" and "CM Voter '
+            f'Stake" (record: {record}); the votes themselves are not recorded.'
+        ]
+    seats = d.council_members[d.council_members["council_id"] == term.council_id]
+    if won["votes_received"].notna().any() and "backing_stake_joy" in seats.columns:
+        reported = seats.dropna(subset=["backing_stake_joy"]).merge(
+            won, on="member_id", suffixes=("_report", "")
+        )
+        differ = reported[
+            (reported["backing_stake_joy_report"] - reported["backing_stake_joy"]).abs() >= 0.5
+        ]
+        if len(differ):
+            archived = d.archive_terms[d.archive_terms["council_id"] == term.council_id]
+            name = archived["source"].iloc[0] if len(archived) else "the term report"
+            lines.append(
+                f"- {name} gives another voter stake for {plural(len(differ), 'seat')} "
+                f"({amount(reported['backing_stake_joy_report'].sum())} JOY for its seats, "
+                f"against {amount(reported['backing_stake_joy'].sum())}); not used here."
+            )
+    return lines
 
 
 def _by_member(seats: pd.DataFrame, column: str) -> dict[str, object]:
@@ -280,8 +345,9 @@ def _by_member(seats: pd.DataFrame, column: str) -> dict[str, object]:
     return dict(zip(known["member_id"], known[column], strict=True))
 
 
-def members_section(rows: pd.DataFrame, term: Term) -> str:
-    """Section 2: the councillors table with stake subtotals and the total."""
+def members_section(rows: pd.DataFrame, term: Term, stakes: list[str] | None = None) -> str:
+    """Section 2: the councillors table with stake subtotals and the total; ``stakes``: the
+    lines saying what the stakes are (:func:`stakes_note`)."""
     lines = ["## 2 - Council members and vote participation", ""]
     if rows.empty:
         return "\n".join([*lines, NOT_RECORDED]) + "\n"
@@ -291,7 +357,7 @@ def members_section(rows: pd.DataFrame, term: Term) -> str:
         "term was in office.",
         "- Participation: the share of the proposals decided in the term that the councillor "
         "voted on.",
-        f"- Voter stake: the stake of the revealed votes for the councillor in {round_text}.",
+        *(stakes or [f"- Voter stake: the stake of the votes for the councillor in {round_text}."]),
     ]
     if rows["votes_cast"].isna().all():
         lines.append("- Proposal votes: not recorded for this network.")
@@ -307,8 +373,9 @@ def members_section(rows: pd.DataFrame, term: Term) -> str:
             f"| {row.councillor} | {row.member_id} | {_count(row.votes_cast)} | {share} "
             f"| {amount(row.own_stake_joy)} | {amount(row.voter_stake_joy)} |"
         )
-    own = rows["own_stake_joy"].sum()
-    voters = rows["voter_stake_joy"].sum()
+    # A total over seats of which one is not recorded is not recorded either.
+    own = rows["own_stake_joy"].astype("float64").sum(skipna=False)
+    voters = rows["voter_stake_joy"].astype("float64").sum(skipna=False)
     votes = "–" if rows["votes_cast"].isna().all() else _count(rows["votes_cast"].sum())
     lines.append(f"| **Subtotal** | | {votes} | | {amount(own)} | {amount(voters)} |")
     lines.append(f"| **Total stake** | | | | {amount(own + voters)} | |")
@@ -532,7 +599,7 @@ def term_report(sources: ReportSources, term: int | str, today: date | None = No
     ]
     sections = [
         round_overview(chosen, d.rounds, d.archive_terms),
-        members_section(member_rows(chosen, sources), chosen),
+        members_section(member_rows(chosen, sources), chosen, stakes_note(chosen, sources)),
         roles_section(sources.roles, chosen, handles),
         budget_section(sources, chosen),
         proposal_overview(proposals, recorded),

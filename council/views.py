@@ -21,7 +21,7 @@ TIMELINE_ROUNDS = 60
 class ElectionView:
     """What the election page shows for one filter state."""
 
-    headline: dict[str, int]
+    headline: dict[str, int | None]  # None: not recorded
     round_table: pd.DataFrame
     candidacy_table: pd.DataFrame
     trends: dict | None = None
@@ -32,6 +32,11 @@ class ElectionView:
 
 def _spec(chart) -> dict:
     return chart.to_dict()
+
+
+def _recorded_sum(values: pd.Series) -> int | None:
+    total = values.sum(min_count=1)
+    return None if pd.isna(total) else int(total)
 
 
 def election_view(
@@ -51,7 +56,8 @@ def election_view(
             "Rounds": len(shown_rounds),
             "Candidacies": len(shown),
             "Distinct candidates": int(shown["handle"].nunique()),
-            "Votes cast": int(shown_rounds["votes_cast"].sum()),
+            # Rounds whose votes no record holds add nothing; none recorded: not recorded.
+            "Votes cast": _recorded_sum(shown_rounds["votes_cast"]),
         },
         round_table=tables.round_table(shown_rounds),
         candidacy_table=tables.candidacy_table(shown),

@@ -32,7 +32,10 @@ rounds_here = data.rounds[data.rounds["network"] == network]
 if not rounds_here["losers_recorded"].all():
     st.info(
         "Some rounds come from records that list only the elected seats: candidates who lost "
-        "are not recorded there, so their rounds show winners only.",
+        "are not recorded there, so their rounds show winners only. Their candidates, "
+        "candidates per seat and votes cast are the election totals of the council's "
+        "tokenomics reports or the Alexandria leaderboard where these give them, else not "
+        "recorded.",
         icon="ℹ️",
     )
 
@@ -104,7 +107,7 @@ view = election_view(
     chosen_members, chosen_outcomes,
 )  # fmt: skip
 for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=True):
-    column.metric(label, f"{value:,}")
+    column.metric(label, "not recorded" if value is None else f"{value:,}")
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")

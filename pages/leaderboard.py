@@ -122,9 +122,10 @@ if terms_here:
 if archive_views.has_archive(here):
     st.subheader("Testnet archive: the secretary's leaderboard")
     st.caption(
-        "As the hand-made Alexandria leaderboard: proposal votes each term report counts, vote % "
-        "of the term's valid proposals (those listed, less cancelled), KPI bonus and payment "
-        "per councillor (recorded for Alexandria 1–6 only). x: not on that council."
+        "As the hand-made Alexandria leaderboard: proposal votes each term report counts, the "
+        "valid proposals (those listed, less cancelled) whose participant list names the "
+        "councillor, vote % (those over the valid proposals), KPI bonus and payment per "
+        "councillor (recorded for Alexandria 1–6 only). x: not on that council."
     )
     figures = list(archive_views.GRID_VALUES)
     wanted_figure = st.query_params.get("figure")
@@ -135,8 +136,14 @@ if archive_views.has_archive(here):
         horizontal=True,
     )
     ui.set_params(figure=figure if figure != figures[0] else None)
-    grid = archive_views.leaderboard_grid_table(archive_views.scorecard(here, term_range), figure)
+    archive_card = archive_views.scorecard(here, term_range)
+    grid = archive_views.leaderboard_grid_table(archive_card, figure)
     ui.show_table(grid, f"archive-leaderboard-{network}.csv")
+    if note := archive_views.count_note(archive_card):
+        st.info(note, icon="🧮")
+        with st.expander("Where a report's count differs from its participant lists"):
+            differ = archive_views.count_disagreements_table(archive_card)
+            ui.show_table(differ, f"archive-vote-counts-{network}.csv")
 
 st.subheader("Member profile")
 handles = sorted(totals["handle"].unique())

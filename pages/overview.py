@@ -19,12 +19,19 @@ network = ui.network_or_stop(
     "from a query node on the Data & refresh page.",
 )
 
-facts = overview.headline(data.for_network(network))
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def headline(cache_key: tuple[str, float], network: str) -> overview.Headline:
+    """The network's totals (its votes cast come from the election statistics)."""
+    return overview.headline(ui.council_data().for_network(network))
+
+
+facts = headline(ui.cache_key(), network)
 cols = st.columns(4)
 cols[0].metric("Election rounds", f"{facts.rounds:,}")
 cols[1].metric("Candidacies", f"{facts.candidacies:,}")
 cols[2].metric("Members who ran", f"{facts.distinct_candidates:,}")
-cols[3].metric("Votes cast", f"{facts.votes:,}")
+cols[3].metric("Votes cast", "not recorded" if facts.votes is None else f"{facts.votes:,}")
 if facts.first_round_end is not None:
     st.caption(
         f"Rounds {facts.first_cycle}–{facts.last_cycle} on {network}, ended between "

@@ -428,9 +428,11 @@ def test_an_archived_term_uses_the_reports_own_figures(tmp_path: Path) -> None:
         "archive", here, here.council_roles, here.council_budget_figures, categories, KPIS
     )
     text = report.term_report(archived, "latest", today=date(2030, 1, 1))
-    # alice: 7 votes and 250 of voter stake as her term report says; bob: the one vote listed.
+    # alice: 7 votes and 250 of voter stake as her term report says; bob: the one vote listed,
+    # his voter stake not recorded (so neither are the subtotal and total of voter stake).
     # Both voted on 1 of the 2 proposals decided in the term (50 %).
-    assert "| @alice | 1 | 7 | 50% | 1,000 | 250 |\n| @bob | 2 | 1 | 50% | 500 | 0 |\n" in text
+    assert "| @alice | 1 | 7 | 50% | 1,000 | 250 |\n| @bob | 2 | 1 | 50% | 500 | – |\n" in text
+    assert "| **Subtotal** | | 8 | | 1,500 | – |\n| **Total stake** | | | | – | |\n" in text
     assert "## 3 - Council roles\n\n- secretary\n    - @carol\n" in text
     assert "## 4 - Budget status\n\n- Start minted: 1,234 JOY\n" in text
     assert "- Executed funding requests: 1, 300 JOY\n" in text

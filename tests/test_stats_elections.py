@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from council import data, store, tables
+from council import data, store, tables, views
 from council.stats import elections
 
 HAPI = 10**10
@@ -316,3 +316,54 @@ def test_candidacies_of_a_winners_only_round_without_votes_are_not_recorded(
     assert "| 8 | #8,000 · 2023-08-01 | a | elected | 10 | – | 30 | 40 | 1 | 15 |" in (
         tables.markdown(shown)
     )
+
+
+def test_winners_only_rounds_take_field_and_votes_from_the_archive_totals(tmp_path: Path) -> None:
+    """Winners-only rounds (term reports, the Sumer snapshot) list no losers.
+
+    Round 13 (2 seats, one backer's vote in the cache): the totals record 5 applicants and 9
+    votes: 5 candidates, 2.5 per seat, 9 votes cast (not the winners' 1). Round 14 (1 seat),
+    no totals, no votes: field and votes not recorded (never 1.00, never 0). Round 15: a
+    report without a member table: seats not recorded either. Round 16 is a full record: 3
+    candidates for 2 seats; a totals row for it is ignored.
+    """
+    winners_only = {"losers_recorded": 0}
+    rows = {
+        "members": [{"network": NET, "id": m, "handle": m.lower()} for m in "ABC"],
+        "election_rounds": [
+            {**round_row(13, True, "c12", 13000), **winners_only},
+            {**round_row(14, True, "c13", 14000), **winners_only, "seats": 1},
+            {**round_row(15, True, "c14", 15000), **winners_only, "seats": None},
+            round_row(16, True, "c15", 16000),
+        ],
+        "candidates": [
+            candidate("13A", 13, "A", 10, 50, "elected"),
+            candidate("13B", 13, "B", 10, 10, "elected"),
+            candidate("14A", 14, "A", 10, 10, "elected"),
+            candidate("16A", 16, "A", 10, 10, "elected"),
+            candidate("16B", 16, "B", 10, 10, "elected"),
+            candidate("16C", 16, "C", 10, 5, "failed"),
+        ],
+        "votes": [vote("v13", 13, "acct1", 40, "13A")],
+        "archive_election_stats": [
+            {"network": NET, "cycle_id": 13, "applicants": 5, "votes": 9, "source": "t13.md"},
+            {"network": NET, "cycle_id": 16, "applicants": 7, "votes": 4, "source": "t16.md"},
+        ],
+    }
+    path = tmp_path / "council.db"
+    store.write_cache(path, rows, {"source": "hand-made"})
+    d = data.load(path)
+    results, summary = elections.election_tables(d)
+    by_cycle = summary.set_index("cycle_id")
+    field = ["seats", "candidates", "withdrawn", "competitiveness", "votes_cast"]
+    assert by_cycle.loc[13, field].tolist() == [2, 5, pd.NA, 2.5, 9]
+    assert by_cycle.loc[14, field].isna().tolist() == [False, True, True, True, True]
+    assert by_cycle.loc[15, field].isna().all()
+    assert by_cycle.loc[16, field].tolist() == [2, 3, 0, 1.5, 0]
+    shown = tables.round_table(summary).set_index("Round")
+    assert shown.loc[14, ["Candidates", "Candidates per seat", "Votes cast"]].isna().all()
+    # The election page's headline adds the recorded rounds; none recorded: not recorded.
+    every = views.election_view(results, summary, (13, 16), None, [], [])
+    assert every.headline["Votes cast"] == 9 + 0
+    alone = views.election_view(results, summary, (14, 14), None, [], [])
+    assert alone.headline["Votes cast"] is None

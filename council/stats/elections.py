@@ -250,11 +250,23 @@ def _incumbent_flags(
     return elected.merge(known, on=["network", "cycle_id"], how="left")
 
 
+def _election_totals(election_stats: pd.DataFrame | None) -> pd.DataFrame:
+    """Applicants and votes per (network, cycle_id) as the archive's totals record them."""
+    columns = ["network", "cycle_id", "_applicants", "_votes"]
+    if election_stats is None or election_stats.empty:
+        return pd.DataFrame(columns=columns)
+    totals = election_stats.rename(columns={"applicants": "_applicants", "votes": "_votes"})
+    for column in ("_applicants", "_votes"):
+        totals[column] = pd.to_numeric(totals[column]).astype("Int64")
+    return totals[columns].drop_duplicates(["network", "cycle_id"])
+
+
 def round_summary(
     rounds: pd.DataFrame,
     results: pd.DataFrame,
     round_votes: pd.DataFrame,
     council_members: pd.DataFrame,
+    election_stats: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per round: field, seats, votes, voters, stakes, threshold, renewal.
 
@@ -265,6 +277,13 @@ def round_summary(
     not in the cache. Votes cast, voters, unrevealed votes and backing stake are null for a
     winners-only round (``losers_recorded`` = 0) that has no votes in the cache. Newest round
     first.
+
+    A winners-only round knows its seats but not who else stood: its ``candidates`` and
+    ``competitiveness`` are the applicants the archive's election totals record
+    (``election_stats``, the cache's ``archive_election_stats``: the Alexandria leaderboard and
+    the tokenomics reports) per seat, and its ``votes_cast`` their total votes, which count the
+    votes for losing candidates too; without such totals ``candidates``, ``withdrawn`` and
+    ``competitiveness`` are null (not the winners alone, which would read as uncontested).
     """
     keys = ["network", "cycle_id"]
     summary = rounds[
@@ -303,14 +322,29 @@ def round_summary(
         summary[column] = summary[column].fillna(0).astype(int)
     for column in ("votes_cast", "voters", "unrevealed_votes"):
         summary[column] = summary[column].fillna(0).astype("Int64").where(votes_recorded)
+    # A winners-only record lists no losers: the field and the votes come from the archive's
+    # election totals where it has them, else they are unknown.
+    winners_only = ~summary["losers_recorded"].fillna(True).astype(bool)
+    totals = summary[keys].merge(_election_totals(election_stats), on=keys, how="left")
+    totals.index = summary.index
+    summary["candidates"] = (
+        summary["candidates"].astype("Int64").mask(winners_only, totals["_applicants"])
+    )
+    summary["withdrawn"] = summary["withdrawn"].astype("Int64").mask(winners_only)
+    summary["votes_cast"] = summary["votes_cast"].mask(
+        winners_only & totals["_votes"].notna(), totals["_votes"]
+    )
     summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].fillna(0.0)
     summary["total_backing_stake_joy"] = (
         summary["total_backing_stake_joy"].fillna(0.0).where(votes_recorded)
     )
     seats = summary["seats"].where(summary["seats"].notna(), summary["seats_filled"])
+    # A winners-only record without its seats (a report without a member table): unknown.
+    seats = seats.where(~(winners_only & summary["seats"].isna() & (summary["seats_filled"] == 0)))
     summary["seats"] = seats.astype("Int64")
-    standing = summary["candidates"] - summary["withdrawn"]
-    summary["competitiveness"] = (standing / seats.where(seats > 0)).astype(float)
+    standing = (summary["candidates"] - summary["withdrawn"].fillna(0)).astype("Float64")
+    per_seat = standing / seats.where(seats > 0).astype("Float64")
+    summary["competitiveness"] = per_seat.astype("float64")
     known = summary["incumbents_known"].fillna(False).astype(bool)
     summary["re_elected"] = summary["re_elected"].where(known).astype("Int64")
     summary["newcomers"] = (summary["seats_filled"] - summary["re_elected"]).astype("Int64")
@@ -331,7 +365,13 @@ def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
         council_members=data.council_members,
         round_votes=data.round_votes,
     )
-    summary = round_summary(data.rounds, results, data.round_votes, data.council_members)
+    summary = round_summary(
+        data.rounds,
+        results,
+        data.round_votes,
+        data.council_members,
+        election_stats=data.archive_election_stats,
+    )
     return results, summary
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from council.data import CouncilData
+from council.stats import elections
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class Headline:
     rounds: int
     candidacies: int
     distinct_candidates: int
-    votes: int
+    votes: int | None  # None: no round's votes are recorded
     first_cycle: int | None
     last_cycle: int | None
     last_elected_cycle: int | None
@@ -25,14 +26,21 @@ class Headline:
 
 
 def headline(data: CouncilData) -> Headline:
-    """Totals over one network's data."""
+    """Totals over one network's data.
+
+    ``votes`` adds the election page's votes cast per round (so a winners-only round counts
+    the votes its election totals record, and a round whose votes nothing records adds
+    nothing); None when no round's votes are recorded.
+    """
+    _, rounds = elections.election_tables(data)
+    votes = rounds["votes_cast"].sum(min_count=1)
     ended = data.rounds["ended_at_time"].dropna()
     elected = data.candidates[data.candidates["status"] == "elected"]
     return Headline(
         rounds=len(data.rounds),
         candidacies=len(data.candidates),
         distinct_candidates=int(data.candidates["member_id"].nunique()),
-        votes=int(data.round_votes["votes_cast"].sum()),
+        votes=None if pd.isna(votes) else int(votes),
         first_cycle=int(data.rounds["cycle_id"].min()) if len(data.rounds) else None,
         last_cycle=int(data.rounds["cycle_id"].max()) if len(data.rounds) else None,
         last_elected_cycle=int(elected["cycle_id"].max()) if len(elected) else None,
