@@ -45,8 +45,9 @@ def _handle_axis() -> alt.Axis:
 
 
 def _outcome_legend() -> alt.Legend:
-    # Above the plot, not beside it: beside it takes a third of a phone's width.
-    return alt.Legend(orient="top", title=None)
+    # Above the plot, not beside it (that takes a third of a phone's width); two columns, as
+    # four outcomes in a row are wider than a phone.
+    return alt.Legend(orient="top", title=None, columns=2)
 
 
 def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
@@ -54,7 +55,8 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
     backing stake, share re-elected."""
     frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
     # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41).
-    rounds = alt.Scale(domain=[int(frame["cycle_id"].min()), int(frame["cycle_id"].max())])
+    first, last = int(frame["cycle_id"].min()), int(frame["cycle_id"].max())
+    rounds = alt.Scale(domain=[first, last], padding=6)
     charts = []
     for column, title in ROUND_TRENDS.items():
         axis_format = ".0%" if column.endswith("share") else ",.0f"
@@ -148,7 +150,12 @@ def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
         alt.Chart(totals, height=320, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar()
         .encode(
-            x=alt.X("term:N", title="Term", sort=None),
+            x=alt.X(
+                "term:N",
+                title="Term",
+                sort=None,
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+            ),
             y=alt.Y("amount_joy:Q", title="JOY", axis=alt.Axis(format=",.0f"), stack="zero"),
             color=alt.Color(
                 "category:N",

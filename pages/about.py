@@ -4,7 +4,7 @@ import os
 
 import streamlit as st
 
-from council import fetch, ui, uploads
+from council import fetch, refresh_state, ui, uploads
 from council.format import block_with_date
 from council.stats import overview
 
@@ -18,6 +18,7 @@ if not meta:
     ui.empty_state("There is no cache yet: run `make run`, or refresh below.")
 else:
     fetched = meta.get("source", "").startswith("http")
+    built = refresh_state.parse_time(meta.get("refreshed_at"))
     ends = "; ".join(
         f"{network} at block {block_with_date(end.block, end.time, end.estimated)}"
         for network, end in ui.data_ends().items()
@@ -26,7 +27,7 @@ else:
     st.markdown(
         f"- **Source:** {meta.get('source', 'unknown')}\n"
         f"- **{'Last refreshed' if fetched else 'Cache built'}:** "
-        f"{meta.get('refreshed_at', 'unknown')} (UTC)\n"
+        f"{f'{built:%Y-%m-%d %H:%M} UTC' if built else 'unknown'}\n"
         f"- **Data ends:** {ends or '–'} (the newest round, council, proposal or stage change)\n"
         f"- **Cache file:** `{ui.db_path()}` (schema version {meta.get('schema_version', '?')})"
     )
@@ -42,8 +43,8 @@ else:
     }
     if any(gaps.values()):
         st.markdown(
-            "**Rounds missing from the data.** "
-            + " ".join(f"{network}: {note}" for network, note in gaps.items() if note)
+            "**Rounds missing from the data:**\n"
+            + "\n".join(f"- {network}: {note}" for network, note in gaps.items() if note)
         )
     winners_only = int((~data.rounds["losers_recorded"]).sum())
     if winners_only:
