@@ -36,8 +36,8 @@ def test_sidebar_says_when_the_snapshot_data_ends_not_that_it_was_just_refreshed
     assert "just now" not in sidebar
     assert "Cache built:" in sidebar and "(not a live source)" in sidebar
     assert "Data ends (newest block):" in sidebar
-    assert "sumer: #3,992,400 · ~2022-01-12" in sidebar
-    assert "constantinople: #2,464,411 · ~2020-09-08" in sidebar
+    assert "sumer: #4,093,199 · ~2022-01-21" in sidebar
+    assert "constantinople: #2,565,210 · ~2020-09-14" in sidebar
 
 
 def test_sidebar_of_a_fetched_cache_says_when_it_was_refreshed(tmp_path: Path, monkeypatch) -> None:
@@ -74,7 +74,7 @@ def test_overview_names_the_missing_round_and_where_the_data_ends(
     assert "on the left" not in captions  # a phone's menu is behind a button
     assert "Rounds 1–41 on sumer" in captions
     assert "Round 3 is not in the data." in captions
-    assert "The data on sumer ends at block #3,992,400 · ~2022-01-12" in captions
+    assert "The data on sumer ends at block #4,093,199 · ~2022-01-21" in captions
 
 
 def test_election_history_names_the_rounds_missing_on_each_network(
@@ -94,7 +94,7 @@ def test_data_page_calls_the_snapshot_a_record_of_the_past(snapshot_db: Path, mo
     at = run_page("pages/about.py", snapshot_db, monkeypatch)
     shown = texts(at.markdown)
     assert "**Cache built:**" in shown and "Last refreshed" not in shown
-    assert "sumer at block #3,992,400 · ~2022-01-12" in shown
+    assert "sumer at block #4,093,199 · ~2022-01-21" in shown
     assert "not current data" in shown
     assert "constantinople: Rounds 10–16 and 20 are not in the data." in shown
     assert "sumer: Round 3 is not in the data." in shown

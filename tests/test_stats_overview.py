@@ -62,10 +62,15 @@ def council_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             _round("live", 1, 1_000, "2023-01-01T00:00:00Z", 0),
             _round("live", 2, None, None, 0),  # running: not ended yet
             _round("undated", 1, None, None, 0),
+            _round("timed", 1, None, "2020-05-01T00:00:00Z", 0),
         ],
         "councils": [
             {"network": "live", "id": "c1", "elected_at_block": 1_000,
              "elected_at_time": "2023-01-01T00:00:00Z"},
+            # A term report's council: its end comes after the last round in the data.
+            {"network": "old", "id": "o2", "elected_at_block": 200,
+             "elected_at_time": "2021-02-01T00:00:00Z", "ended_at_block": 300,
+             "ended_at_time": "2021-02-08T00:00:00Z"},
         ],
         "proposals": [
             {"network": "live", "id": "p1", "created_at_block": 1_200,
@@ -90,11 +95,18 @@ def test_data_end_is_the_newest_block_of_rounds_councils_proposals_and_stages(
     )
 
 
-def test_data_end_of_a_snapshot_says_its_time_is_estimated(council_db: Path) -> None:
+def test_data_end_of_a_snapshot_is_its_last_councils_end_with_an_estimated_time(
+    council_db: Path,
+) -> None:
     end = overview.data_end(data.load(council_db).for_network("old"))
     assert end == overview.DataEnd(
-        block=200, time=pd.Timestamp("2021-02-01T00:00:00Z"), estimated=True
+        block=300, time=pd.Timestamp("2021-02-08T00:00:00Z"), estimated=True
     )
+
+
+def test_data_end_without_blocks_is_the_newest_time(council_db: Path) -> None:
+    end = overview.data_end(data.load(council_db).for_network("timed"))
+    assert end == overview.DataEnd(block=None, time=pd.Timestamp("2020-05-01T00:00:00Z"))
 
 
 def test_data_end_is_none_when_nothing_is_dated(council_db: Path) -> None:

@@ -94,6 +94,7 @@ class DataEnd:
 _DATED = (
     ("rounds", "ended_at_block", "ended_at_time"),
     ("councils", "elected_at_block", "elected_at_time"),
+    ("councils", "ended_at_block", "ended_at_time"),
     ("proposals", "status_set_at_block", "status_set_at_time"),
     ("proposals", "created_at_block", "created_at_time"),
     ("council_stage_updates", "changed_at_block", "changed_at_time"),
@@ -102,19 +103,21 @@ _DATED = (
 
 def data_end(data: CouncilData) -> DataEnd | None:
     """Where one network's data ends: the newest block (with its time) among its rounds,
-    councils, proposals and council stage changes; ``None`` when nothing is dated.
+    councils (elected and ended), proposals and council stage changes; ``None`` when nothing
+    is dated.
 
     This is how current the data is, which a cache's refresh time does not say (the bundled
-    snapshot is rebuilt today from records that end in 2022).
+    snapshot is rebuilt today from records that end in 2022). Council times come from the
+    same records as round times: estimated where any of the network's round times is.
     """
+    rounds_estimated = bool(data.rounds["ended_at_time_estimated"].any())
     rows = []
     for table, block, time in _DATED:
         frame = getattr(data, table)
-        estimated = (
-            frame["ended_at_time_estimated"]
-            if table == "rounds"
-            else pd.Series(False, index=frame.index)
-        )
+        if table == "rounds":
+            estimated = frame["ended_at_time_estimated"]
+        else:
+            estimated = pd.Series(table == "councils" and rounds_estimated, index=frame.index)
         rows.append(
             pd.DataFrame(
                 {
