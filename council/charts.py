@@ -59,7 +59,9 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
     rounds = alt.Scale(domain=[first, last], padding=6)
     charts = []
     for column, title in ROUND_TRENDS.items():
-        axis_format = ".0%" if column.endswith("share") else ",.0f"
+        exact = ".0%" if column.endswith("share") else ",.0f"
+        # Axis labels short (200M, not 200,000,000: a phone has no room), tooltips exact.
+        axis_format = ".0%" if column.endswith("share") else "~s"
         charts.append(
             alt.Chart(frame, title=title, height=160, width=WIDTH, autosize=FIT_WIDTH)
             .mark_line(point=True)
@@ -68,7 +70,7 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
                 y=alt.Y(f"{column}:Q", title=None, axis=alt.Axis(format=axis_format)),
                 tooltip=[
                     alt.Tooltip("cycle_id:Q", title="Round"),
-                    alt.Tooltip(f"{column}:Q", title=title, format=axis_format),
+                    alt.Tooltip(f"{column}:Q", title=title, format=exact),
                 ],
             )
         )
@@ -156,12 +158,13 @@ def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
                 sort=None,
                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
             ),
-            y=alt.Y("amount_joy:Q", title="JOY", axis=alt.Axis(format=",.0f"), stack="zero"),
+            y=alt.Y("amount_joy:Q", title="JOY", axis=alt.Axis(format="~s"), stack="zero"),
             color=alt.Color(
                 "category:N",
                 title="Category",
                 scale=alt.Scale(scheme="tableau20"),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=HANDLE_LABEL_LIMIT),
+                # Below the bars in two columns: beside them, 20 categories squeeze the bars.
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=100),
             ),
             tooltip=[
                 alt.Tooltip("term:N", title="Term"),
@@ -274,6 +277,7 @@ def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
                 "kind:N",
                 title="Reward",
                 scale=alt.Scale(domain=["available", "earned"], range=["#999999", "#0072B2"]),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=["term:N", "unit:N", "kind:N", alt.Tooltip("amount:Q", format=",.0f")],
         )
