@@ -40,6 +40,18 @@ def _outcome_scale() -> alt.Scale:
     return alt.Scale(domain=list(OUTCOME_COLOURS), range=list(OUTCOME_COLOURS.values()))
 
 
+# Axis labels of amounts, short so a phone has room: 0, 500k, 200M, 1.1B (each label on its
+# own, not "0.1G" with a shared SI prefix, and B for billions, as money is written).
+SHORT_NUMBER = (
+    "abs(datum.value) < 1000 ? format(datum.value, ',~f')"  # 0.5, not 500m (milli)
+    " : replace(format(datum.value, '~s'), 'G', 'B')"
+)
+
+
+def _short_axis(**options) -> alt.Axis:
+    return alt.Axis(labelExpr=SHORT_NUMBER, **options)
+
+
 def _handle_axis() -> alt.Axis:
     return alt.Axis(labelLimit=HANDLE_LABEL_LIMIT)
 
@@ -59,15 +71,15 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
     rounds = alt.Scale(domain=[first, last], padding=6)
     charts = []
     for column, title in ROUND_TRENDS.items():
-        exact = ".0%" if column.endswith("share") else ",.0f"
-        # Axis labels short (200M, not 200,000,000: a phone has no room), tooltips exact.
-        axis_format = ".0%" if column.endswith("share") else "~s"
+        share = column.endswith("share")
+        exact = ".0%" if share else ",.0f"  # tooltips exact, axis labels short
+        axis = alt.Axis(format=".0%") if share else _short_axis()
         charts.append(
             alt.Chart(frame, title=title, height=160, width=WIDTH, autosize=FIT_WIDTH)
             .mark_line(point=True)
             .encode(
                 x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d"), scale=rounds),
-                y=alt.Y(f"{column}:Q", title=None, axis=alt.Axis(format=axis_format)),
+                y=alt.Y(f"{column}:Q", title=None, axis=axis),
                 tooltip=[
                     alt.Tooltip("cycle_id:Q", title="Round"),
                     alt.Tooltip(f"{column}:Q", title=title, format=exact),
@@ -124,7 +136,7 @@ def vote_power_bars(round_results: pd.DataFrame, threshold: float | None) -> alt
             x=alt.X(
                 "vote_power_joy:Q",
                 title="Vote power (JOY)",
-                axis=alt.Axis(format="~s", labelOverlap="greedy", tickCount=5),
+                axis=_short_axis(labelOverlap="greedy", tickCount=5),
             ),
             y=alt.Y("handle:N", sort="-x", title=None, axis=_handle_axis()),
             color=alt.Color("outcome:N", scale=_outcome_scale(), legend=_outcome_legend()),
@@ -158,7 +170,7 @@ def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
                 sort=None,
                 axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
             ),
-            y=alt.Y("amount_joy:Q", title="JOY", axis=alt.Axis(format="~s"), stack="zero"),
+            y=alt.Y("amount_joy:Q", title="JOY", axis=_short_axis(), stack="zero"),
             color=alt.Color(
                 "category:N",
                 title="Category",

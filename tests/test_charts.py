@@ -111,3 +111,14 @@ def test_timeline_cells_share_the_width_and_keep_labels_readable() -> None:
 def test_vote_power_legend_sits_above_the_bars() -> None:
     spec = charts.vote_power_bars(RESULTS, 2e7).to_dict()
     assert spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "top"
+
+
+def test_amount_axes_have_short_labels_and_exact_tooltips() -> None:
+    trend = charts.round_trends(SUMMARY)[3].to_dict()  # backing stake (JOY)
+    assert trend["encoding"]["y"]["axis"]["labelExpr"] == charts.SHORT_NUMBER
+    assert trend["encoding"]["tooltip"][1]["format"] == ",.0f"
+    share = charts.round_trends(SUMMARY)[4].to_dict()
+    assert share["encoding"]["y"]["axis"]["format"] == ".0%"
+    by_term = charts.spending_by_term(SPENDING).to_dict()
+    assert by_term["encoding"]["y"]["axis"]["labelExpr"] == charts.SHORT_NUMBER
+    assert by_term["encoding"]["x"]["axis"]["labelAngle"] == 0
