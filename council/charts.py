@@ -270,7 +270,12 @@ def participation_heatmap(matrix: pd.DataFrame) -> alt.Chart:
 
 
 def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
-    """Per term: reward available vs earned (grouped bars), in the file's units."""
+    """Per term: reward available vs earned (grouped bars), in the file's units.
+
+    ``summary`` lists the newest term first (as its table does); the chart runs oldest to
+    newest, left to right, like every other chart over time.
+    """
+    oldest_first = list(dict.fromkeys(summary["term"]))[::-1]
     frame = summary.melt(
         id_vars=["term", "unit"],
         value_vars=["reward_available", "reward_earned"],
@@ -282,7 +287,7 @@ def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame, height=260, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar()
         .encode(
-            x=alt.X("term:N", title="Term", sort=None),
+            x=alt.X("term:N", title="Term", sort=oldest_first),
             xOffset="kind:N",
             y=alt.Y("amount:Q", title="Reward", axis=alt.Axis(format=",.0f")),
             color=alt.Color(

@@ -122,3 +122,9 @@ def test_amount_axes_have_short_labels_and_exact_tooltips() -> None:
     by_term = charts.spending_by_term(SPENDING).to_dict()
     assert by_term["encoding"]["y"]["axis"]["labelExpr"] == charts.SHORT_NUMBER
     assert by_term["encoding"]["x"]["axis"]["labelAngle"] == 0
+
+
+def test_kpi_rewards_run_oldest_to_newest_left_to_right() -> None:
+    newest_first = KPI_SUMMARY.iloc[::-1]
+    spec = charts.kpi_rewards(newest_first).to_dict()
+    assert spec["encoding"]["x"]["sort"] == [1, 2]
