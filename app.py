@@ -1,14 +1,25 @@
 """Joystream Council Dashboard: entry point (`streamlit run app.py`)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from council import data, ui
 
+# A file in the repository: a :material/...: page icon is fetched from a font CDN (offline: none).
+PAGE_ICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+# Markdown tables (the term report's preview) scroll sideways instead of widening the page.
+NARROW_SCREEN_CSS = (
+    "<style>[data-testid='stMarkdownContainer'] table"
+    " {display: block; max-width: 100%; overflow-x: auto;}</style>"
+)
+
 st.set_page_config(
     page_title="Joystream Council Dashboard",
-    page_icon=":material/how_to_vote:",
+    page_icon=str(PAGE_ICON),
     layout="wide",
 )
+st.html(NARROW_SCREEN_CSS)
 
 pages = st.navigation(
     [

@@ -1,6 +1,9 @@
 """Altair chart builders. Data in, chart out; no Streamlit here.
 
 Colours follow the Okabe–Ito palette, which stays distinguishable for colour-blind readers.
+Every chart is one view (or a layer) as wide as its container (``width="container"``), so it
+fits a phone's screen as well as a desktop's; composite charts (concat, facet, repeat) cannot
+be, so there are none: a set of small multiples is a list of charts the page lays out.
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ OUTCOME_COLOURS = {
 
 # Rows of a band chart: Streamlit's theme hides every other label below about 22 px a row.
 ROW_STEP = alt.Step(22)
+# Every chart takes the width of the element it is drawn in, and keeps the height it asks
+# for (Streamlit's default "fit" squeezes titles and axes into that height).
+WIDTH = "container"
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Member handles on a band axis: long ones are cut ("…") so the plot keeps room on a phone.
+HANDLE_LABEL_LIMIT = 120
 
 ROUND_TRENDS = {
     "candidates": "Candidates",
@@ -31,43 +40,83 @@ def _outcome_scale() -> alt.Scale:
     return alt.Scale(domain=list(OUTCOME_COLOURS), range=list(OUTCOME_COLOURS.values()))
 
 
-def round_trends(summary: pd.DataFrame) -> alt.HConcatChart | alt.Chart:
-    """Small multiples over rounds: candidates, votes, voters (turnout), backing stake, share
-    re-elected."""
+# Axis labels of amounts, short so a phone has room: 0, 500k, 200M, 1.1B (each label on its
+# own, not "0.1G" with a shared SI prefix, and B for billions, as money is written).
+SHORT_NUMBER = (
+    "abs(datum.value) < 1000 ? format(datum.value, ',~f')"  # 0.5, not 500m (milli)
+    " : replace(format(datum.value, '~s'), 'G', 'B')"
+)
+
+
+def _short_axis(**options) -> alt.Axis:
+    return alt.Axis(labelExpr=SHORT_NUMBER, **options)
+
+
+def _handle_axis() -> alt.Axis:
+    return alt.Axis(labelLimit=HANDLE_LABEL_LIMIT)
+
+
+def _outcome_legend() -> alt.Legend:
+    # Above the plot, not beside it (that takes a third of a phone's width); two columns, as
+    # four outcomes in a row are wider than a phone.
+    return alt.Legend(orient="top", title=None, columns=2)
+
+
+def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
+    """Small multiples over rounds, one chart each: candidates, votes, voters (turnout),
+    backing stake, share re-elected."""
     frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
+    # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41).
+    first, last = int(frame["cycle_id"].min()), int(frame["cycle_id"].max())
+    rounds = alt.Scale(domain=[first, last], padding=6)
     charts = []
     for column, title in ROUND_TRENDS.items():
-        axis_format = ".0%" if column.endswith("share") else ",.0f"
+        share = column.endswith("share")
+        exact = ".0%" if share else ",.0f"  # tooltips exact, axis labels short
+        axis = alt.Axis(format=".0%") if share else _short_axis()
         charts.append(
-            alt.Chart(frame, title=title, height=160, width=260)
+            alt.Chart(frame, title=title, height=160, width=WIDTH, autosize=FIT_WIDTH)
             .mark_line(point=True)
             .encode(
-                x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d")),
-                y=alt.Y(f"{column}:Q", title=None, axis=alt.Axis(format=axis_format)),
+                x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d"), scale=rounds),
+                y=alt.Y(f"{column}:Q", title=None, axis=axis),
                 tooltip=[
                     alt.Tooltip("cycle_id:Q", title="Round"),
-                    alt.Tooltip(f"{column}:Q", title=title, format=axis_format),
+                    alt.Tooltip(f"{column}:Q", title=title, format=exact),
                 ],
             )
         )
-    return alt.concat(*charts, columns=2)
+    return charts
 
 
 def member_timeline(timeline: pd.DataFrame, max_members: int = 60) -> alt.Chart:
-    """Who stood when: one row per member, one mark per round, coloured by outcome.
+    """Who stood when: one row per member, one cell per round, coloured by outcome.
 
     Shows the ``max_members`` members with the most candidacies, so the chart stays readable.
+    Cells (not fixed-size marks) share the width among the rounds: squares on a desktop,
+    narrow bars on a phone, never wider than the screen.
     """
     counts = timeline["handle"].value_counts()
     shown = counts.index[:max_members]
     frame = timeline[timeline["handle"].isin(shown)]
     return (
-        alt.Chart(frame, height=ROW_STEP)
-        .mark_square(size=90)
+        alt.Chart(frame, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH)
+        .mark_rect(cornerRadius=2)
         .encode(
-            x=alt.X("cycle_id:O", title="Round"),
-            y=alt.Y("handle:N", title=None, sort=list(shown)),
-            color=alt.Color("outcome:N", scale=_outcome_scale(), title="Outcome"),
+            x=alt.X(
+                "cycle_id:O",
+                title="Round",
+                scale=alt.Scale(paddingInner=0.2),
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+            ),
+            y=alt.Y(
+                "handle:N",
+                title=None,
+                sort=list(shown),
+                scale=alt.Scale(paddingInner=0.2),
+                axis=_handle_axis(),
+            ),
+            color=alt.Color("outcome:N", scale=_outcome_scale(), legend=_outcome_legend()),
             tooltip=[
                 alt.Tooltip("handle:N", title="Member"),
                 alt.Tooltip("cycle_id:O", title="Round"),
@@ -84,9 +133,13 @@ def vote_power_bars(round_results: pd.DataFrame, threshold: float | None) -> alt
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("vote_power_joy:Q", title="Vote power (JOY)", axis=alt.Axis(format=",.0f")),
-            y=alt.Y("handle:N", sort="-x", title=None),
-            color=alt.Color("outcome:N", scale=_outcome_scale(), title="Outcome"),
+            x=alt.X(
+                "vote_power_joy:Q",
+                title="Vote power (JOY)",
+                axis=_short_axis(labelOverlap="greedy", tickCount=5),
+            ),
+            y=alt.Y("handle:N", sort="-x", title=None, axis=_handle_axis()),
+            color=alt.Color("outcome:N", scale=_outcome_scale(), legend=_outcome_legend()),
             tooltip=[
                 alt.Tooltip("handle:N", title="Candidate"),
                 alt.Tooltip("vote_power_joy:Q", title="Vote power (JOY)", format=",.0f"),
@@ -102,18 +155,29 @@ def vote_power_bars(round_results: pd.DataFrame, threshold: float | None) -> alt
             .mark_rule(strokeDash=[4, 3], color="#D55E00")
             .encode(x="threshold:Q", tooltip=alt.value("Last elected seat"))
         )
-    return alt.layer(*layers)
+    return alt.layer(*layers).properties(width=WIDTH, autosize=FIT_WIDTH)
 
 
 def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
     """Stacked bars: JOY spent per term, split by category."""
     return (
-        alt.Chart(totals, height=320)
+        alt.Chart(totals, height=320, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar()
         .encode(
-            x=alt.X("term:N", title="Term", sort=None),
-            y=alt.Y("amount_joy:Q", title="JOY", axis=alt.Axis(format=",.0f"), stack="zero"),
-            color=alt.Color("category:N", title="Category", scale=alt.Scale(scheme="tableau20")),
+            x=alt.X(
+                "term:N",
+                title="Term",
+                sort=None,
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+            ),
+            y=alt.Y("amount_joy:Q", title="JOY", axis=_short_axis(), stack="zero"),
+            color=alt.Color(
+                "category:N",
+                title="Category",
+                scale=alt.Scale(scheme="tableau20"),
+                # Below the bars in two columns: beside them, 20 categories squeeze the bars.
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=100),
+            ),
             tooltip=[
                 alt.Tooltip("term:N", title="Term"),
                 alt.Tooltip("category:N", title="Category"),
@@ -127,7 +191,7 @@ def spending_by_term(totals: pd.DataFrame) -> alt.Chart:
 def category_shares(totals: pd.DataFrame) -> alt.Chart:
     """Horizontal bars: each category's share of the total (easier to read than a pie)."""
     return (
-        alt.Chart(totals, height=ROW_STEP)
+        alt.Chart(totals, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar(color="#0072B2")
         .encode(
             x=alt.X("share:Q", title="Share of spending", axis=alt.Axis(format=".0%")),
@@ -148,7 +212,7 @@ def spending_over_time(items: pd.DataFrame) -> alt.Chart:
         {"date": dated["decided_at_time"], "cumulative_joy": dated["amount_joy"].cumsum()}
     )
     return (
-        alt.Chart(frame, height=240)
+        alt.Chart(frame, height=240, width=WIDTH, autosize=FIT_WIDTH)
         .mark_line(interpolate="step-after", color="#0072B2")
         .encode(
             x=alt.X("date:T", title="Decided (UTC)"),
@@ -167,11 +231,11 @@ def top_members(totals: pd.DataFrame, metric: str, title: str, n: int = 15) -> a
     values = pd.to_numeric(totals[metric]).astype("float64")
     frame = totals.assign(**{metric: values})[values > 0].nlargest(n, metric)[["handle", metric]]
     return (
-        alt.Chart(frame, height=ROW_STEP)
+        alt.Chart(frame, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar(color="#0072B2")
         .encode(
-            x=alt.X(f"{metric}:Q", title=title),
-            y=alt.Y("handle:N", sort="-x", title=None),
+            x=alt.X(f"{metric}:Q", title=title, axis=alt.Axis(labelOverlap="greedy")),
+            y=alt.Y("handle:N", sort="-x", title=None, axis=_handle_axis()),
             tooltip=[
                 alt.Tooltip("handle:N", title="Member"),
                 alt.Tooltip(f"{metric}:Q", title=title),
@@ -183,16 +247,16 @@ def top_members(totals: pd.DataFrame, metric: str, title: str, n: int = 15) -> a
 def participation_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     """Members x terms, coloured by participation (share of decided proposals voted on)."""
     return (
-        alt.Chart(matrix, height=ROW_STEP)
+        alt.Chart(matrix, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH)
         .mark_rect()
         .encode(
-            x=alt.X("term:O", title="Term"),
-            y=alt.Y("handle:N", title=None),
+            x=alt.X("term:O", title="Term", axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+            y=alt.Y("handle:N", title=None, axis=_handle_axis()),
             color=alt.Color(
                 "participation:Q",
                 title="Participation",
                 scale=alt.Scale(scheme="viridis", domain=[0, 1]),
-                legend=alt.Legend(format=".0%"),
+                legend=alt.Legend(format=".0%", orient="top", gradientLength=160),
             ),
             tooltip=[
                 alt.Tooltip("handle:N", title="Councillor"),
@@ -206,7 +270,12 @@ def participation_heatmap(matrix: pd.DataFrame) -> alt.Chart:
 
 
 def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
-    """Per term: reward available vs earned (grouped bars), in the file's units."""
+    """Per term: reward available vs earned (grouped bars), in the file's units.
+
+    ``summary`` lists the newest term first (as its table does); the chart runs oldest to
+    newest, left to right, like every other chart over time.
+    """
+    oldest_first = list(dict.fromkeys(summary["term"]))[::-1]
     frame = summary.melt(
         id_vars=["term", "unit"],
         value_vars=["reward_available", "reward_earned"],
@@ -215,16 +284,17 @@ def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
     )
     frame["kind"] = frame["kind"].map({"reward_available": "available", "reward_earned": "earned"})
     return (
-        alt.Chart(frame, height=260)
+        alt.Chart(frame, height=260, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar()
         .encode(
-            x=alt.X("term:N", title="Term", sort=None),
+            x=alt.X("term:N", title="Term", sort=oldest_first),
             xOffset="kind:N",
             y=alt.Y("amount:Q", title="Reward", axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "kind:N",
                 title="Reward",
                 scale=alt.Scale(domain=["available", "earned"], range=["#999999", "#0072B2"]),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=["term:N", "unit:N", "kind:N", alt.Tooltip("amount:Q", format=",.0f")],
         )

@@ -16,7 +16,8 @@ import streamlit as st
 
 from council import data, refresh_state, store, uploads
 from council import format as fmt
-from council.format import age_text, neutralise_formulas, safe_csv_bytes
+from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
+from council.stats import overview
 
 
 def ensure_app_navigation() -> None:
@@ -111,16 +112,36 @@ def freshness_sidebar(meta: dict[str, str]) -> None:
         source = meta.get("source", "unknown")
         refreshed = refresh_state.parse_time(meta.get("refreshed_at"))
         st.caption(f"Source: {source}")
-        if refreshed:
+        if refreshed and source.startswith("http"):
             now = datetime.now(UTC)
             st.caption(f"Refreshed: {refreshed:%Y-%m-%d %H:%M} UTC ({age_text(refreshed, now)})")
-        if meta.get("networks"):
-            st.caption(f"Networks: {meta['networks'].replace(',', ', ')}")
+        elif refreshed:  # a snapshot's build time says nothing about how current its data is
+            st.caption(f"Cache built: {refreshed:%Y-%m-%d %H:%M} UTC (not a live source)")
+        ends = data_ends()
+        if ends:
+            lines = [
+                f"{network}: {block_with_date(end.block, end.time, end.estimated)}"
+                if end
+                else f"{network}: –"
+                for network, end in ends.items()
+            ]
+            st.caption("Data ends (newest block):  \n" + "  \n".join(lines))
         problem = refresh_state.freshness_problem(
             meta, refresh_state.read_status(db_path()), stale_after()
         )
         if problem:
             st.warning(problem, icon="⚠️")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _data_ends(path: str, mtime: float) -> dict[str, overview.DataEnd | None]:
+    loaded = _load(path, mtime)
+    return {network: overview.data_end(loaded.for_network(network)) for network in loaded.networks}
+
+
+def data_ends() -> dict[str, overview.DataEnd | None]:
+    """Where each network's data ends (newest block and time), newest network first."""
+    return _data_ends(*cache_key())
 
 
 def empty_state(message: str) -> None:

@@ -24,7 +24,7 @@ class ElectionView:
     headline: dict[str, int | None]  # None: not recorded
     round_table: pd.DataFrame
     candidacy_table: pd.DataFrame
-    trends: dict | None = None
+    trends: list[dict] = field(default_factory=list)
     timeline: dict | None = None
     timeline_note: str = ""
     shown_rounds: list[int] = field(default_factory=list)
@@ -64,7 +64,7 @@ def election_view(
         shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
     )
     if len(shown_rounds) > 1:
-        view.trends = _spec(charts.round_trends(shown_rounds))
+        view.trends = [_spec(chart) for chart in charts.round_trends(shown_rounds)]
     if not shown.empty:
         recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]
         timeline = elections.member_timeline(shown[shown["cycle_id"].isin(recent)])

@@ -4,7 +4,9 @@ import os
 
 import streamlit as st
 
-from council import fetch, ui, uploads
+from council import fetch, refresh_state, ui, uploads
+from council.format import block_with_date
+from council.stats import overview
 
 ui.ensure_app_navigation()
 st.title("Data & refresh")
@@ -15,16 +17,34 @@ st.subheader("Where the data comes from")
 if not meta:
     ui.empty_state("There is no cache yet: run `make run`, or refresh below.")
 else:
+    fetched = meta.get("source", "").startswith("http")
+    built = refresh_state.parse_time(meta.get("refreshed_at"))
+    ends = "; ".join(
+        f"{network} at block {block_with_date(end.block, end.time, end.estimated)}"
+        for network, end in ui.data_ends().items()
+        if end is not None
+    )
     st.markdown(
         f"- **Source:** {meta.get('source', 'unknown')}\n"
-        f"- **Last refreshed:** {meta.get('refreshed_at', 'unknown')} (UTC)\n"
-        f"- **Networks:** {meta.get('networks', '–').replace(',', ', ')}\n"
+        f"- **{'Last refreshed' if fetched else 'Cache built'}:** "
+        f"{f'{built:%Y-%m-%d %H:%M} UTC' if built else 'unknown'}\n"
+        f"- **Data ends:** {ends or '–'} (the newest round, council, proposal or stage change)\n"
         f"- **Cache file:** `{ui.db_path()}` (schema version {meta.get('schema_version', '?')})"
     )
     if meta.get("snapshot_origin"):
         st.markdown(
             f"**Bundled snapshot.** {meta['snapshot_origin']}  \n"
-            f"Rounds ended between {meta.get('data_from', '?')} and {meta.get('data_to', '?')}."
+            f"Rounds ended between {meta.get('data_from', '?')} and {meta.get('data_to', '?')}: "
+            "a record of the past, not current data. Refresh below for the chain's current state."
+        )
+    gaps = {
+        network: overview.missing_rounds_note(rounds["cycle_id"])
+        for network, rounds in data.rounds.groupby("network")
+    }
+    if any(gaps.values()):
+        st.markdown(
+            "**Rounds missing from the data:**\n"
+            + "\n".join(f"- {network}: {note}" for network, note in gaps.items() if note)
         )
     winners_only = int((~data.rounds["losers_recorded"]).sum())
     if winners_only:

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from council import archive_views, filters, ui, views
-from council.stats import elections
+from council.stats import elections, overview
 
 ui.ensure_app_navigation()
 st.title("Election history")
@@ -29,6 +29,9 @@ def election_stats(cache_key: tuple[str, float], network: str):
 
 results, summary = election_stats(ui.cache_key(), network)
 rounds_here = data.rounds[data.rounds["network"] == network]
+missing_note = overview.missing_rounds_note(rounds_here["cycle_id"])
+if missing_note:
+    st.caption(missing_note)
 if not rounds_here["losers_recorded"].all():
     st.info(
         "Some rounds come from records that list only the elected seats: candidates who lost "
@@ -111,8 +114,9 @@ for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=T
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
-if view.trends:
-    st.vega_lite_chart(view.trends, width="content")
+for pair in range(0, len(view.trends), 2):  # two a row; a phone stacks them
+    for column, spec in zip(st.columns(2), view.trends[pair : pair + 2], strict=False):
+        column.vega_lite_chart(spec, width="stretch")
 
 here = data.for_network(network)
 if archive_views.has_archive(here):
@@ -129,7 +133,7 @@ if view.timeline:
     st.subheader("Who stood when")
     if view.timeline_note:
         st.caption(view.timeline_note)
-    st.vega_lite_chart(view.timeline, width="content")
+    st.vega_lite_chart(view.timeline, width="stretch")
 
 # --- Drill-down into one round ------------------------------------------------------------------
 st.subheader("One round in detail")

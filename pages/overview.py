@@ -3,13 +3,15 @@
 import streamlit as st
 
 from council import tables, ui
+from council.format import block_with_date
 from council.stats import overview
 
 ui.ensure_app_navigation()
 st.title("Joystream Council Dashboard")
 st.caption(
-    "Council elections, councillors' records, council spending and KPIs: one place, always "
-    "current. Use the pages on the left; every table can be filtered and downloaded as CSV."
+    "Council elections, councillors' records, council spending and KPIs in one place. Every "
+    "page is in the menu (on a phone, open it with the » button at the top left); every table "
+    "can be filtered and downloaded as CSV."
 )
 
 data = ui.council_data()
@@ -35,7 +37,14 @@ cols[3].metric("Votes cast", "not recorded" if facts.votes is None else f"{facts
 if facts.first_round_end is not None:
     st.caption(
         f"Rounds {facts.first_cycle}–{facts.last_cycle} on {network}, ended between "
-        f"{facts.first_round_end:%Y-%m-%d} and {facts.last_round_end:%Y-%m-%d} (UTC)."
+        f"{facts.first_round_end:%Y-%m-%d} and {facts.last_round_end:%Y-%m-%d} (UTC). "
+        + (overview.missing_rounds_note(data.for_network(network).rounds["cycle_id"]) or "")
+    )
+end = ui.data_ends().get(network)
+if end is not None:
+    st.caption(
+        f"The data on {network} ends at block {block_with_date(end.block, end.time, end.estimated)}"
+        ": nothing after it is shown."
     )
 
 st.subheader(f"Latest council (elected in round {facts.last_elected_cycle})")

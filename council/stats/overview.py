@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -61,3 +63,87 @@ def latest_council(data: CouncilData) -> pd.DataFrame:
         how="left",
     )
     return named.sort_values("vote_power_joy", ascending=False).reset_index(drop=True)
+
+
+def missing_rounds(cycle_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """The round numbers between the first and the last round given that are not given, as
+    ``(first, last)`` runs: ``[1, 2, 4, 8]`` -> ``[(3, 3), (5, 7)]``."""
+    present = sorted({int(c) for c in cycle_ids if not pd.isna(c)})
+    gaps = []
+    for before, after in itertools.pairwise(present):
+        if after - before > 1:
+            gaps.append((before + 1, after - 1))
+    return gaps
+
+
+def missing_rounds_note(cycle_ids: Iterable[int]) -> str | None:
+    """One sentence naming the rounds missing from the data (``None`` when none are):
+    ``"Round 3 is not in the data."``, ``"Rounds 10–16 and 20 are not in the data."``."""
+    gaps = missing_rounds(cycle_ids)
+    if not gaps:
+        return None
+    names = [str(a) if a == b else f"{a}–{b}" for a, b in gaps]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    plural = len(gaps) > 1 or gaps[0][0] != gaps[0][1]
+    return f"Round{'s' if plural else ''} {listed} {'are' if plural else 'is'} not in the data."
+
+
+@dataclass(frozen=True)
+class DataEnd:
+    """The newest thing a network's data records: its block and time (either may be
+    unknown), and whether that time is estimated from the block number."""
+
+    block: int | None
+    time: pd.Timestamp | None
+    estimated: bool = False
+
+
+# Where a network's newest record can be: (table, block column, time column).
+_DATED = (
+    ("rounds", "ended_at_block", "ended_at_time"),
+    ("councils", "elected_at_block", "elected_at_time"),
+    ("councils", "ended_at_block", "ended_at_time"),
+    ("proposals", "status_set_at_block", "status_set_at_time"),
+    ("proposals", "created_at_block", "created_at_time"),
+    ("council_stage_updates", "changed_at_block", "changed_at_time"),
+)
+
+
+def data_end(data: CouncilData) -> DataEnd | None:
+    """Where one network's data ends: the newest block (with its time) among its rounds,
+    councils (elected and ended), proposals and council stage changes; ``None`` when nothing
+    is dated.
+
+    This is how current the data is, which a cache's refresh time does not say (the bundled
+    snapshot is rebuilt today from records that end in 2022). Council times come from the
+    same records as round times: estimated where any of the network's round times is.
+    """
+    rounds_estimated = bool(data.rounds["ended_at_time_estimated"].any())
+    rows = []
+    for table, block, time in _DATED:
+        frame = getattr(data, table)
+        if table == "rounds":
+            estimated = frame["ended_at_time_estimated"]
+        else:
+            estimated = pd.Series(table == "councils" and rounds_estimated, index=frame.index)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "block": pd.to_numeric(frame[block], errors="coerce"),
+                    "time": pd.to_datetime(frame[time], utc=True, errors="coerce"),
+                    "estimated": estimated.astype(bool),
+                }
+            )
+        )
+    dated = pd.concat(rows, ignore_index=True).dropna(how="all", subset=["block", "time"])
+    if dated.empty:
+        return None
+    # The newest block decides (blocks are exact); the newest time where no block is known.
+    # At equal blocks a row marked estimated wins: its time is called estimated, not exact.
+    by = ["block", "time", "estimated"] if dated["block"].notna().any() else ["time", "estimated"]
+    newest = dated.sort_values(by, na_position="first").iloc[-1]
+    return DataEnd(
+        block=None if pd.isna(newest["block"]) else int(newest["block"]),
+        time=None if pd.isna(newest["time"]) else newest["time"],
+        estimated=bool(newest["estimated"]) and not pd.isna(newest["time"]),
+    )
