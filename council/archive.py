@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from council import store
+from council import archive_mainnet, archive_merge, store
 from council.archive_extra import KpiReward, Leaderboard, parse_kpi_earnings, parse_leaderboard
 from council.archive_parse import Report, parse_report
 from council.archive_rows import ARCHIVE_TABLES, Notes, Row, Tables, build_rows
@@ -239,7 +239,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Import the testnet council reports into data/snapshot/archive/.",
     )
     parser.add_argument("paths", type=Path, nargs="+", metavar="PATH")
-    parser.add_argument("--out", type=Path, default=DEFAULT_ARCHIVE_DIR, help="output folder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: data/snapshot/archive, or archive_mainnet for the mainnet "
+        "record)",
+    )
     parser.add_argument(
         "--snapshot-dir", type=Path, default=DEFAULT_SNAPSHOT_DIR, help="the bundled snapshot"
     )
@@ -249,6 +255,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
+    if archive_mainnet.is_mainnet_record(args.paths):  # the mainnet record (Notion backup)
+        return archive_mainnet.main(args.paths, args.out)
+    args.out = args.out or DEFAULT_ARCHIVE_DIR
     try:
         tables, sources = import_archive(args.paths, args.snapshot_dir)
     except SnapshotError as error:
@@ -257,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     if not sources.reports:
         print("error: no council term report found under the given paths", file=sys.stderr)
         return 1
-    write_archive(tables, args.out, archive_readme(tables, sources))
+    tables, kept = archive_merge.merge_with_folder(args.out, tables)  # earlier imports stay
+    write_archive(tables, args.out, archive_readme(tables, sources) + archive_merge.kept_note(kept))
     for problem in sources.notes.problems:
         print(f"warning: {problem}", file=sys.stderr)
     for skipped in sources.skipped:
