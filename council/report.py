@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from council import data, store, uploads
+from council import data, filters, store, uploads
 from council.format import block_with_date
 from council.stats import kpis, leaderboard, spending
 
@@ -248,8 +248,14 @@ def member_rows(
         d.candidate_votes, left_on=["network", "id"], right_on=["network", "candidate_id"]
     )
     voter_stake = dict(zip(backing["member_id"], backing["backing_stake_joy"], strict=True))
-    handles = _handles(d.members)
+    # A winners-only round without vote rows or any seat's reported voter stake (the mainnet
+    # record) does not record voter stake: unknown, not 0.
+    electing = d.rounds[d.rounds["cycle_id"] == term.elected_in_cycle]
     seats = d.council_members[d.council_members["council_id"] == term.council_id]
+    reported = seats["backing_stake_joy"].notna().any() if "backing_stake_joy" in seats else False
+    recorded = len(backing) or reported or electing["losers_recorded"].all()
+    no_votes = 0.0 if recorded else pd.NA
+    handles = _handles(d.members)
     reported_votes = _by_member(seats, "proposal_votes_cast")
     reported_backing = _by_member(seats, "backing_stake_joy")
     # Without any proposal vote placed in a term, the counts are unknown, not zero.
@@ -266,7 +272,9 @@ def member_rows(
             "votes_cast": [reported_votes.get(m, votes[m] if counted else pd.NA) for m in members],
             "participation": card["participation"],
             "own_stake_joy": card["stake_joy"],
-            "voter_stake_joy": [reported_backing.get(m, voter_stake.get(m, 0.0)) for m in members],
+            "voter_stake_joy": [
+                reported_backing.get(m, voter_stake.get(m, no_votes)) for m in members
+            ],
         }
     )
     return rows.sort_values("member_id", key=lambda s: s.map(_id_order)).reset_index(drop=True)
@@ -307,8 +315,8 @@ def members_section(rows: pd.DataFrame, term: Term) -> str:
             f"| {row.councillor} | {row.member_id} | {_count(row.votes_cast)} | {share} "
             f"| {amount(row.own_stake_joy)} | {amount(row.voter_stake_joy)} |"
         )
-    own = rows["own_stake_joy"].sum()
-    voters = rows["voter_stake_joy"].sum()
+    own = rows["own_stake_joy"].sum(min_count=1)  # nothing recorded: "–", not 0
+    voters = pd.to_numeric(rows["voter_stake_joy"]).sum(min_count=1)
     votes = "–" if rows["votes_cast"].isna().all() else _count(rows["votes_cast"].sum())
     lines.append(f"| **Subtotal** | | {votes} | | {amount(own)} | {amount(voters)} |")
     lines.append(f"| **Total stake** | | | | {amount(own + voters)} | |")
@@ -338,6 +346,10 @@ def roles_section(roles: pd.DataFrame, term: Term, handles: dict[str, str]) -> s
 
 def _figure(value: object, unit: object) -> str:
     """A budget figure as written: numbers with separators, HAPI amounts as JOY."""
+    if value is None or pd.isna(value):
+        return "not recorded"
+    if unit == "%":  # a rate as the report writes it (0.728 %), not rounded to a whole number
+        return f"{value} %"
     if unit == "HAPI":
         number, unit = data.hapi_to_joy(pd.Series([str(value)])).iloc[0], "JOY"
     else:
@@ -553,8 +565,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.term != "latest" and not args.term.isdigit():
         parser.error("--term must be a number or 'latest'")
     db_path = args.db or store.default_db_path()
+    if not db_path.exists():
+        print(
+            f"error: no cache file yet at {db_path}: build it with `make cache` "
+            "(python -m council.snapshot build) or fetch with python -m council.fetch",
+            file=sys.stderr,
+        )
+        return 1
     networks = data.load(db_path).networks
-    network = args.network or ("mainnet" if "mainnet" in networks or not networks else networks[0])
+    network = args.network or filters.default_network(networks) or "mainnet"
     if network not in networks:
         print(f"error: no data for network {network!r} in {db_path}", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from council import data, refresh_state, store, uploads
+from council import data, filters, refresh_state, store, uploads
 from council.format import age_text, neutralise_formulas, safe_csv_bytes
 
 
@@ -221,7 +221,7 @@ def network_picker(networks: Sequence[str]) -> str | None:
     """
     if not networks:
         return None
-    options = sorted(networks, key=lambda n: n != "mainnet")
+    options = filters.network_options(networks)
     wanted = st.query_params.get("network")
     index = options.index(wanted) if wanted in options else 0
     choice = st.sidebar.selectbox("Network", options, index=index, key="network")
