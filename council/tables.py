@@ -330,3 +330,18 @@ def chain_indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
     return _labelled(
         indicators.round({"rationale_share": 4, "candidates_per_seat": 2}), CHAIN_INDICATOR_LABELS
     )
+
+
+def vote_share_table(shares: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The archive's vote shares per elected seat (the mainnet term reports), newest round
+    first: round, councillor and the share of the election's vote stake, as reported."""
+    handles = dict(zip(members["id"], members["handle"], strict=True))
+    frame = shares.sort_values(["cycle_id", "share_pct"], ascending=[False, False])
+    return pd.DataFrame(
+        {
+            "Round": frame["cycle_id"].astype(int),
+            "Councillor": [handles.get(m) or str(m) for m in frame["member_id"]],
+            "Vote share (%)": frame["share_pct"],
+            "Source": frame["source"],
+        }
+    ).reset_index(drop=True)

@@ -21,7 +21,7 @@ TIMELINE_ROUNDS = 60
 class ElectionView:
     """What the election page shows for one filter state."""
 
-    headline: dict[str, int]
+    headline: dict[str, int | None]
     round_table: pd.DataFrame
     candidacy_table: pd.DataFrame
     trends: dict | None = None
@@ -51,7 +51,9 @@ def election_view(
             "Rounds": len(shown_rounds),
             "Candidacies": len(shown),
             "Distinct candidates": int(shown["handle"].nunique()),
-            "Votes cast": int(shown_rounds["votes_cast"].sum()),
+            "Votes cast": None  # winners-only rounds without vote rows: not recorded
+            if len(shown_rounds) and shown_rounds["votes_cast"].isna().all()
+            else int(shown_rounds["votes_cast"].sum()),
         },
         round_table=tables.round_table(shown_rounds),
         candidacy_table=tables.candidacy_table(shown),

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import archive_views, filters, ui, views
+from council import archive_views, filters, tables, ui, views
 from council.stats import elections
 
 ui.ensure_app_navigation()
@@ -104,7 +104,7 @@ view = election_view(
     chosen_members, chosen_outcomes,
 )  # fmt: skip
 for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=True):
-    column.metric(label, f"{value:,}")
+    column.metric(label, "not recorded" if value is None else f"{value:,}")
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
@@ -121,6 +121,11 @@ if archive_views.has_archive(here):
 
 st.subheader("Candidacies")
 ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
+if not here.vote_shares.empty:  # the mainnet record: shares, not stakes, per elected seat
+    st.markdown("**Vote shares the term reports give** (percent of the election's vote stake)")
+    ui.show_table(
+        tables.vote_share_table(here.vote_shares, here.members), f"vote-shares-{network}.csv"
+    )
 
 if view.timeline:
     st.subheader("Who stood when")

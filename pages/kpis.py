@@ -24,9 +24,13 @@ def kpi_items(uploads_key: float, today):
     return kpis.kpi_items(uploads.current(uploads.KPIS.name), today)
 
 
-items = kpi_items(ui.uploads_key(), today)
+network = ui.network_picker(ui.council_data().networks)
+items = kpis.items_of_network(kpi_items(ui.uploads_key(), today), network)
 if items.empty:
-    ui.empty_state("No KPIs recorded yet. The secretary can upload a KPI file.")
+    ui.empty_state(
+        f"No KPIs recorded yet{f' for {network}' if network else ''}. "
+        "The secretary can upload a KPI file."
+    )
     st.stop()
 
 terms = kpis.term_order(items)
@@ -72,14 +76,17 @@ with st.expander("Status post for the forum (markdown)"):
 
 
 @st.cache_data(show_spinner="Summarising the terms…", max_entries=32)
-def kpi_terms_view(uploads_key: float, today, terms, owners, statuses):
+def kpi_terms_view(uploads_key: float, today, network, terms, owners, statuses):
     """Completion and rewards per term for one filter state (cached)."""
-    chosen = kpis.filter_items(kpi_items(uploads_key, today), terms, owners, statuses)
+    here = kpis.items_of_network(kpi_items(uploads_key, today), network)
+    chosen = kpis.filter_items(here, terms, owners, statuses)
     return views.kpi_terms_view(chosen)
 
 
 st.subheader("Across terms")
-across = kpi_terms_view(ui.uploads_key(), today, chosen_terms, chosen_owners, chosen_statuses)
+across = kpi_terms_view(
+    ui.uploads_key(), today, network, chosen_terms, chosen_owners, chosen_statuses
+)
 ui.show_table(across.table, "kpi-terms.csv")
 if across.chart:
     st.vega_lite_chart(across.chart, width="stretch")
@@ -100,7 +107,6 @@ def chain_indicators(cache_key, network):
     return tables.chain_indicator_table(kpis.chain_indicators(card, rounds))
 
 
-network = ui.network_picker(ui.council_data().networks)
 if network:
     st.subheader(f"From the chain ({network})")
     st.caption("Figures a KPI may rest on, computed from the cache, per term.")

@@ -24,7 +24,7 @@ cols = st.columns(4)
 cols[0].metric("Election rounds", f"{facts.rounds:,}")
 cols[1].metric("Candidacies", f"{facts.candidacies:,}")
 cols[2].metric("Members who ran", f"{facts.distinct_candidates:,}")
-cols[3].metric("Votes cast", f"{facts.votes:,}")
+cols[3].metric("Votes cast", "not recorded" if facts.votes is None else f"{facts.votes:,}")
 if facts.first_round_end is not None:
     st.caption(
         f"Rounds {facts.first_cycle}–{facts.last_cycle} on {network}, ended between "

@@ -271,7 +271,9 @@ def round_summary(
         total_candidate_stake_joy=results["stake_joy"],
     )
     by_round = outcomes.groupby(keys)
-    field = by_round[["withdrawn", "seats_filled", "total_candidate_stake_joy"]].sum()
+    field = by_round[["withdrawn", "seats_filled"]].sum()
+    # Stakes not recorded for any candidate of the round (the mainnet record) stay unknown.
+    field["total_candidate_stake_joy"] = by_round["total_candidate_stake_joy"].sum(min_count=1)
     field.insert(0, "candidates", by_round.size())
     winners = results[results["outcome"] == "elected"].groupby(keys)["vote_power_joy"].min()
     field["winning_threshold_joy"] = winners
@@ -290,7 +292,9 @@ def round_summary(
         summary[column] = summary[column].fillna(0).astype(int)
     for column in ("votes_cast", "voters", "unrevealed_votes"):
         summary[column] = summary[column].fillna(0).astype("Int64").where(votes_recorded)
-    summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].fillna(0.0)
+    summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].where(
+        summary["candidates"] > 0, 0.0
+    )
     summary["total_backing_stake_joy"] = (
         summary["total_backing_stake_joy"].fillna(0.0).where(votes_recorded)
     )

@@ -7,6 +7,7 @@ which items stand out (overdue, at risk), and summarises terms. Thresholds live 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,12 @@ class AtRisk:
 
 AT_RISK = AtRisk()
 OPEN = {"not started", "in progress"}
+# A KPI file's terms name their era: OKR quarters ("2023 Q2") are mainnet, where OKRs
+# replaced the KPIs; "KPI round N" are the testnet KPI rounds, paid on the Antioch/Sumer chain.
+KPI_TERM_NETWORKS = (
+    (re.compile(r"^\d{4} Q[1-4]$"), "mainnet"),
+    (re.compile(r"^KPI round "), "sumer"),
+)
 
 
 def _number(values: pd.Series) -> pd.Series:
@@ -68,6 +75,23 @@ def kpi_items(frame: pd.DataFrame, today: date, at_risk: AtRisk = AT_RISK) -> pd
     items["at_risk"] = open_ & ~passed & has_deadline & near & low
     items["unreported"] = (items["status"] == NOT_REPORTED) & passed
     return items
+
+
+def kpi_network(term: str) -> str | None:
+    """The network a KPI file's term belongs to (``KPI_TERM_NETWORKS``); None when its name
+    does not say."""
+    for pattern, network in KPI_TERM_NETWORKS:
+        if pattern.match(str(term)):
+            return network
+    return None
+
+
+def items_of_network(items: pd.DataFrame, network: str | None) -> pd.DataFrame:
+    """The KPI items of ``network``, and those whose term names no network (all: None)."""
+    if network is None:
+        return items
+    networks = items["term"].map(kpi_network)
+    return items[networks.isna() | (networks == network)]
 
 
 def term_order(items: pd.DataFrame) -> list[str]:

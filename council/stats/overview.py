@@ -16,7 +16,7 @@ class Headline:
     rounds: int
     candidacies: int
     distinct_candidates: int
-    votes: int
+    votes: int | None  # None: the records hold no votes (not recorded)
     first_cycle: int | None
     last_cycle: int | None
     last_elected_cycle: int | None
@@ -32,13 +32,23 @@ def headline(data: CouncilData) -> Headline:
         rounds=len(data.rounds),
         candidacies=len(data.candidates),
         distinct_candidates=int(data.candidates["member_id"].nunique()),
-        votes=int(data.round_votes["votes_cast"].sum()),
+        votes=_votes(data),
         first_cycle=int(data.rounds["cycle_id"].min()) if len(data.rounds) else None,
         last_cycle=int(data.rounds["cycle_id"].max()) if len(data.rounds) else None,
         last_elected_cycle=int(elected["cycle_id"].max()) if len(elected) else None,
         first_round_end=ended.min() if len(ended) else None,
         last_round_end=ended.max() if len(ended) else None,
     )
+
+
+def _votes(data: CouncilData) -> int | None:
+    """Votes cast over the network; None when its records hold no votes (winners-only rounds
+    without vote rows, as the mainnet record): not recorded, not zero."""
+    cast = int(data.round_votes["votes_cast"].sum())
+    rounds = data.rounds
+    if cast or rounds.empty or rounds["losers_recorded"].any():
+        return cast
+    return None
 
 
 def latest_council(data: CouncilData) -> pd.DataFrame:
