@@ -334,14 +334,15 @@ def chain_indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
 
 def vote_share_table(shares: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """The archive's vote shares per elected seat (the mainnet term reports), newest round
-    first: round, councillor and the share of the election's vote stake, as reported."""
+    first: round, councillor and the share of the election's vote stake as reported, as a
+    fraction like the app's other shares (22 % -> 0.22)."""
     handles = dict(zip(members["id"], members["handle"], strict=True))
     frame = shares.sort_values(["cycle_id", "share_pct"], ascending=[False, False])
     return pd.DataFrame(
         {
             "Round": frame["cycle_id"].astype(int),
             "Councillor": [handles.get(m) or str(m) for m in frame["member_id"]],
-            "Vote share (%)": frame["share_pct"],
+            "Vote share": frame["share_pct"] / 100,
             "Source": frame["source"],
         }
     ).reset_index(drop=True)

@@ -122,7 +122,7 @@ if archive_views.has_archive(here):
 st.subheader("Candidacies")
 ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
 if not here.vote_shares.empty:  # the mainnet record: shares, not stakes, per elected seat
-    st.markdown("**Vote shares the term reports give** (percent of the election's vote stake)")
+    st.markdown("**Vote shares the term reports give** (share of the election's vote stake)")
     ui.show_table(
         tables.vote_share_table(here.vote_shares, here.members), f"vote-shares-{network}.csv"
     )

@@ -53,9 +53,9 @@ def test_election_history_shows_mainnet_councillors_and_vote_shares(
     term_12 = candidacies[candidacies["Round"] == 12]
     assert sorted(term_12["Candidate"]) == ["0x2bc", "l1dev", "leet_joy"]
     assert candidacies["Own stake (JOY)"].isna().all()  # not recorded, not 0
-    shares = frame_with_column(at, "Vote share (%)")
+    shares = frame_with_column(at, "Vote share")
     row = shares[(shares["Round"] == 12) & (shares["Councillor"] == "0x2bc")]
-    assert row["Vote share (%)"].tolist() == [22.0]
+    assert row["Vote share"].tolist() == [0.22]
     losers = [i.value for i in at.info if "candidates who lost" in i.value]
     assert len(losers) == 1  # said once
     rounds = frame_with_column(at, "Candidate stake (JOY)")
