@@ -418,3 +418,64 @@ def test_the_record_reads_as_mainnet_data(tmp_path: Path) -> None:
     assert filters.default_network(cache.networks) == "mainnet"
     shares = cache.for_network("mainnet").vote_shares
     assert len(shares) == 57 and shares["share_pct"].dtype == "float64"
+
+
+# --- Figures a winners-only record lacks are null, not 0 ------------------------------------------
+
+
+def small_cache(path: Path, with_round_1: bool = True) -> data.CouncilData:
+    """Round 1: a full record, two candidates staking 10 and 20 JOY, 3 votes (left out when
+    not ``with_round_1``). Round 2: the mainnet record's shape, two seats without stakes."""
+
+    def round_(cycle: int, full: int) -> dict:
+        return {
+            "network": "n", "cycle_id": cycle, "round_id": f"r{cycle}", "is_finished": 1,
+            "ended_at_block": cycle * 100, "seats": 2, "next_council_id": f"c{cycle}",
+            "losers_recorded": full,
+        }  # fmt: skip
+
+    def candidate(cycle: int, member: str, stake: int | None) -> dict:
+        return {
+            "network": "n", "id": f"{cycle}-{member}", "cycle_id": cycle, "member_id": member,
+            "stake": None if stake is None else str(stake * HAPI), "status": "elected",
+        }  # fmt: skip
+
+    votes = [
+        {"network": "n", "id": f"v{i}", "cycle_id": 1, "cast_by": "a", "stake": str(HAPI),
+         "vote_power": str(HAPI), "vote_for_candidate_id": "1-m1"}
+        for i in range(3)
+    ]  # fmt: skip
+    store.write_cache(
+        path,
+        {
+            "election_rounds": [round_(1, 1), round_(2, 0)][0 if with_round_1 else 1 :],
+            "candidates": [
+                candidate(1, "m1", 10), candidate(1, "m2", 20),
+                candidate(2, "m1", None), candidate(2, "m3", None),
+            ],
+            "members": [
+                {"network": "n", "id": m, "handle": m.upper()} for m in ("m1", "m2", "m3")
+            ],
+            "votes": votes if with_round_1 else [],
+        },
+        {},
+    )  # fmt: skip
+    return data.load(path).for_network("n")
+
+
+def test_a_round_without_recorded_stakes_has_no_stake_total(tmp_path: Path) -> None:
+    from council.stats import elections
+
+    _, summary = elections.election_tables(small_cache(tmp_path / "c.db"))
+    totals = summary.set_index("cycle_id")["total_candidate_stake_joy"]
+    assert totals[1] == 30.0
+    assert pd.isna(totals[2])
+
+
+def test_votes_cast_are_not_recorded_when_no_round_records_votes(tmp_path: Path) -> None:
+    from council.stats import overview
+
+    cache = small_cache(tmp_path / "c.db")
+    assert overview.headline(cache).votes == 3
+    winners_only = small_cache(tmp_path / "winners-only.db", with_round_1=False)
+    assert overview.headline(winners_only).votes is None
