@@ -15,69 +15,53 @@ files; rows of an earlier import that this one does not have are kept.
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import re
 import sys
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from council.archive_mainnet_checks import check_record
+from council.archive_mainnet_read import (
+    BUDGET_LABELS,
+    DEFAULT_MAINNET_DIR,
+    HAPI_PER_JOY,
+    HASHES_FILE,
+    INDEX_FILE,
+    INFLATION_LABEL,
+    MAINNET_ARCHIVE_DIR,
+    MAINNET_FILES,
+    MAINNET_TABLES,
+    MINTED_FILE,
+    MINTED_LABEL,
+    NETWORK,
+    TERMS_FILE,
+    MainnetRecordError,
+    Minted,
+    Notes,
+    Record,
+    TermRecord,
+    index_term,
+    is_mainnet_record,
+    is_mainnet_row,
+    read_record,
+)
 from council.archive_merge import kept_note, merge_with_folder, sort_rows
-from council.snapshot import DEFAULT_SNAPSHOT_DIR, write_table_csv
+from council.snapshot import write_table_csv
 
-NETWORK = "mainnet"
-MAINNET_ARCHIVE_DIR = "archive_mainnet"  # beside the snapshot CSVs, as the testnet archive
-DEFAULT_MAINNET_DIR = DEFAULT_SNAPSHOT_DIR / MAINNET_ARCHIVE_DIR
-TERMS_FILE = "mainnet_council_terms_from_reports.csv"
-MINTED_FILE = "mainnet_minted_per_term.csv"
-INDEX_FILE = "council_reports_index_trimmed.csv"
-HASHES_FILE = "council_term_hashes.csv"
-MAINNET_FILES = (TERMS_FILE, MINTED_FILE, INDEX_FILE, HASHES_FILE)
-HAPI_PER_JOY = 10**10
-MAINNET_TABLES = (
-    "members",
-    "election_rounds",
-    "candidates",
-    "councils",
-    "council_members",
-    "archive_terms",
-    "council_budget_figures",
-    "archive_vote_shares",
-)
-# Budget columns of the terms file -> the figure's label (council_budget_figures.label).
-BUDGET_LABELS = {
-    "council_budget_start_joy": "Council budget at start",
-    "council_budget_spent_joy": "Council budget spent",
-    "council_budget_refill_joy": "Council budget refill",
-    "council_budget_end_joy": "Council budget at end",
-    "term_total_joy": "Term total",
-}
-MINTED_LABEL = "JOY minted in the term"
-INFLATION_LABEL = "Inflation in the term"
-TERM_COLUMNS = (
-    "term",
-    "start_date",
-    "end_date",
-    "start_block",
-    "end_block",
-    "councilor_1",
-    "share_1_pct",
-    "councilor_2",
-    "share_2_pct",
-    "councilor_3",
-    "share_3_pct",
-    "election_link_id",
-    *BUDGET_LABELS,
-    "notes",
-)
-MINTED_COLUMNS = ("term", "minted_mjoy", "inflation_pct", "note")
-INDEX_COLUMNS = ("Property", "Council Term", "Date", "Testnet / Mainnet")
-HASH_COLUMNS = ("Term #", "Date", "Last Block Hash", "Start Block Hash")
+__all__ = [
+    "BUDGET_LABELS",
+    "INFLATION_LABEL",
+    "MAINNET_ARCHIVE_DIR",
+    "MINTED_FILE",
+    "MINTED_LABEL",
+    "TERMS_FILE",
+    "MainnetRecordError",
+    "import_record",
+    "is_mainnet_record",
+    "main",
+]
+
 # Spellings the record itself (its notes) or the reference folder's README equate. Each one is
 # listed in the archive README; spellings only differing in case are merged too (listed).
 ALIASES = {
@@ -96,206 +80,6 @@ UNCERTAIN = {
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
-
-
-class MainnetRecordError(Exception):
-    """A file of the record is unusable; the message names the file and the reason."""
-
-
-@dataclass
-class Notes:
-    """What the import noticed: unreadable parts, inconsistencies, and the notes columns."""
-
-    problems: list[str] = field(default_factory=list)
-    inconsistencies: list[str] = field(default_factory=list)
-    term_notes: list[str] = field(default_factory=list)
-    spellings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Seat:
-    """One elected councillor of a term, as written, and the vote share the report gives."""
-
-    written: str
-    share_pct: Decimal | None
-
-
-@dataclass
-class TermRecord:
-    """One row of the terms file, typed (None: not recorded)."""
-
-    term: int
-    start_date: str | None
-    end_date: str | None
-    start_block: int | None
-    end_block: int | None
-    seats: list[Seat]
-    link: str | None
-    budget: dict[str, Decimal | None]
-    notes: str
-
-
-@dataclass(frozen=True)
-class Minted:
-    """One row of the minted-per-term file."""
-
-    term: int
-    minted_mjoy: Decimal | None
-    inflation_pct: Decimal | None
-    note: str
-
-
-@dataclass
-class Record:
-    """Everything read from the given files."""
-
-    files: dict[str, Path] = field(default_factory=dict)
-    terms: list[TermRecord] = field(default_factory=list)
-    minted: list[Minted] = field(default_factory=list)
-    index: list[dict[str, str]] = field(default_factory=list)
-    hashes: list[dict[str, str]] = field(default_factory=list)
-    notes: Notes = field(default_factory=Notes)
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-
-def find_files(paths: Iterable[Path]) -> dict[str, Path]:
-    """The record's files under ``paths`` (files, or folders searched recursively), by name."""
-    found: dict[str, Path] = {}
-    for path in map(Path, paths):
-        candidates = sorted(path.rglob("*.csv")) if path.is_dir() else [path]
-        for candidate in candidates:
-            if candidate.name in MAINNET_FILES:
-                found.setdefault(candidate.name, candidate)
-    return found
-
-
-def is_mainnet_record(paths: Iterable[Path]) -> bool:
-    """True when ``paths`` hold any file of the mainnet record."""
-    return bool(find_files(paths))
-
-
-def read_rows(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) of a CSV file whose header must hold ``columns``."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise MainnetRecordError(f"{path}: cannot read ({error})") from error
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise MainnetRecordError(f"{path}: missing column(s) {', '.join(missing)}")
-    rows = []
-    for row in reader:
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}))
-    return rows
-
-
-class _Cells:
-    """Typed cells of one row; a bad cell is a problem naming file, line and column (-> None)."""
-
-    def __init__(self, path: Path, line: int, row: Mapping[str, str], notes: Notes) -> None:
-        self.path, self.line, self.row, self.notes = path, line, row, notes
-
-    def _bad(self, column: str, what: str) -> None:
-        value = self.row[column]
-        self.notes.problems.append(
-            f"{self.path.name}, line {self.line}, column {column}: {value!r} is not {what}"
-            " (imported as not recorded)"
-        )
-
-    def text(self, column: str) -> str | None:
-        return self.row.get(column) or None
-
-    def integer(self, column: str) -> int | None:
-        value = self.row.get(column, "")
-        if not value:
-            return None
-        if not value.isdigit():
-            self._bad(column, "a whole number")
-            return None
-        return int(value)
-
-    def number(self, column: str) -> Decimal | None:
-        value = self.row.get(column, "")
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or number < 0:
-            self._bad(column, "a number >= 0")
-            return None
-        return number
-
-    def date(self, column: str) -> str | None:
-        value = self.row.get(column, "")
-        if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self._bad(column, "a date (YYYY-MM-DD)")
-            return None
-        return value or None
-
-
-def parse_terms(path: Path, notes: Notes) -> list[TermRecord]:
-    """The terms file's rows (a row without a term number is named and skipped)."""
-    terms: dict[int, TermRecord] = {}
-    for line, row in read_rows(path, TERM_COLUMNS):
-        cells = _Cells(path, line, row, notes)
-        term = cells.integer("term")
-        if term is None:
-            notes.problems.append(f"{path.name}, line {line}, column term: no term number: skipped")
-            continue
-        if term in terms:
-            notes.problems.append(f"{path.name}, line {line}: term {term} again: skipped")
-            continue
-        seats = [
-            Seat(cells.text(f"councilor_{i}") or "", cells.number(f"share_{i}_pct"))
-            for i in (1, 2, 3)
-        ]
-        terms[term] = TermRecord(
-            term=term,
-            start_date=cells.date("start_date"),
-            end_date=cells.date("end_date"),
-            start_block=cells.integer("start_block"),
-            end_block=cells.integer("end_block"),
-            seats=[seat for seat in seats if seat.written],
-            link=cells.text("election_link_id"),
-            budget={column: cells.number(column) for column in BUDGET_LABELS},
-            notes=row.get("notes", ""),
-        )
-    return [terms[t] for t in sorted(terms)]
-
-
-def parse_minted(path: Path, notes: Notes) -> list[Minted]:
-    """The minted-per-term file's rows."""
-    minted = []
-    for line, row in read_rows(path, MINTED_COLUMNS):
-        cells = _Cells(path, line, row, notes)
-        term = cells.integer("term")
-        if term is None:
-            notes.problems.append(f"{path.name}, line {line}, column term: no term number: skipped")
-            continue
-        minted.append(
-            Minted(term, cells.number("minted_mjoy"), cells.number("inflation_pct"), row["note"])
-        )
-    return minted
-
-
-def read_record(paths: Iterable[Path]) -> Record:
-    """Read every file of the record found under ``paths``."""
-    record = Record(files=find_files(paths))
-    files, notes = record.files, record.notes
-    if TERMS_FILE in files:
-        record.terms = parse_terms(files[TERMS_FILE], notes)
-    if MINTED_FILE in files:
-        record.minted = parse_minted(files[MINTED_FILE], notes)
-    if INDEX_FILE in files:
-        record.index = [row for _, row in read_rows(files[INDEX_FILE], INDEX_COLUMNS)]
-    if HASHES_FILE in files:
-        record.hashes = [row for _, row in read_rows(files[HASHES_FILE], HASH_COLUMNS)]
-    return record
 
 
 # --- Handles ---------------------------------------------------------------------------------
@@ -385,18 +169,9 @@ def build_tables(record: Record) -> Tables:
 
 
 def _source(term: int, record: Record) -> str:
-    reports = [r["Property"] for r in record.index if _index_term(r) == term and _is_mainnet(r)]
+    reports = [r["Property"] for r in record.index if index_term(r) == term and is_mainnet_row(r)]
     named = f" ({reports[0]})" if reports else ""
     return f"{TERMS_FILE}: term {term} report{named}"
-
-
-def _index_term(row: Mapping[str, str]) -> int | None:
-    value = row.get("Council Term", "")
-    return int(value) if value.isdigit() else None
-
-
-def _is_mainnet(row: Mapping[str, str]) -> bool:
-    return row.get("Testnet / Mainnet", "").lower() == "mainnet"
 
 
 def _add_council(
@@ -531,162 +306,6 @@ def _add_minted(
         tables["council_budget_figures"].append(
             _figure(council, INFLATION_LABEL, _plain(row.inflation_pct), "%")
         )
-
-
-# --- Checks ----------------------------------------------------------------------------------
-
-
-def check_record(record: Record) -> None:
-    """Note every inconsistency between and within the record's files (nothing is changed)."""
-    odd = record.notes.inconsistencies
-    terms = record.terms
-    for before, after in itertools.pairwise(terms):
-        _check_pair(before, after, odd)
-    for term in terms:
-        _check_term(term, odd)
-    _check_minted(record, odd)
-    _check_index(record, odd)
-    _check_hashes(record, odd)
-    record.notes.term_notes = [f"term {t.term}: {t.notes}" for t in terms if t.notes]
-    record.notes.term_notes += [
-        f"{MINTED_FILE}, term {m.term}: {m.note}" for m in record.minted if m.note
-    ]
-
-
-def _check_pair(before: TermRecord, after: TermRecord, odd: list[str]) -> None:
-    pair = f"terms {before.term}/{after.term}"
-    if after.term != before.term + 1:
-        odd.append(f"{pair}: no term between them in the record")
-        return
-    if None not in (before.end_block, after.start_block) and before.end_block != after.start_block:
-        odd.append(
-            f"{pair}: term {before.term} ends at block {before.end_block}, term {after.term} "
-            f"starts at block {after.start_block}"
-        )
-    if None not in (before.end_date, after.start_date) and before.end_date > after.start_date:
-        odd.append(
-            f"{pair}: term {before.term} ends {before.end_date}, after term {after.term} "
-            f"starts ({after.start_date})"
-        )
-    end = before.budget["council_budget_end_joy"]
-    start = after.budget["council_budget_start_joy"]
-    if None not in (end, start) and end != start:
-        odd.append(
-            f"{pair}: council budget at the end of term {before.term} {end} JOY, at the start "
-            f"of term {after.term} {start} JOY"
-        )
-    same_seats = [s.written for s in before.seats] == [s.written for s in after.seats]
-    if before.seats and same_seats and before.link and before.link == after.link:
-        odd.append(
-            f"{pair}: the same councillors and the same election link ({after.link}): "
-            f"term {after.term}'s report may copy term {before.term}'s"
-        )
-
-
-def _check_term(term: TermRecord, odd: list[str]) -> None:
-    b = term.budget
-    parts = [b[c] for c in BUDGET_LABELS if c != "term_total_joy"]
-    if None not in parts:
-        start, spent, refill, end = parts
-        if start - spent + refill != end:
-            odd.append(
-                f"term {term.term}: budget start {start} - spent {spent} + refill {refill} = "
-                f"{start - spent + refill}, the report gives {end} at the end"
-            )
-    if not term.seats:
-        odd.append(f"term {term.term}: no councillors in the record (members not recorded)")
-    link_term = _link_number(term.link)
-    if link_term is not None and link_term != term.term:
-        odd.append(
-            f"term {term.term}: the report's election link {term.link} is id {link_term}, "
-            "not the term number"
-        )
-    if None not in (term.start_block, term.end_block) and term.end_block <= term.start_block:
-        odd.append(f"term {term.term}: end block {term.end_block} is not after its start")
-
-
-def _link_number(link: str | None) -> int | None:
-    """A Pioneer link id (zero-padded base 36, maybe after a path) as a number."""
-    if not link:
-        return None
-    tail = link.rsplit("/", 1)[-1]
-    try:
-        return int(tail, 36)
-    except ValueError:
-        return None
-
-
-def _check_minted(record: Record, odd: list[str]) -> None:
-    totals = {t.term: t.budget["term_total_joy"] for t in record.terms}
-    for row in record.minted:
-        total = totals.get(row.term)
-        if total is None or row.minted_mjoy is None:
-            continue
-        if abs(total / 10**6 - row.minted_mjoy) > Decimal("0.0015"):
-            odd.append(
-                f"term {row.term}: the report's term total {total} JOY, but {MINTED_FILE} "
-                f"gives {row.minted_mjoy} MJOY minted"
-            )
-
-
-def _check_index(record: Record, odd: list[str]) -> None:
-    mainnet = [r for r in record.index if _is_mainnet(r)]
-    if not record.index:
-        return
-    odd.append(
-        f"{INDEX_FILE}: {len(record.index) - len(mainnet)} testnet rows (Olympia, Rhodes) "
-        "not imported (not mainnet)"
-    )
-    seen = Counter(_index_term(r) for r in mainnet)
-    for term, count in sorted(seen.items(), key=lambda kv: kv[0] or 0):
-        if count > 1:
-            names = ", ".join(r["Property"] for r in mainnet if _index_term(r) == term)
-            odd.append(f"{INDEX_FILE}: term {term} listed {count} times ({names})")
-    by_term = {t.term: t for t in record.terms}
-    for row in mainnet:
-        term = by_term.get(_index_term(row))
-        if term is None:
-            odd.append(f"{INDEX_FILE}: '{row['Property']}' has no row in {TERMS_FILE}")
-            continue
-        dates = _index_dates(row["Date"])
-        if dates and dates != (term.start_date, term.end_date):
-            odd.append(
-                f"{INDEX_FILE}: '{row['Property']}' dates {dates[0]} - {dates[1]}, the report "
-                f"{term.start_date} - {term.end_date}"
-            )
-
-
-_MONTHS = {m: i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"], start=1)}  # fmt: skip
-
-
-def _index_dates(text: str) -> tuple[str, str] | None:
-    found = re.findall(r"([A-Z][a-z]+) (\d{1,2}), (\d{4})", text)
-    if len(found) != 2 or any(m not in _MONTHS for m, _, _ in found):
-        return None
-    first, last = (f"{y}-{_MONTHS[m]:02d}-{int(d):02d}" for m, d, y in found)
-    return first, last
-
-
-def _check_hashes(record: Record, odd: list[str]) -> None:
-    rows = {}
-    for row in record.hashes:
-        number = row.get("Term #", "")
-        if not number.isdigit():
-            odd.append(f"{HASHES_FILE}: a row without a term number (blank row) not read")
-            continue
-        if not (row.get("Start Block Hash") and row.get("Last Block Hash")):
-            odd.append(f"{HASHES_FILE}: term {number} has no block hashes")
-            continue
-        rows[int(number)] = row
-    for term, row in sorted(rows.items()):
-        after = rows.get(term + 1)
-        if after and after["Start Block Hash"] != row["Last Block Hash"]:
-            odd.append(
-                f"{HASHES_FILE}: term {term}'s last block hash is not term {term + 1}'s start "
-                "block hash"
-            )
 
 
 # --- Writing ---------------------------------------------------------------------------------
