@@ -7,7 +7,9 @@ the term reports (``reports/``), the Alexandria leaderboard and ``kpi_earnings_p
 The result is one CSV per cache table in ``data/snapshot/archive/`` (columns exactly the
 cache's) with a README on origin and mapping; ``python -m council.snapshot build`` loads them
 with the snapshot. Every file or part of a file that cannot be read is named on stderr and in
-the README; importing the same files again writes the same CSVs.
+the README; importing the same files again writes the same CSVs. A new import adds to the
+folder's CSVs: rows it does not have are kept. Paths holding the mainnet record (the DAO's
+Notion backup CSVs) go to ``council.archive_mainnet`` instead.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from council import store
+from council import archive_mainnet, archive_merge, store
 from council.archive_extra import (
     KpiReward,
     Leaderboard,
@@ -299,10 +301,17 @@ cell is NULL.
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m council.archive",
-        description="Import the testnet council reports into data/snapshot/archive/.",
+        description="Import the testnet council reports into data/snapshot/archive/, or the "
+        "mainnet council's record (the Notion backup's CSVs) into data/snapshot/archive_mainnet/.",
     )
     parser.add_argument("paths", type=Path, nargs="+", metavar="PATH")
-    parser.add_argument("--out", type=Path, default=DEFAULT_ARCHIVE_DIR, help="output folder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output folder (default: data/snapshot/archive, or archive_mainnet for the mainnet "
+        "record)",
+    )
     parser.add_argument(
         "--snapshot-dir", type=Path, default=DEFAULT_SNAPSHOT_DIR, help="the bundled snapshot"
     )
@@ -312,6 +321,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
+    if archive_mainnet.is_mainnet_record(args.paths):  # the mainnet record (Notion backup)
+        if _files(args.paths)[0]:
+            print(
+                "note: the paths hold the mainnet record: only it is imported; import testnet "
+                "reports in a separate run",
+                file=sys.stderr,
+            )
+        return archive_mainnet.main(args.paths, args.out)
+    args.out = args.out or DEFAULT_ARCHIVE_DIR
     try:
         tables, sources = import_archive(args.paths, args.snapshot_dir)
     except SnapshotError as error:
@@ -320,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     if not sources.reports:
         print("error: no council term report found under the given paths", file=sys.stderr)
         return 1
-    write_archive(tables, args.out, archive_readme(tables, sources))
+    tables, kept = archive_merge.merge_with_folder(args.out, tables)  # earlier imports stay
+    write_archive(tables, args.out, archive_readme(tables, sources) + archive_merge.kept_note(kept))
     for problem in sources.notes.problems:
         print(f"warning: {problem}", file=sys.stderr)
     for skipped in sources.skipped:

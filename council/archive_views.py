@@ -22,7 +22,8 @@ GRID_VALUES = {
 
 def has_archive(data: CouncilData) -> bool:
     """True when this data holds testnet archive terms."""
-    return not data.archive_terms.empty
+    terms = data.archive_terms
+    return not terms[terms["testnet"] != "mainnet"].empty  # the mainnet record is no testnet
 
 
 def archive_note(data: CouncilData) -> str:

@@ -46,6 +46,7 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpi_rewards": ("reward_usd",),
+    "archive_vote_shares": ("share_pct",),
 }
 # The first magic bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -186,6 +187,7 @@ _TABLE_ATTRS = {
     "council_budget_figures": "council_budget_figures",
     "archive_election_stats": "archive_election_stats",
     "kpi_rewards": "kpi_rewards",
+    "archive_vote_shares": "vote_shares",  # the mainnet archive (council/archive_mainnet.py)
     "council_stage_updates": "council_stage_updates",
 }
 

@@ -34,7 +34,7 @@ from gql.transport.exceptions import (
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import GraphQLError
 
-from council import data, store
+from council import archive_supersede, data, store
 from council.queries import query_text
 from council.refresh_state import (
     CannotRefresh,
@@ -368,6 +368,27 @@ def _rows_of_other_networks(db_path: Path, network: str) -> dict[str, list[dict]
     }
 
 
+def _with_archive_rows(
+    db_path: Path, network: str, rows: Mapping[str, list[dict]]
+) -> dict[str, list[dict]]:
+    """The fetched ``rows`` plus the cache's archive rows of ``network`` for terms the node
+    did not return (``council.archive_supersede``)."""
+    if not db_path.exists():
+        return {}
+    archive = {
+        table: [
+            r
+            for r in store.read_rows(db_path, table, "network = ?", [network])
+            if archive_supersede.is_archive_row(table, r, network)
+        ]
+        for table in archive_supersede.TABLES
+    }
+    if not any(archive.values()):
+        return {}
+    merged = {t: list(rows.get(t, ())) + archive[t] for t in archive_supersede.TABLES}
+    return archive_supersede.resolve(merged, network)
+
+
 def _merge(*parts: Mapping[str, Iterable[dict]]) -> dict[str, list[dict]]:
     merged: dict[str, list[dict]] = {name: [] for name in store.TABLES}
     for part in parts:
@@ -478,6 +499,7 @@ def _refresh_incrementally(
     networks = set(store.read_meta(db_path).get("networks", network).split(",")) | {network}
     with store.atomic_update(db_path) as db:
         store.insert_rows(db, rows)
+        archive_supersede.resolve_in_cache(db, network)  # the node's terms replace the archive's
         store.write_meta(db, _meta(endpoint, networks, stats, "incremental"))
     return stats
 
@@ -495,6 +517,7 @@ def _refresh(
     records, stats = _fetch(endpoint, page_size, timeout, retries, backoff, progress)
     rows = _convert(records, network)
     kept = _rows_of_other_networks(db_path, network)
+    rows = {**rows, **_with_archive_rows(db_path, network, rows)}
     networks = {network} | {r["network"] for r in kept.get("election_rounds", [])}
     store.write_cache(db_path, _merge(kept, rows), _meta(endpoint, networks, stats, "full"))
     return stats

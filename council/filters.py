@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 
@@ -37,3 +38,15 @@ def parse_date(text: str | None, default: date, lower: date, upper: date) -> dat
 def keep_known(values: list[str], known: set[str]) -> list[str]:
     """The URL values that name something that exists (unknown ones are dropped)."""
     return [v for v in values if v in known]
+
+
+def network_options(networks: Sequence[str]) -> list[str]:
+    """The network selector's options, the default first: mainnet when it has data, else
+    the newest network (``networks`` comes newest first, as ``CouncilData.networks``)."""
+    return sorted(networks, key=lambda network: network != "mainnet")
+
+
+def default_network(networks: Sequence[str]) -> str | None:
+    """The network pages and reports show unless told otherwise (None: no data at all)."""
+    options = network_options(networks)
+    return options[0] if options else None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from council import data, store, uploads
+from council import data, filters, store, uploads
 from council.format import block_with_date
 from council.stats import elections, kpis, leaderboard, spending
 
@@ -405,6 +405,10 @@ def roles_section(roles: pd.DataFrame, term: Term, handles: dict[str, str]) -> s
 
 def _figure(value: object, unit: object) -> str:
     """A budget figure as written: numbers with separators, HAPI amounts as JOY."""
+    if value is None or pd.isna(value):
+        return "not recorded"
+    if unit == "%":  # a rate as the report writes it (0.728 %), not rounded to a whole number
+        return f"{value} %"
     if unit == "HAPI":
         number, unit = data.hapi_to_joy(pd.Series([str(value)])).iloc[0], "JOY"
     else:
@@ -620,12 +624,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.term != "latest" and not args.term.isdigit():
         parser.error("--term must be a number or 'latest'")
     db_path = args.db or store.default_db_path()
+    if not db_path.exists():
+        print(
+            f"error: no cache file yet at {db_path}: build it with `make cache` "
+            "(python -m council.snapshot build) or fetch with python -m council.fetch",
+            file=sys.stderr,
+        )
+        return 1
     try:
         networks = data.load(db_path).networks
     except data.CacheError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    network = args.network or ("mainnet" if "mainnet" in networks or not networks else networks[0])
+    network = args.network or filters.default_network(networks) or "mainnet"
     if network not in networks:
         print(f"error: no data for network {network!r} in {db_path}", file=sys.stderr)
         return 1

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from council import store
+from council import archive_supersede, store
 
 NETWORK = "sumer"
 # Sumer balances were whole tJOY; the cache holds base units, 10^10 to the token as on mainnet.
@@ -50,6 +50,7 @@ SNAPSHOT_TABLES = (
 )
 DEFAULT_SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "data" / "snapshot"
 ARCHIVE_DIR = "archive"  # the testnet council archive, beside the snapshot CSVs
+MAINNET_ARCHIVE_DIR = "archive_mainnet"  # the mainnet council's record (council.archive_mainnet)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 Row = dict[str, Any]
@@ -763,9 +764,13 @@ def _origin(rounds: Sequence[Row]) -> str:
     )
     winners_only = not any(r["losers_recorded"] for r in rounds)
     scope = "the elected seats (with their backers where recorded)" if winners_only else "all"
+    mainnet = any(r["network"] == "mainnet" for r in rounds)  # the mainnet record's rounds
+    kind, where = (
+        ("", "community-repo; DAO Notion backup") if mainnet else ("testnet ", "community-repo")
+    )
     return (
-        f"{len(rounds)} real testnet council elections ({'; '.join(spans)}) from the "
-        f"council's {sources} (Joystream community-repo): {scope}. "
+        f"{len(rounds)} real {kind}council elections ({'; '.join(spans)}) from the "
+        f"council's {sources} (Joystream {where}): {scope}. "
         "Times are estimated from block numbers."
     )
 
@@ -773,13 +778,15 @@ def _origin(rounds: Sequence[Row]) -> str:
 def build_cache_from_snapshot(db_path: Path, snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR) -> None:
     """Atomically replace the cache at ``db_path`` with the snapshot in ``snapshot_dir``.
 
-    The testnet council archive in ``snapshot_dir/archive/`` (``python -m council.archive``),
-    when present, is loaded too and merged with the snapshot's rows.
+    The testnet council archive in ``snapshot_dir/archive/`` and the mainnet record in
+    ``snapshot_dir/archive_mainnet/`` (``python -m council.archive``), when present, are
+    loaded too and merged with the snapshot's rows.
     """
     tables = read_snapshot(snapshot_dir)
-    archive_dir = Path(snapshot_dir) / ARCHIVE_DIR
-    if archive_dir.is_dir():
-        tables = merge_tables(tables, read_archive(archive_dir))
+    for folder in (ARCHIVE_DIR, MAINNET_ARCHIVE_DIR):
+        archive_dir = Path(snapshot_dir) / folder
+        if archive_dir.is_dir():
+            tables = merge_tables(tables, read_archive(archive_dir))
     meta = {**snapshot_meta(tables), "snapshot_digest": snapshot_digest(snapshot_dir)}
     store.write_cache(Path(db_path), tables, meta)
 
@@ -845,8 +852,29 @@ def _run_convert(args: argparse.Namespace) -> None:
     print(f"Wrote {args.out}: {counts}", file=sys.stderr)
 
 
+def add_mainnet_archive(db_path: Path, snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR) -> bool:
+    """Add the mainnet record to a fetched cache when it has changed since last added.
+
+    The query node's rows are kept; the record's rows are added for the terms the cache does
+    not have (``council.archive_supersede``). True when the cache was changed.
+    """
+    archive_dir = Path(snapshot_dir) / MAINNET_ARCHIVE_DIR
+    meta = store.read_meta(Path(db_path))
+    if not archive_dir.is_dir() or not meta or meta.get("source") == "bundled snapshot":
+        return False
+    digest = snapshot_digest(archive_dir)
+    if meta.get("mainnet_archive_digest") == digest:
+        return False
+    archive_supersede.add_archive(
+        Path(db_path), read_archive(archive_dir), meta={"mainnet_archive_digest": digest}
+    )
+    return True
+
+
 def _run_build(args: argparse.Namespace) -> None:
     db_path = args.db or store.default_db_path()
+    if args.if_missing and add_mainnet_archive(db_path, args.snapshot_dir):
+        print(f"Added the mainnet record to the fetched cache {db_path}.", file=sys.stderr)
     if args.if_missing and cache_is_current(db_path, args.snapshot_dir):
         print(f"Cache {db_path} exists; left as it is.", file=sys.stderr)
         return

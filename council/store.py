@@ -282,6 +282,13 @@ TABLES: dict[str, TableSpec] = {
             },
             pk=("network", "kpi_round", "member_id"),
         ),
+        # The mainnet council archive (council/archive_mainnet.py): vote shares the term
+        # reports give for the elected seats (percent of the election's vote stake).
+        TableSpec(
+            "archive_vote_shares",
+            {"network": str, "cycle_id": int, "member_id": str, "share_pct": str, "source": str},
+            pk=("network", "cycle_id", "member_id"),
+        ),
         # The query node's council stage updates (council/queries/council_stage_updates.graphql).
         TableSpec(
             "council_stage_updates",

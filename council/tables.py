@@ -361,3 +361,19 @@ def chain_indicator_table(indicators: pd.DataFrame) -> pd.DataFrame:
     frame = indicators.round({"candidates_per_seat": 2})
     frame["rationale_share"] = _percent(frame["rationale_share"])
     return _labelled(frame, CHAIN_INDICATOR_LABELS)
+
+
+def vote_share_table(shares: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The archive's vote shares per elected seat (the mainnet term reports), newest round
+    first: round, councillor and the share of the election's vote stake as reported, in
+    percent like the app's other shares."""
+    handles = dict(zip(members["id"], members["handle"], strict=True))
+    frame = shares.sort_values(["cycle_id", "share_pct"], ascending=[False, False])
+    return pd.DataFrame(
+        {
+            "Round": frame["cycle_id"].astype(int),
+            "Councillor": [handles.get(m) or str(m) for m in frame["member_id"]],
+            "Vote share (%)": frame["share_pct"].astype(float).round(2),
+            "Source": frame["source"],
+        }
+    ).reset_index(drop=True)

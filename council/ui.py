@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from council import data, refresh_state, store, uploads
+from council import data, filters, refresh_state, store, uploads
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
 from council.stats import overview
@@ -246,7 +246,7 @@ def network_picker(networks: Sequence[str]) -> str | None:
     """
     if not networks:
         return None
-    options = sorted(networks, key=lambda n: n != "mainnet")
+    options = filters.network_options(networks)
     wanted = st.query_params.get("network")
     index = options.index(wanted) if wanted in options else 0
     choice = st.sidebar.selectbox("Network", options, index=index, key="network")

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import archive_views, filters, ui, views
+from council import archive_views, filters, tables, ui, views
 from council.stats import elections, overview
 
 ui.ensure_app_navigation()
@@ -128,6 +128,11 @@ if archive_views.has_archive(here):
 
 st.subheader("Candidacies")
 ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
+if not here.vote_shares.empty:  # the mainnet record: shares, not stakes, per elected seat
+    st.markdown("**Vote shares the term reports give** (share of the election's vote stake)")
+    ui.show_table(
+        tables.vote_share_table(here.vote_shares, here.members), f"vote-shares-{network}.csv"
+    )
 
 if view.timeline:
     st.subheader("Who stood when")

@@ -24,9 +24,14 @@ def kpi_items(uploads_key: float, today):
     return kpis.kpi_items(uploads.current(uploads.KPIS.name), today)
 
 
-items = kpi_items(ui.uploads_key(), today)
+network = ui.network_picker(ui.council_data().networks)
+kpi_rewards = ui.council_data().kpi_rewards
+items = kpis.items_of_network(kpi_items(ui.uploads_key(), today), network, kpi_rewards)
 if items.empty:
-    ui.empty_state("No KPIs recorded yet. The secretary can upload a KPI file.")
+    ui.empty_state(
+        f"No KPIs recorded yet{f' for {network}' if network else ''}. "
+        "The secretary can upload a KPI file."
+    )
     st.stop()
 
 terms = kpis.term_order(items)
@@ -47,11 +52,7 @@ ui.set_params(term=chosen_terms, owner=chosen_owners, status=chosen_statuses)
 shown = kpis.filter_items(items, chosen_terms, chosen_owners, chosen_statuses)
 
 # The current term is the chosen network's own: a term of another network or era never is.
-network = ui.network_picker(ui.council_data().networks)
-if chosen_terms:
-    current = chosen_terms[0]
-else:
-    current = kpis.current_term(items, network, ui.council_data().kpi_rewards)
+current = chosen_terms[0] if chosen_terms else kpis.current_term(items, network, kpi_rewards)
 if current is None:
     ui.empty_state(f"The KPI file has no term of {network or 'this data'}.")
 else:
@@ -85,14 +86,18 @@ else:
 
 
 @st.cache_data(show_spinner="Summarising the terms…", max_entries=32)
-def kpi_terms_view(uploads_key: float, today, terms, owners, statuses):
+def kpi_terms_view(uploads_key: float, cache_key, today, network, terms, owners, statuses):
     """Completion and rewards per term for one filter state (cached)."""
-    chosen = kpis.filter_items(kpi_items(uploads_key, today), terms, owners, statuses)
+    rewards = ui.council_data().kpi_rewards
+    here = kpis.items_of_network(kpi_items(uploads_key, today), network, rewards)
+    chosen = kpis.filter_items(here, terms, owners, statuses)
     return views.kpi_terms_view(chosen)
 
 
 st.subheader("Across terms")
-across = kpi_terms_view(ui.uploads_key(), today, chosen_terms, chosen_owners, chosen_statuses)
+across = kpi_terms_view(
+    ui.uploads_key(), ui.cache_key(), today, network, chosen_terms, chosen_owners, chosen_statuses
+)
 ui.show_table(across.table, "kpi-terms.csv")
 if across.chart:
     st.vega_lite_chart(across.chart, width="stretch")

@@ -68,7 +68,7 @@ def test_sidebar_of_a_fetched_cache_says_when_it_was_refreshed(tmp_path: Path, m
 def test_overview_names_the_missing_round_and_where_the_data_ends(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/overview.py", snapshot_db, monkeypatch)
+    at = run_page("pages/overview.py", snapshot_db, monkeypatch, network="sumer")
     captions = texts(at.caption)
     assert "always current" not in captions
     assert "on the left" not in captions  # a phone's menu is behind a button
@@ -80,7 +80,7 @@ def test_overview_names_the_missing_round_and_where_the_data_ends(
 def test_election_history_names_the_rounds_missing_on_each_network(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    sumer = run_page("pages/elections.py", snapshot_db, monkeypatch)
+    sumer = run_page("pages/elections.py", snapshot_db, monkeypatch, network="sumer")
     assert "Round 3 is not in the data." in texts(sumer.caption)
     constantinople = run_page(
         "pages/elections.py", snapshot_db, monkeypatch, network="constantinople"

@@ -619,6 +619,8 @@ def test_vote_share_counts_the_same_proposals_on_both_sides(committed_db: Path) 
     assert seats.loc[(5, "tomato"), "vote_share"] == 1.0
     assert seats.loc[(11, "tomato"), "vote_share"] == 27 / 33
     for network in d.networks:
+        if not archive_views.has_archive(d.for_network(network)):
+            continue  # the mainnet record has no proposals
         shares = archive_views.scorecard(d.for_network(network))["vote_share"]
         assert shares.notna().all() and (shares <= 1).all(), network
     assert archive_views.count_note(card).startswith(

@@ -193,7 +193,8 @@ PAGES = [
     ("elections", "Election history", True),
     ("leaderboard", "Council leaderboard", True),
     ("spending", "Council spending", True),
-    ("kpis", "KPI progress", True),
+    ("kpis", "KPI progress", False),  # mainnet: one OKR quarter, no trend across terms
+    ("kpis?network=sumer", "KPI progress", True),
     ("election_watch", "Election watch", False),
     ("term_report", "Council term report", False),
     ("upload", "Secretary uploads", False),
@@ -212,6 +213,17 @@ def test_page_shows_its_title_and_no_error(
     assert tab.locator("[data-testid='stAlertContentError']").count() == 0
     if has_chart:
         assert_chart_drawn(tab)
+
+
+NETWORK_PAGES = ["", "elections", "leaderboard", "kpis", "election_watch", "term_report"]
+
+
+@pytest.mark.parametrize("path", NETWORK_PAGES, ids=[p or "overview" for p in NETWORK_PAGES])
+def test_a_fresh_clone_opens_every_page_on_mainnet(page, app_url: str, path: str) -> None:
+    tab = open_page(page, f"{app_url}/{path}", f"{path or 'overview'}-default-network")
+    picker = tab.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    assert picker.locator("input").input_value() == "mainnet"
+    assert "network=" not in tab.url
 
 
 def test_spending_download_matches_the_category_totals(page, app_url: str) -> None:
@@ -242,7 +254,7 @@ def test_downloads_carry_exact_amounts_whole_accounts_and_percent_shares(
 
 
 def test_election_table_download_matches_the_table(page, app_url: str, cache_db: Path) -> None:
-    tab = open_page(page, f"{app_url}/elections", "elections")
+    tab = open_page(page, f"{app_url}/elections?network=sumer", "elections-sumer")
     assert_chart_drawn(tab)
     got = download_csv(tab, "candidacies-sumer.csv")
     expected = expected_candidacies(cache_db)
@@ -253,7 +265,9 @@ def test_election_table_download_matches_the_table(page, app_url: str, cache_db:
 
 def test_url_opens_the_filtered_view(page, app_url: str, cache_db: Path) -> None:
     tab = open_page(
-        page, f"{app_url}/elections?rounds=10-20&member=blackmass", "elections-filtered"
+        page,
+        f"{app_url}/elections?network=sumer&rounds=10-20&member=blackmass",
+        "elections-filtered",
     )
     got = download_csv(tab, "candidacies-sumer.csv")
     expected = expected_candidacies(cache_db, cycle_range=(10, 20), handles=["blackmass"])
@@ -262,7 +276,7 @@ def test_url_opens_the_filtered_view(page, app_url: str, cache_db: Path) -> None
 
 
 def test_a_filter_changes_the_table_and_the_url(page, app_url: str) -> None:
-    tab = open_page(page, f"{app_url}/elections", "elections")
+    tab = open_page(page, f"{app_url}/elections?network=sumer", "elections-sumer")
     before = download_csv(tab, "candidacies-sumer.csv")
     member_box = tab.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
     member_box.click()
@@ -285,7 +299,7 @@ def test_leaderboard_heatmap_on_data_with_proposal_votes(page, synthetic_url: st
 def test_term_report_download_is_the_command_lines_report(
     page, app_url: str, cache_db: Path
 ) -> None:
-    tab = open_page(page, f"{app_url}/term_report?term=30", "term_report-30")
+    tab = open_page(page, f"{app_url}/term_report?network=sumer&term=30", "term_report-30")
     with tab.expect_download() as info:
         tab.locator(".st-key-download-report button").click()
     assert info.value.suggested_filename == "council-term-30-report-sumer.md"

@@ -256,11 +256,12 @@ def test_committed_snapshot_builds_round_25(tmp_path: Path) -> None:
     snapshot_rounds = "from election_rounds where source = '22.10_KPIs_Overview_report.json'"
     assert query(db, f"select count(*), sum(losers_recorded) {snapshot_rounds}") == [(23, 0)]
     meta = store.read_meta(db)
-    # The testnet council archive (data/snapshot/archive) is built in too: 2020 to 2022.
+    # The testnet council archive (data/snapshot/archive) is built in too, 2020 to 2022, and
+    # the mainnet record (data/snapshot/archive_mainnet), 2023 to 2024.
     assert (meta["data_from"], meta["data_to"], meta["networks"]) == (
         "2020-06-05",
-        "2022-01-12",
-        "alexandria,constantinople,sumer",
+        "2024-07-04",
+        "alexandria,constantinople,mainnet,sumer",
     )
 
 
@@ -286,12 +287,15 @@ def test_committed_snapshot_is_the_converter_output(tmp_path: Path) -> None:
         assert (out / path.name).read_text() == path.read_text(), path.name
 
 
-def test_if_missing_leaves_a_fetched_cache_alone(tmp_path: Path) -> None:
+def test_if_missing_keeps_a_fetched_cache_and_adds_the_mainnet_record_once(tmp_path: Path) -> None:
     db = tmp_path / "council.db"
     store.write_cache(db, {}, {"source": "http://127.0.0.1:1/graphql"})
+    assert snapshot.main(["build", "--db", str(db), "--if-missing"]) == 0
+    assert store.read_meta(db)["source"] == "http://127.0.0.1:1/graphql"  # still the fetch's
+    assert len(data.load(db).for_network("mainnet").councils) == 33  # the record's terms 3-35
     before = db.read_bytes()
     assert snapshot.main(["build", "--db", str(db), "--if-missing"]) == 0
-    assert db.read_bytes() == before
+    assert db.read_bytes() == before, "the same record: left alone"
 
 
 def test_if_missing_keeps_a_cache_of_this_snapshot_and_rebuilds_an_older_one(

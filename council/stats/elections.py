@@ -303,7 +303,9 @@ def round_summary(
         total_candidate_stake_joy=results["stake_joy"],
     )
     by_round = outcomes.groupby(keys)
-    field = by_round[["withdrawn", "seats_filled", "total_candidate_stake_joy"]].sum()
+    field = by_round[["withdrawn", "seats_filled"]].sum()
+    # Stakes not recorded for any candidate of the round (the mainnet record) stay unknown.
+    field["total_candidate_stake_joy"] = by_round["total_candidate_stake_joy"].sum(min_count=1)
     field.insert(0, "candidates", by_round.size())
     winners = results[results["outcome"] == "elected"].groupby(keys)["vote_power_joy"].min()
     field["winning_threshold_joy"] = winners
@@ -334,7 +336,10 @@ def round_summary(
     summary["votes_cast"] = summary["votes_cast"].mask(
         winners_only & totals["_votes"].notna(), totals["_votes"]
     )
-    summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].fillna(0.0)
+    # No candidate: 0; candidates without a recorded stake (the mainnet record): unknown.
+    summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].where(
+        summary["candidates"].fillna(1) > 0, 0.0
+    )
     summary["total_backing_stake_joy"] = (
         summary["total_backing_stake_joy"].fillna(0.0).where(votes_recorded)
     )

@@ -107,6 +107,17 @@ def term_networks(items: pd.DataFrame, kpi_rewards: pd.DataFrame) -> dict[str, s
     return found
 
 
+def items_of_network(
+    items: pd.DataFrame, network: str | None, kpi_rewards: pd.DataFrame
+) -> pd.DataFrame:
+    """The KPI items of ``network`` (:func:`term_networks`) and those of terms whose network
+    is unknown; all items when ``network`` is None."""
+    if network is None:
+        return items
+    networks = items["term"].map(term_networks(items, kpi_rewards))
+    return items[networks.isna() | (networks == network)]
+
+
 def current_term(items: pd.DataFrame, network: str | None, kpi_rewards: pd.DataFrame) -> str | None:
     """The most recent KPI term of ``network`` (:func:`term_order`, :func:`term_networks`);
     None when no term is known to be that network's: a term of another network or era is

@@ -217,7 +217,7 @@ def member_totals(
             "candidacies": by_member.size(),
             "withdrawn": outcomes["withdrawn"],
             "times_elected": outcomes["times_elected"],
-            "own_stake_joy": by_member["stake_joy"].sum(),
+            "own_stake_joy": by_member["stake_joy"].sum(min_count=1),
             "backing_stake_joy": by_member["backing_stake_joy"].sum(min_count=1),
             "votes_received": by_member["votes_received"].sum(min_count=1),
         }
