@@ -49,11 +49,7 @@ def stop_for(error: data.CacheError) -> None:
 
 
 try:
-    meta = ui.council_data().meta
-except data.CacheError as error:
-    stop_for(error)
-ui.freshness_sidebar(meta)
-try:
+    ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
     pages.run()
-except data.CacheError as error:  # damage found only when a page read a table
+except data.CacheError as error:  # the file, or damage found only when a table is read
     stop_for(error)
