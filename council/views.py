@@ -6,6 +6,7 @@ so a page can cache the whole view per filter state and a rerun only lays it out
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,19 +20,30 @@ TIMELINE_ROUNDS = 60
 
 @dataclass
 class ElectionView:
-    """What the election page shows for one filter state."""
+    """What the election page shows for one filter state.
 
-    headline: dict[str, int]
+    ``headline`` values are None where the data does not record them; ``archive_rounds`` are
+    the shown rounds known only from term reports.
+    """
+
+    headline: dict[str, int | None]
     round_table: pd.DataFrame
     candidacy_table: pd.DataFrame
     trends: dict | None = None
     timeline: dict | None = None
     timeline_note: str = ""
+    headline_note: str = ""
     shown_rounds: list[int] = field(default_factory=list)
+    archive_rounds: list[int] = field(default_factory=list)
 
 
 def _spec(chart) -> dict:
     return chart.to_dict()
+
+
+def _known_sum(values: pd.Series) -> int | None:
+    """The sum of the recorded values; None when none is recorded."""
+    return int(values.sum()) if values.notna().any() else None
 
 
 def election_view(
@@ -41,22 +53,42 @@ def election_view(
     date_range: tuple[date, date] | None,
     handles: list[str],
     outcomes: list[str],
+    archive_rounds: Iterable[int] = (),
 ) -> ElectionView:
-    """Filter the election statistics and build the page's tables and charts."""
+    """Filter the election statistics and build the page's tables and charts.
+
+    The headline counts the shown rows: with a member or outcome filter the votes are those
+    the shown candidacies received, not every vote of their rounds.
+    """
     shown = elections.filter_candidacies(results, cycle_range, date_range, handles, outcomes)
     in_range = summary["cycle_id"].between(*cycle_range)
     shown_rounds = summary[in_range & summary["cycle_id"].isin(shown["cycle_id"])]
+    if handles or outcomes:
+        votes_label, votes = "Votes received", shown["votes_received"]
+        recorded = shown.loc[votes.notna(), "cycle_id"]
+    else:
+        votes_label, votes = "Votes cast", shown_rounds["votes_cast"]
+        recorded = shown_rounds.loc[votes.notna(), "cycle_id"]
+    missing = len(shown_rounds) - recorded.nunique()
     view = ElectionView(
         headline={
             "Rounds": len(shown_rounds),
             "Candidacies": len(shown),
             "Distinct candidates": int(shown["handle"].nunique()),
-            "Votes cast": int(shown_rounds["votes_cast"].sum()),
+            votes_label: _known_sum(votes),
         },
         round_table=tables.round_table(shown_rounds),
         candidacy_table=tables.candidacy_table(shown),
         shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
+        archive_rounds=sorted(set(shown_rounds["cycle_id"]) & set(archive_rounds)),
     )
+    if missing and len(shown_rounds):
+        view.headline_note = (
+            f"The votes of {missing} of these {len(shown_rounds)} rounds are not recorded: "
+            f"{votes_label.lower()} counts the other {len(shown_rounds) - missing}."
+            if missing < len(shown_rounds)
+            else f"The votes of these {len(shown_rounds)} rounds are not recorded."
+        )
     if len(shown_rounds) > 1:
         view.trends = _spec(charts.round_trends(shown_rounds))
     if not shown.empty:
@@ -73,11 +105,16 @@ def election_view(
 
 @dataclass
 class RoundView:
-    """One round in detail: vote power chart, candidates' notes, every vote."""
+    """One round in detail: vote power chart, candidates' notes, every vote.
+
+    ``votes_note`` says why there is no vote to list (not recorded, or none cast); empty when
+    ``votes`` has rows.
+    """
 
     vote_power: dict
     notes: list[dict[str, object]]
     votes: pd.DataFrame
+    votes_note: str = ""
 
 
 def round_view(
@@ -86,21 +123,33 @@ def round_view(
     candidates: pd.DataFrame,
     votes: pd.DataFrame,
     cycle: int,
+    from_report: bool = False,
 ) -> RoundView:
-    """The drill-down of round ``cycle`` (``votes``: that round's raw votes)."""
+    """The drill-down of round ``cycle`` (``votes``: that round's raw votes; ``from_report``:
+    the round is known only from a term report)."""
     in_round = results[results["cycle_id"] == cycle]
-    threshold = summary.loc[summary["cycle_id"] == cycle, "winning_threshold_joy"].iloc[0]
+    this_round = summary.loc[summary["cycle_id"] == cycle].iloc[0]
     handle_of = dict(zip(in_round["candidate_id"], in_round["handle"], strict=True))
     notes = [
         {**note, "handle": handle_of.get(note["candidate_id"], "?")}
         for note in tables.candidate_notes(candidates[candidates["cycle_id"] == cycle])
         if note["header"] or note["bullet_points"]
     ]
-    return RoundView(
-        vote_power=_spec(charts.vote_power_bars(in_round, threshold)),
+    view = RoundView(
+        vote_power=_spec(charts.vote_power_bars(in_round, this_round["winning_threshold_joy"])),
         notes=notes,
         votes=tables.vote_table(elections.round_votes(votes, results)),
     )
+    if pd.isna(this_round["votes_cast"]):
+        view.votes_note = (
+            f"Round {cycle} is known from a term report: its votes are not recorded."
+            if from_report
+            else f"The votes of round {cycle} are not recorded in this data (its record lists "
+            "the elected seats only)."
+        )
+    elif view.votes.empty:
+        view.votes_note = f"No votes were cast in round {cycle}."
+    return view
 
 
 # The leaderboard's "top members" chart: label -> member totals column (the URL holds the column).
