@@ -87,7 +87,7 @@ def election_view(
             f"The votes of {missing} of these {len(shown_rounds)} rounds are not recorded: "
             f"{votes_label.lower()} counts the other {len(shown_rounds) - missing}."
             if missing < len(shown_rounds)
-            else f"The votes of these {len(shown_rounds)} rounds are not recorded."
+            else "The votes of the shown rounds are not recorded."
         )
     if len(shown_rounds) > 1:
         view.trends = _spec(charts.round_trends(shown_rounds))
