@@ -143,20 +143,6 @@ def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
     )
 
 
-def param_list(name: str) -> list[str]:
-    """All values of a repeated URL query parameter (``?member=a&member=b``)."""
-    return st.query_params.get_all(name)
-
-
-def param_int(name: str) -> int | None:
-    """An integer URL query parameter, or None when absent or not a number."""
-    value = st.query_params.get(name)
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def set_params(**values: object) -> None:
     """Reflect the current view in the URL; None or empty values remove the parameter."""
     for name, value in values.items():
