@@ -46,6 +46,25 @@ def _known_sum(values: pd.Series) -> int | None:
     return int(values.sum()) if values.notna().any() else None
 
 
+def _selected_archive_rounds(
+    rounds: pd.DataFrame,
+    shown: pd.DataFrame,
+    date_range: tuple[date, date] | None,
+    narrowed: bool,
+    archive_rounds: Iterable[int],
+) -> list[int]:
+    """The archive rounds among ``rounds`` that the date range keeps, and, when a member or
+    outcome filter ``narrowed`` the candidacies, that hold one of the ``shown`` candidacies
+    (an archive round may record no candidacy at all)."""
+    keep = rounds["cycle_id"].isin(list(archive_rounds))
+    if date_range is not None:
+        ended = rounds["ended_at_time"].dt.date
+        keep &= ended.isna() | ((ended >= date_range[0]) & (ended <= date_range[1]))
+    if narrowed:
+        keep &= rounds["cycle_id"].isin(shown["cycle_id"])
+    return sorted(int(c) for c in rounds.loc[keep, "cycle_id"])
+
+
 def election_view(
     results: pd.DataFrame,
     summary: pd.DataFrame,
@@ -80,7 +99,9 @@ def election_view(
         round_table=tables.round_table(shown_rounds),
         candidacy_table=tables.candidacy_table(shown),
         shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
-        archive_rounds=sorted(set(shown_rounds["cycle_id"]) & set(archive_rounds)),
+        archive_rounds=_selected_archive_rounds(
+            summary[in_range], shown, date_range, bool(handles or outcomes), archive_rounds
+        ),
     )
     if missing and len(shown_rounds):
         view.headline_note = (

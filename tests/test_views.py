@@ -4,6 +4,8 @@ Round 1: a elected (6 votes), b failed (4); 10 votes cast. Round 2: a (5) and c 
 7 votes cast. Round 3 is known only from a term report: a and c elected, votes not recorded.
 """
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -187,3 +189,20 @@ def test_round_detail_of_a_round_without_votes_says_none_were_cast(results, summ
     summary.loc[summary["cycle_id"] == 1, "votes_cast"] = 0
     detail = views.round_view(results, summary, candidates_of(results), votes_of([]), 1)
     assert detail.votes_note == "No votes were cast in round 1."
+
+
+def test_archive_rounds_without_candidacies_count_unless_members_are_picked(
+    results, summary
+) -> None:
+    # Round 3's candidacies are not recorded: its archive figures still belong to rounds 1-3.
+    without = results[results["cycle_id"] != 3]
+    assert view(without, summary).archive_rounds == [3]
+    assert view(without, summary, handles=["a"]).archive_rounds == []
+    in_march = views.election_view(
+        results, summary, (1, 3), (date(2024, 3, 1), date(2024, 3, 31)), [], [], [3]
+    )
+    assert in_march.archive_rounds == [3]
+    in_january = views.election_view(
+        results, summary, (1, 3), (date(2024, 1, 1), date(2024, 1, 31)), [], [], [3]
+    )
+    assert in_january.archive_rounds == []
