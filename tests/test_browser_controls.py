@@ -155,13 +155,28 @@ def input_value(tab, key: str) -> str:
     return widget(tab, key).locator("input").first.input_value()
 
 
-def choose(tab, key: str, text: str) -> None:
-    """Pick the option ``text`` of a selectbox by typing it."""
-    widget(tab, key).locator("input[role='combobox']").click()
-    tab.keyboard.press("ControlOrMeta+a")
-    tab.keyboard.type(text)
-    tab.keyboard.press("Enter")
+def pick_option(tab, key: str, text: str) -> None:
+    """Type ``text`` into a selectbox or multiselect and click the option it narrows to."""
+    # Clicked, not Enter: on a slow machine Enter can land before the typing has filtered the
+    # list and pick another entry; and keys typed before the list opens can get lost (retry).
+    option = tab.get_by_role("option", name=text, exact=True)
+    for attempt in range(3):
+        widget(tab, key).locator("input[role='combobox']").click()
+        tab.keyboard.press("ControlOrMeta+a")
+        tab.keyboard.type(text, delay=50)
+        try:
+            option.click(timeout=15_000)
+            break
+        except playwright.TimeoutError:
+            tab.keyboard.press("Escape")
+            if attempt == 2:
+                raise
     wait_idle(tab)
+
+
+def choose(tab, key: str, text: str) -> None:
+    """Pick the option ``text`` of a selectbox."""
+    pick_option(tab, key, text)
 
 
 def chosen(tab, key: str) -> str:
@@ -170,9 +185,7 @@ def chosen(tab, key: str) -> str:
 
 def add(tab, key: str, text: str) -> None:
     """Add the option ``text`` to a multiselect."""
-    widget(tab, key).locator("input[role='combobox']").click()
-    tab.keyboard.type(text)
-    tab.keyboard.press("Enter")
+    pick_option(tab, key, text)
     tab.keyboard.press("Escape")
     wait_idle(tab)
 
