@@ -6,6 +6,7 @@ so a page can cache the whole view per filter state and a rerun only lays it out
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,24 +20,49 @@ TIMELINE_ROUNDS = 60
 
 @dataclass
 class ElectionView:
-    """What the election page shows for one filter state."""
+    """What the election page shows for one filter state.
 
-    headline: dict[str, int | None]  # None: not recorded
+    ``headline`` values are None where the data does not record them; ``archive_rounds`` are
+    the shown rounds known only from term reports.
+    """
+
+    headline: dict[str, int | None]
     round_table: pd.DataFrame
     candidacy_table: pd.DataFrame
     trends: list[dict] = field(default_factory=list)
     timeline: dict | None = None
     timeline_note: str = ""
+    headline_note: str = ""
     shown_rounds: list[int] = field(default_factory=list)
+    archive_rounds: list[int] = field(default_factory=list)
 
 
 def _spec(chart) -> dict:
     return chart.to_dict()
 
 
-def _recorded_sum(values: pd.Series) -> int | None:
-    total = values.sum(min_count=1)
-    return None if pd.isna(total) else int(total)
+def _known_sum(values: pd.Series) -> int | None:
+    """The sum of the recorded values; None when none is recorded."""
+    return int(values.sum()) if values.notna().any() else None
+
+
+def _selected_archive_rounds(
+    rounds: pd.DataFrame,
+    shown: pd.DataFrame,
+    date_range: tuple[date, date] | None,
+    narrowed: bool,
+    archive_rounds: Iterable[int],
+) -> list[int]:
+    """The archive rounds among ``rounds`` that the date range keeps, and, when a member or
+    outcome filter ``narrowed`` the candidacies, that hold one of the ``shown`` candidacies
+    (an archive round may record no candidacy at all)."""
+    keep = rounds["cycle_id"].isin(list(archive_rounds))
+    if date_range is not None:
+        ended = rounds["ended_at_time"].dt.date
+        keep &= ended.isna() | ((ended >= date_range[0]) & (ended <= date_range[1]))
+    if narrowed:
+        keep &= rounds["cycle_id"].isin(shown["cycle_id"])
+    return sorted(int(c) for c in rounds.loc[keep, "cycle_id"])
 
 
 def election_view(
@@ -46,23 +72,44 @@ def election_view(
     date_range: tuple[date, date] | None,
     handles: list[str],
     outcomes: list[str],
+    archive_rounds: Iterable[int] = (),
 ) -> ElectionView:
-    """Filter the election statistics and build the page's tables and charts."""
+    """Filter the election statistics and build the page's tables and charts.
+
+    The headline counts the shown rows: with a member or outcome filter the votes are those
+    the shown candidacies received, not every vote of their rounds.
+    """
     shown = elections.filter_candidacies(results, cycle_range, date_range, handles, outcomes)
     in_range = summary["cycle_id"].between(*cycle_range)
     shown_rounds = summary[in_range & summary["cycle_id"].isin(shown["cycle_id"])]
+    if handles or outcomes:
+        votes_label, votes = "Votes received", shown["votes_received"]
+        recorded = shown.loc[votes.notna(), "cycle_id"]
+    else:
+        votes_label, votes = "Votes cast", shown_rounds["votes_cast"]
+        recorded = shown_rounds.loc[votes.notna(), "cycle_id"]
+    missing = len(shown_rounds) - recorded.nunique()
     view = ElectionView(
         headline={
             "Rounds": len(shown_rounds),
             "Candidacies": len(shown),
             "Distinct candidates": int(shown["handle"].nunique()),
-            # Rounds whose votes no record holds add nothing; none recorded: not recorded.
-            "Votes cast": _recorded_sum(shown_rounds["votes_cast"]),
+            votes_label: _known_sum(votes),
         },
         round_table=tables.round_table(shown_rounds),
         candidacy_table=tables.candidacy_table(shown),
         shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
+        archive_rounds=_selected_archive_rounds(
+            summary[in_range], shown, date_range, bool(handles or outcomes), archive_rounds
+        ),
     )
+    if missing and len(shown_rounds):
+        view.headline_note = (
+            f"The votes of {missing} of these {len(shown_rounds)} rounds are not recorded: "
+            f"{votes_label.lower()} counts the other {len(shown_rounds) - missing}."
+            if missing < len(shown_rounds)
+            else "The votes of the shown rounds are not recorded."
+        )
     if len(shown_rounds) > 1:
         view.trends = [_spec(chart) for chart in charts.round_trends(shown_rounds)]
     if not shown.empty:
@@ -79,11 +126,16 @@ def election_view(
 
 @dataclass
 class RoundView:
-    """One round in detail: vote power chart, candidates' notes, every vote."""
+    """One round in detail: vote power chart, candidates' notes, every vote.
+
+    ``votes_note`` says why there is no vote to list (not recorded, or none cast); empty when
+    ``votes`` has rows.
+    """
 
     vote_power: dict
     notes: list[dict[str, object]]
     votes: pd.DataFrame
+    votes_note: str = ""
 
 
 def round_view(
@@ -92,21 +144,37 @@ def round_view(
     candidates: pd.DataFrame,
     votes: pd.DataFrame,
     cycle: int,
+    from_report: bool = False,
 ) -> RoundView:
-    """The drill-down of round ``cycle`` (``votes``: that round's raw votes)."""
+    """The drill-down of round ``cycle`` (``votes``: that round's raw votes; ``from_report``:
+    the round is known only from a term report)."""
     in_round = results[results["cycle_id"] == cycle]
-    threshold = summary.loc[summary["cycle_id"] == cycle, "winning_threshold_joy"].iloc[0]
+    this_round = summary.loc[summary["cycle_id"] == cycle].iloc[0]
     handle_of = dict(zip(in_round["candidate_id"], in_round["handle"], strict=True))
     notes = [
         {**note, "handle": handle_of.get(note["candidate_id"], "?")}
         for note in tables.candidate_notes(candidates[candidates["cycle_id"] == cycle])
         if note["header"] or note["bullet_points"]
     ]
-    return RoundView(
-        vote_power=_spec(charts.vote_power_bars(in_round, threshold)),
+    view = RoundView(
+        vote_power=_spec(charts.vote_power_bars(in_round, this_round["winning_threshold_joy"])),
         notes=notes,
         votes=tables.vote_table(elections.round_votes(votes, results)),
     )
+    total = this_round["votes_cast"]
+    if view.votes.empty and from_report:
+        # A winners-only round's votes cast may come from its election totals: no single vote.
+        view.votes_note = f"Round {cycle} is known from a term report: its votes are not recorded."
+        if pd.notna(total):
+            view.votes_note += f" Its election totals count {int(total):,} votes cast."
+    elif pd.isna(total):
+        view.votes_note = (
+            f"The votes of round {cycle} are not recorded in this data (its record lists "
+            "the elected seats only)."
+        )
+    elif view.votes.empty:
+        view.votes_note = f"No votes were cast in round {cycle}."
+    return view
 
 
 # The leaderboard's "top members" chart: label -> member totals column (the URL holds the column).

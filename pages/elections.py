@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import archive_views, filters, tables, ui, views
+from council import archive_views, tables, ui, views
 from council.stats import elections, overview
 
 ui.ensure_app_navigation()
@@ -44,73 +44,53 @@ if not rounds_here["losers_recorded"].all():
 
 # --- Filters (sidebar), mirrored in the URL so a filtered view can be shared -----------------
 lo, hi = int(summary["cycle_id"].min()), int(summary["cycle_id"].max())
+ended = summary["ended_at_time"].dropna()
+first_day = ended.min().date() if len(ended) else date.today()
+last_day = ended.max().date() if len(ended) else date.today()
 with st.sidebar:
     st.header("Filters")
-    cycle_range = (
-        st.slider(
-            "Rounds",
-            lo,
-            hi,
-            filters.parse_int_range(st.query_params.get("rounds"), lo, hi),
-            key="rounds",
-        )
-        if hi > lo
-        else (lo, hi)
-    )
-    ended = summary["ended_at_time"].dropna()
-    first_day = ended.min().date() if len(ended) else date.today()
-    last_day = ended.max().date() if len(ended) else date.today()
-    start = filters.parse_date(st.query_params.get("from"), first_day, first_day, last_day)
-    end = filters.parse_date(st.query_params.get("to"), last_day, first_day, last_day)
-    picked = st.date_input(
-        "Round end date", (start, end), min_value=first_day, max_value=last_day, key="dates"
-    )
-    date_range = picked if len(picked) == 2 else (start, end)
-    handles = sorted(results["handle"].unique())
-    chosen_members = st.multiselect(
+    cycle_range = ui.url_int_range("Rounds", "rounds", lo, hi, scope=network)
+    date_range = ui.url_date_range("Round end date", first_day, last_day, scope=network)
+    chosen_members = ui.url_multiselect(
         "Member",
-        handles,
-        filters.keep_known(ui.param_list("member"), set(handles)),
-        placeholder="Type to search",
+        "member",
+        sorted(results["handle"].unique()),
         key="members",
+        scope=network,
+        placeholder="Type to search",
     )
-    chosen_outcomes = st.multiselect(
-        "Outcome",
-        elections.OUTCOMES,
-        filters.keep_known(ui.param_list("outcome"), set(elections.OUTCOMES)),
-        key="outcomes",
+    chosen_outcomes = ui.url_multiselect(
+        "Outcome", "outcome", elections.OUTCOMES, key="outcomes", scope=network
     )
-full_dates = tuple(date_range) == (first_day, last_day)
-ui.set_params(
-    rounds=filters.format_int_range(cycle_range, lo, hi),
-    **{"from": None if full_dates else date_range[0], "to": None if full_dates else date_range[1]},
-    member=chosen_members,
-    outcome=chosen_outcomes,
-)
 
 
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def election_view(cache_key, network, cycle_range, date_range, members, outcomes):
     """The page's tables and charts for one filter state (cached)."""
     results, summary = election_stats(cache_key, network)
-    return views.election_view(results, summary, cycle_range, date_range, members, outcomes)
+    from_reports = archive_views.archive_rounds(ui.council_data().for_network(network))
+    return views.election_view(
+        results, summary, cycle_range, date_range, members, outcomes, from_reports
+    )
 
 
 @st.cache_data(show_spinner="Reading the round's votes…", max_entries=32)
 def round_view(cache_key, network, cycle):
     """One round in detail (cached)."""
     results, summary = election_stats(cache_key, network)
-    candidates = ui.council_data().for_network(network).candidates
+    here = ui.council_data().for_network(network)
     votes = ui.round_votes(network, cycle)
-    return views.round_view(results, summary, candidates, votes, cycle)
+    from_report = cycle in set(archive_views.archive_rounds(here))
+    return views.round_view(results, summary, here.candidates, votes, cycle, from_report)
 
 
 view = election_view(
-    ui.cache_key(), network, tuple(cycle_range), None if full_dates else tuple(date_range),
-    chosen_members, chosen_outcomes,
-)  # fmt: skip
+    ui.cache_key(), network, tuple(cycle_range), date_range, chosen_members, chosen_outcomes
+)
 for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=True):
     column.metric(label, "not recorded" if value is None else f"{value:,}")
+if view.headline_note:
+    st.caption(view.headline_note)
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
@@ -119,20 +99,20 @@ for pair in range(0, len(view.trends), 2):  # two a row; a phone stacks them
         column.vega_lite_chart(spec, width="stretch")
 
 here = data.for_network(network)
-if archive_views.has_archive(here):
+if view.archive_rounds:
     st.info(archive_views.archive_note(here), icon="📜")
     archive_rounds = archive_views.round_figures_table(here)
+    archive_rounds = archive_rounds[archive_rounds["Round"].isin(view.archive_rounds)]
     if not archive_rounds.empty:
         with st.expander("What the testnet archive records per round"):
             ui.show_table(archive_rounds, f"archive-rounds-{network}.csv")
 
 st.subheader("Candidacies")
 ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
-if not here.vote_shares.empty:  # the mainnet record: shares, not stakes, per elected seat
+shares = here.vote_shares[here.vote_shares["cycle_id"].isin(view.shown_rounds)]
+if not shares.empty:  # the mainnet record: shares, not stakes, per elected seat
     st.markdown("**Vote shares the term reports give** (share of the election's vote stake)")
-    ui.show_table(
-        tables.vote_share_table(here.vote_shares, here.members), f"vote-shares-{network}.csv"
-    )
+    ui.show_table(tables.vote_share_table(shares, here.members), f"vote-shares-{network}.csv")
 
 if view.timeline:
     st.subheader("Who stood when")
@@ -142,12 +122,12 @@ if view.timeline:
 
 # --- Drill-down into one round ------------------------------------------------------------------
 st.subheader("One round in detail")
-round_ids = sorted(summary["cycle_id"].unique(), reverse=True)
-wanted = ui.param_int("round")
-cycle = st.selectbox(
-    "Round", round_ids, index=round_ids.index(wanted) if wanted in round_ids else 0, key="round"
+if not view.shown_rounds:
+    ui.empty_state("No round matches the current filters.")
+    st.stop()
+cycle = ui.url_selectbox(
+    "Round", "round", sorted(view.shown_rounds, reverse=True), key="round", scope=network
 )
-ui.set_params(round=cycle if cycle != round_ids[0] else None)
 detail = round_view(ui.cache_key(), network, int(cycle))
 left, right = st.columns([3, 2])
 with left:
@@ -156,7 +136,8 @@ with right:
     for note in detail.notes:
         with st.expander(f"{note['handle']}: {note['header']}"):
             st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
-if archive_views.has_archive(here) and int(cycle) in set(archive_views.archive_rounds(here)):
-    st.caption(f"Round {cycle} is known from a term report: its votes are not recorded.")
-st.caption(f"{len(detail.votes):,} votes in round {cycle}")
-ui.show_table(detail.votes, f"votes-round-{cycle}-{network}.csv", height=320)
+if detail.votes_note:
+    ui.empty_state(detail.votes_note)
+else:
+    st.caption(f"{len(detail.votes):,} votes in round {cycle}")
+    ui.show_table(detail.votes, f"votes-round-{cycle}-{network}.csv", height=320)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from council import filters, format, tables, ui, uploads, views
+from council import format, tables, ui, uploads, views
 from council.stats import elections, kpis, leaderboard
 
 ui.ensure_app_navigation()
@@ -39,16 +39,9 @@ owners = sorted(o for o in items["owner"].unique() if o)
 statuses = sorted(items["status"].unique())
 with st.sidebar:
     st.header("Filters")
-    chosen_terms = st.multiselect(
-        "Term", terms, filters.keep_known(ui.param_list("term"), set(terms))
-    )
-    chosen_owners = st.multiselect(
-        "Owner", owners, filters.keep_known(ui.param_list("owner"), set(owners))
-    )
-    chosen_statuses = st.multiselect(
-        "Status", statuses, filters.keep_known(ui.param_list("status"), set(statuses))
-    )
-ui.set_params(term=chosen_terms, owner=chosen_owners, status=chosen_statuses)
+    chosen_terms = ui.url_multiselect("Term", "term", terms)
+    chosen_owners = ui.url_multiselect("Owner", "owner", owners)
+    chosen_statuses = ui.url_multiselect("Status", "status", statuses)
 shown = kpis.filter_items(items, chosen_terms, chosen_owners, chosen_statuses)
 
 # The current term is the chosen network's own: a term of another network or era never is.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from council import archive_views, charts, filters, tables, ui, views
+from council import archive_views, charts, tables, ui, views
 from council.stats import elections, leaderboard
 
 ui.ensure_app_navigation()
@@ -55,15 +55,9 @@ known_terms = sorted(set(term_table["term"]) | set(results["cycle_id"]))
 lo, hi = (known_terms[0], known_terms[-1]) if known_terms else (0, 0)
 with st.sidebar:
     st.header("Filters")
-    term_range = (
-        st.slider("Terms", lo, hi, filters.parse_int_range(st.query_params.get("terms"), lo, hi))
-        if hi > lo
-        else (lo, hi)
-    )
-    min_terms = st.number_input("Minimum terms served", 0, 100, ui.param_int("min_terms") or 0)
-    search = st.text_input("Search by handle", st.query_params.get("q", ""))
-ui.set_params(terms=filters.format_int_range(term_range, lo, hi), min_terms=min_terms or None,
-              q=search or None)  # fmt: skip
+    term_range = ui.url_int_range("Terms", "terms", lo, hi, scope=network)
+    min_terms = ui.url_int("Minimum terms served", "min_terms", 0, 100, 0)
+    search = ui.url_text("Search by handle", "q")
 
 
 @st.cache_data(show_spinner="Ranking members…", max_entries=32)
@@ -84,16 +78,8 @@ left, right = st.columns(2)
 with left:
     st.subheader("Top members")
     metrics = views.TOP_MEMBER_METRICS
-    keys = list(metrics.values())
-    wanted_metric = st.query_params.get("metric")
-    label = st.selectbox(
-        "Metric", list(metrics), index=keys.index(wanted_metric) if wanted_metric in keys else 0
-    )
-    top_n = st.slider("How many", 5, 40, min(40, max(5, ui.param_int("top") or 15)))
-    ui.set_params(
-        metric=metrics[label] if label != next(iter(metrics)) else None,
-        top=top_n if top_n != 15 else None,
-    )
+    label = ui.url_selectbox("Metric", "metric", list(metrics), to_text=metrics.get)
+    top_n = ui.url_int("How many", "top", 5, 40, 15, slider=True)
     if not shown.empty:
         st.altair_chart(charts.top_members(shown, metrics[label], label, top_n), width="stretch")
 with right:
@@ -106,14 +92,7 @@ with right:
 st.subheader("Term scorecard")
 terms_here = sorted(card_in["term"].unique(), reverse=True)
 if terms_here:
-    wanted_term = ui.param_int("term")
-    term = st.selectbox(
-        "Term",
-        terms_here,
-        index=terms_here.index(wanted_term) if wanted_term in terms_here else 0,
-        key="term",
-    )
-    ui.set_params(term=term if term != terms_here[0] else None)
+    term = ui.url_selectbox("Term", "term", terms_here, scope=network)
     scorecard = tables.scorecard_table(card_in[card_in["term"] == term], here.members)
     ui.show_table(scorecard, f"scorecard-term-{term}-{network}.csv")
     with st.expander("Copy as markdown for a council report"):
@@ -128,14 +107,7 @@ if archive_views.has_archive(here):
         "councillor (recorded for Alexandria 1–6 only). x: not on that council."
     )
     figures = list(archive_views.GRID_VALUES)
-    wanted_figure = st.query_params.get("figure")
-    figure = st.radio(
-        "Figure",
-        figures,
-        index=figures.index(wanted_figure) if wanted_figure in figures else 0,
-        horizontal=True,
-    )
-    ui.set_params(figure=figure if figure != figures[0] else None)
+    figure = ui.url_selectbox("Figure", "figure", figures, radio=True, horizontal=True)
     archive_card = archive_views.scorecard(here, term_range)
     grid = archive_views.leaderboard_grid_table(archive_card, figure)
     ui.show_table(grid, f"archive-leaderboard-{network}.csv")
@@ -147,12 +119,9 @@ if archive_views.has_archive(here):
 
 st.subheader("Member profile")
 handles = sorted(totals["handle"].unique())
-wanted = st.query_params.get("member")
-member = st.selectbox(
-    "Member", handles, index=handles.index(wanted) if wanted in handles else None,
-    placeholder="Choose a member", key="member",
-)  # fmt: skip
-ui.set_params(member=member)
+member = ui.url_selectbox(
+    "Member", "member", handles, default=None, scope=network, placeholder="Choose a member"
+)
 if member:
     profile = totals[totals["handle"] == member].iloc[0]
     cols = st.columns(4)

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import filters, tables, ui, uploads, views
+from council import tables, ui, uploads, views
 from council.stats import spending
 
 ui.ensure_app_navigation()
@@ -36,36 +36,13 @@ categories = sorted(items["category"].unique())
 dated = items["decided_at_time"].dropna()
 with st.sidebar:
     st.header("Filters")
-    chosen_terms = st.multiselect(
-        "Term / testnet", terms, filters.keep_known(ui.param_list("term"), set(terms)), key="terms"
-    )
-    chosen_categories = st.multiselect(
-        "Category",
-        categories,
-        filters.keep_known(ui.param_list("category"), set(categories)),
-        key="categories",
-    )
+    chosen_terms = ui.url_multiselect("Term / testnet", "term", terms, key="terms")
+    chosen_categories = ui.url_multiselect("Category", "category", categories, key="categories")
     date_range = None
     if len(dated):
         first_day, last_day = dated.min().date(), dated.max().date()
-        start = filters.parse_date(st.query_params.get("from"), first_day, first_day, last_day)
-        end = filters.parse_date(st.query_params.get("to"), last_day, first_day, last_day)
-        picked = st.date_input("Decided between", (start, end), first_day, last_day, key="dates")
-        date_range = tuple(picked) if len(picked) == 2 else (start, end)
-        if date_range == (first_day, last_day):
-            date_range = None
-    min_amount = st.number_input(
-        "Minimum amount (JOY)", min_value=0, value=ui.param_int("min") or 0, step=1000, key="min"
-    )
-ui.set_params(
-    term=chosen_terms,
-    category=chosen_categories,
-    **{
-        "from": date_range[0] if date_range else None,
-        "to": date_range[1] if date_range else None,
-    },
-    min=min_amount or None,
-)
+        date_range = ui.url_date_range("Decided between", first_day, last_day)
+    min_amount = ui.url_int("Minimum amount (JOY)", "min", 0, None, 0, key="min", step=1000)
 
 
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)

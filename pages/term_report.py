@@ -25,16 +25,14 @@ if not terms:
     ui.empty_state(f"No council terms recorded for {network}.")
     st.stop()
 
-options = list(reversed(terms))
-wanted = ui.param_int("term")
-term = st.sidebar.selectbox(
-    "Term",
-    options,
-    index=options.index(wanted) if wanted in options else 0,
-    format_func=lambda t: f"term {t}" + (" (latest)" if t == terms[-1] else ""),
-    key="term",
-)
-ui.set_params(term=term if term != terms[-1] else None)
+with st.sidebar:
+    term = ui.url_selectbox(
+        "Term",
+        "term",
+        list(reversed(terms)),
+        scope=network,
+        format_func=lambda t: f"term {t}" + (" (latest)" if t == terms[-1] else ""),
+    )
 
 
 @st.cache_data(show_spinner="Writing the report…", max_entries=32)
