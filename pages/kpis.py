@@ -27,21 +27,21 @@ def kpi_items(uploads_key: float, today):
 network = ui.network_picker(ui.council_data().networks)
 kpi_rewards = ui.council_data().kpi_rewards
 items = kpis.items_of_network(kpi_items(ui.uploads_key(), today), network, kpi_rewards)
+terms = kpis.term_order(items)
+owners = sorted(o for o in items["owner"].unique() if o)
+statuses = sorted(items["status"].unique())
+with st.sidebar:
+    st.header("Filters")
+    # Terms are one network's (they start over on another); owners and statuses are not.
+    chosen_terms = ui.url_multiselect("Term", "term", terms, scope=network or "")
+    chosen_owners = ui.url_multiselect("Owner", "owner", owners)
+    chosen_statuses = ui.url_multiselect("Status", "status", statuses)
 if items.empty:
     ui.empty_state(
         f"No KPIs recorded yet{f' for {network}' if network else ''}. "
         "The secretary can upload a KPI file."
     )
     st.stop()
-
-terms = kpis.term_order(items)
-owners = sorted(o for o in items["owner"].unique() if o)
-statuses = sorted(items["status"].unique())
-with st.sidebar:
-    st.header("Filters")
-    chosen_terms = ui.url_multiselect("Term", "term", terms)
-    chosen_owners = ui.url_multiselect("Owner", "owner", owners)
-    chosen_statuses = ui.url_multiselect("Status", "status", statuses)
 shown = kpis.filter_items(items, chosen_terms, chosen_owners, chosen_statuses)
 
 # The current term is the chosen network's own: a term of another network or era never is.

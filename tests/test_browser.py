@@ -246,7 +246,7 @@ def test_downloads_carry_exact_amounts_whole_accounts_and_percent_shares(
     assert not any(".0," in row or row.endswith(".0") for row in rows), "no float artefacts"
     shares = pd.read_csv(io.StringIO(text))["Share (%)"]
     assert abs(shares.sum() - 100) < 0.05, "percent numbers, as the table shows them"
-    tab = open_page(page, f"{app_url}/elections?round=25", "elections-round-25")
+    tab = open_page(page, f"{app_url}/elections?network=sumer&round=25", "elections-round-25")
     votes = pd.read_csv(io.BytesIO(download_bytes(tab, "votes-round-25-sumer.csv")), dtype=str)
     expected = data.load_round_votes(cache_db, "sumer", 25)
     assert sorted(votes["Voter account"]) == sorted(expected["cast_by"]), "whole accounts"

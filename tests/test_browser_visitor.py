@@ -32,7 +32,7 @@ PAGES = [
     ("elections", True),
     ("leaderboard", True),
     ("spending", True),
-    ("kpis", True),
+    ("kpis", False),  # mainnet's one OKR quarter: no chart across terms
     ("election_watch", False),
     ("term_report", False),
     ("upload", False),
