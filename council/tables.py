@@ -79,7 +79,12 @@ def _round_status(row: pd.Series) -> str:
 
 
 def _labelled(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    return frame[list(labels)].rename(columns=labels).reset_index(drop=True)
+    frame = frame[list(labels)]
+    if "member_id" in labels:
+        # The archives name a councillor without a recorded member id "@handle": no id.
+        ids = frame["member_id"]
+        frame = frame.assign(member_id=ids.where(~ids.astype(str).str.startswith("@"), None))
+    return frame.rename(columns=labels).reset_index(drop=True)
 
 
 def candidacy_table(results: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """Council leaderboard: every member's record across terms, each term's scorecard, profiles."""
 
+import pandas as pd
 import streamlit as st
 
 from council import archive_views, charts, tables, ui, views
@@ -40,7 +41,7 @@ if not here.rounds["losers_recorded"].all():
 if here.proposal_votes.empty:
     st.info(
         "This data has no proposal votes, so votes cast, participation and rationale are not "
-        "recorded here (shown as 0 or –).",
+        "recorded here (shown as –).",
         icon="ℹ️",
     )
 
@@ -128,7 +129,8 @@ if member:
     cols[0].metric("Candidacies", int(profile["candidacies"]))
     cols[1].metric("Times elected", int(profile["times_elected"]))
     cols[2].metric("Terms served", int(profile["terms_served"]))
-    cols[3].metric("Proposal votes", int(profile["proposal_votes"]))
+    votes = profile["proposal_votes"]
+    cols[3].metric("Proposal votes", "not recorded" if pd.isna(votes) else int(votes))
     mine = results[results["handle"] == member]
     st.markdown("**Candidacies**")
     ui.show_table(tables.candidacy_table(mine), f"candidacies-{member}.csv")

@@ -93,3 +93,17 @@ def test_kpis_show_the_mainnet_okr_key_results(fresh_clone: Path, monkeypatch) -
     assert shown["KPI"].str.startswith("KR-").all()
     testnet = run_page("pages/kpis.py", fresh_clone, monkeypatch, network="sumer")
     assert not any(s.value == "Current term: 2023 Q2" for s in testnet.subheader)
+
+
+def test_a_mainnet_councillors_proposal_votes_read_not_recorded(
+    fresh_clone: Path, monkeypatch
+) -> None:
+    """The mainnet record holds no proposal or proposal vote: not recorded, never 0."""
+    at = run_page("pages/leaderboard.py", fresh_clone, monkeypatch, member="0x2bc")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Terms served"] == "21"
+    assert metrics["Proposal votes"] == "not recorded"
+    scorecard = frame_with_column(at, "Proposal votes cast")
+    assert scorecard["Proposal votes cast"].isna().all()
+    assert scorecard["Member ID"].isna().all()  # the record names them by handle only

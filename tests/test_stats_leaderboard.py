@@ -261,3 +261,23 @@ def test_member_totals_add_up_recorded_figures_only(archive_card) -> None:
     assert got.loc["E", "votes_received"] == 0  # no candidacy
     assert got.loc["E", "proposal_votes"] == 0
     assert list(totals["handle"]) == ["a", "b", "member E", "f"]
+
+
+def test_a_network_without_proposal_records_reads_not_recorded_not_zero() -> None:
+    """Network "m" (as the mainnet record) has councils and seats but no proposal and no
+    proposal vote: its councillors' proposal figures are null; network t's are counted."""
+    councils = pd.concat([COUNCILS, COUNCILS.iloc[:1].assign(network="m")], ignore_index=True)
+    seats = pd.concat([SEATS, SEATS.iloc[:2].assign(network="m")], ignore_index=True)
+    term_table = leaderboard.terms(councils)
+    card = leaderboard.scorecard(term_table, seats, PROPOSALS, VOTES)
+    mine = card[card["network"] == "m"]
+    assert len(mine) == 2
+    for column in ("votes_cast", "decided", "approve_votes", "with_rationale"):
+        assert mine[column].isna().all(), column
+    assert mine["participation"].isna().all()
+    counted = card[(card["network"] == NET) & (card["council_id"] == "c1")]
+    assert counted["votes_cast"].tolist() == [1, 1]  # A and B each voted on p1 in c1
+    results = RESULTS.iloc[:2].assign(network="m")
+    totals = leaderboard.member_totals(results, mine, term_table)
+    assert totals["proposal_votes"].isna().all()
+    assert totals["terms_served"].tolist() == [1, 1]

@@ -131,3 +131,19 @@ def test_rewards_and_shares_get_their_number_formats() -> None:
     assert csv_text(table).splitlines()[1] == "tomato,2,2,1,2,1743,18257282"
     card = tables.scorecard_table(CARD, MEMBERS)
     assert ui.column_config(card)["Participation share (%)"]["type_config"]["format"] == ("%.2f %%")
+
+
+def test_a_councillor_without_a_recorded_member_id_shows_none() -> None:
+    """The archives key a councillor they know only by handle as "@handle": the table shows no
+    member id there (not "'@0x2bc", the formula guard's version of it)."""
+    elected = pd.DataFrame(
+        {
+            "handle": ["0x2bc", "tomato"],
+            "member_id": ["@0x2bc", "2"],
+            "stake_joy": [float("nan"), 10.004],
+            "vote_power_joy": [float("nan"), 12.0],
+        }
+    )
+    table = tables.council_table(elected)
+    assert table["Member ID"].isna().tolist() == [True, False]
+    assert csv_text(table).splitlines()[1:] == ["0x2bc,,,", "tomato,2,10,12"]

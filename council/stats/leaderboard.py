@@ -161,7 +161,17 @@ def scorecard(
         card[column] = card[column].fillna(0).astype("Int64").where(kinds_recorded)
     card["decided"] = card["decided"].fillna(0).astype(int)
     card["decided_voted_on"] = card["decided_voted_on"].fillna(0).astype(int)
-    card["participation"] = card["decided_voted_on"] / card["decided"].where(card["decided"] > 0)
+    # A network whose records hold no proposal and no proposal vote (the mainnet record)
+    # does not record its councillors' proposal figures: null, not 0.
+    recorded = card["network"].isin(set(proposals["network"]) | set(votes["network"]))
+    for column in [
+        "votes_cast", "decided", "decided_voted_on", "with_rationale",
+        *[f"{k}_votes" for k in VOTE_KINDS],
+    ]:  # fmt: skip
+        card[column] = card[column].astype("Int64").where(recorded)
+    card["participation"] = (
+        card["decided_voted_on"] / card["decided"].where(card["decided"] > 0)
+    ).astype("float64")
     card["rationale_rate"] = (
         card["with_rationale"].astype("float64") / card["votes_cast"].where(card["votes_cast"] > 0)
     ).astype("float64")
@@ -233,18 +243,20 @@ def member_totals(
             "longest_streak": by_seat["position"].apply(_longest_streak),
             "first_term": by_seat["term"].min(),
             "last_term": by_seat["term"].max(),
-            "proposal_votes": by_seat["votes_cast"].sum(),
-            "decided_in_terms": by_seat["decided"].sum(),
-            "decided_voted_on": by_seat["decided_voted_on"].sum(),
+            "proposal_votes": by_seat["votes_cast"].sum(min_count=1),
+            "decided_in_terms": by_seat["decided"].sum(min_count=1),
+            "decided_voted_on": by_seat["decided_voted_on"].sum(min_count=1),
             "votes_with_rationale": by_seat["with_rationale"].sum(min_count=1),
             "rewards_joy": by_seat["accumulated_reward_joy"].sum(min_count=1),
         }
     )
     table = ran.join(sat, how="outer")
     for column in ("candidacies", "withdrawn", "times_elected", "terms_served",
-                   "longest_streak", "proposal_votes", "decided_in_terms",
-                   "decided_voted_on"):  # fmt: skip
+                   "longest_streak"):  # fmt: skip
         table[column] = table[column].fillna(0).astype(int)
+    # Proposal figures: null where the member's terms record none, 0 without any seat.
+    for column in ("proposal_votes", "decided_in_terms", "decided_voted_on"):
+        table[column] = table[column].astype("Int64").where(table.index.isin(sat.index), 0)
     # Null where nothing was recorded; 0 for a member with no candidacy or no seat at all.
     table["votes_received"] = table["votes_received"].where(table.index.isin(ran.index), 0)
     table["votes_with_rationale"] = table["votes_with_rationale"].where(
@@ -254,9 +266,9 @@ def member_totals(
         table[column] = pd.to_numeric(table[column]).astype("Int64")
     stood = table["candidacies"] - table["withdrawn"]
     table["win_rate"] = table["times_elected"] / stood.where(stood > 0)
-    table["participation"] = table["decided_voted_on"] / table["decided_in_terms"].where(
-        table["decided_in_terms"] > 0
-    )
+    table["participation"] = (
+        table["decided_voted_on"] / table["decided_in_terms"].where(table["decided_in_terms"] > 0)
+    ).astype("float64")
     table = table.reset_index()
     table["handle"] = table["handle"].fillna("member " + table["member_id"].astype(str))
     table = table.sort_values(
