@@ -131,8 +131,10 @@ def leaderboard_grid_table(card: pd.DataFrame, label: str) -> pd.DataFrame:
         "cm_payment_usd": totals["cm_payment_usd"].map(lambda v: f"${v:,.2f}", na_action="ignore"),
     }[column]
     grid.columns = [f"Term {t}" for t in grid.columns]
-    grid["Total" if column != "vote_share" else "Voting rate"] = total.reindex(grid.index).fillna(
-        NOT_RECORDED
+    # As text: a column with nothing recorded would be float, and a float takes no "–".
+    shown = total.reindex(grid.index).astype(object)
+    grid["Total" if column != "vote_share" else "Voting rate"] = shown.where(
+        shown.notna(), NOT_RECORDED
     )
     return grid.reset_index().rename(columns={"handle": "Member"})
 
