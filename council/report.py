@@ -231,14 +231,7 @@ def round_overview(term: Term, rounds: pd.DataFrame, archive_terms: pd.DataFrame
 def _seat_stakes(term: Term, d: data.CouncilData) -> pd.DataFrame:
     """The elected candidacies of the round that elected the term, as the election page shows
     them: member_id, stake_joy (own), backing_stake_joy (voter), votes_received."""
-    results = elections.candidacy_results(
-        d.rounds,
-        d.candidates,
-        d.candidate_votes,
-        d.members,
-        council_members=d.council_members,
-        round_votes=d.round_votes,
-    )
+    results = elections.data_results(d)
     won = results[
         (results["cycle_id"] == term.elected_in_cycle) & (results["outcome"] == "elected")
     ]

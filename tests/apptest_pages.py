@@ -9,6 +9,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+# Every page of app.py's navigation.
+ALL_PAGES = [
+    "pages/overview.py",
+    "pages/elections.py",
+    "pages/leaderboard.py",
+    "pages/spending.py",
+    "pages/kpis.py",
+    "pages/election_watch.py",
+    "pages/term_report.py",
+    "pages/upload.py",
+    "pages/about.py",
+]
 
 
 def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:

@@ -13,21 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import ALL_PAGES, run_page
 
 from council import data, report, store
 
-PAGES = [
-    "pages/overview.py",
-    "pages/elections.py",
-    "pages/leaderboard.py",
-    "pages/spending.py",
-    "pages/kpis.py",
-    "pages/election_watch.py",
-    "pages/term_report.py",
-    "pages/upload.py",
-    "pages/about.py",
-]
+PAGES = ALL_PAGES
 ROUNDS = [{"network": "mainnet", "cycle_id": 1, "round_id": "r1", "is_finished": 1}]
 
 

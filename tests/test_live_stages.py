@@ -14,23 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_pages import frame_with_column, run_page
+from apptest_pages import ALL_PAGES, frame_with_column, run_page
 from live_stages import STAGES, stage_records
 from qn_server import QueryNodeServer
 
 from council import data, fetch
 
-PAGES = [
-    "pages/overview.py",
-    "pages/elections.py",
-    "pages/leaderboard.py",
-    "pages/spending.py",
-    "pages/kpis.py",
-    "pages/election_watch.py",
-    "pages/term_report.py",
-    "pages/upload.py",
-    "pages/about.py",
-]
+PAGES = ALL_PAGES
 # Each stage as the node gives it, and voting without any referendum stage records: no
 # winningTargetCount anywhere, as the mainnet cache of the issue (seats from the councils).
 CASES = [(stage, True) for stage in STAGES] + [("voting", False)]

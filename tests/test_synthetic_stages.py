@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import ALL_PAGES, run_page
 from qn_server import QueryNodeServer
 
 from council import data, fetch
@@ -15,17 +15,7 @@ from council.synthetic import STAGES, generate_records, main, write_synthetic_ca
 
 ROUNDS, CANDIDATES, VOTES, SEATS, SEED = 8, 60, 800, 3, 5
 SIZES = (ROUNDS, CANDIDATES, VOTES, SEATS, SEED)
-PAGES = [
-    "pages/overview.py",
-    "pages/elections.py",
-    "pages/leaderboard.py",
-    "pages/spending.py",
-    "pages/kpis.py",
-    "pages/election_watch.py",
-    "pages/term_report.py",
-    "pages/upload.py",
-    "pages/about.py",
-]
+PAGES = ALL_PAGES
 
 
 @pytest.fixture(scope="module")

@@ -360,9 +360,9 @@ def round_summary(
     return summary.sort_values(keys, ascending=[True, False]).reset_index(drop=True)
 
 
-def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-candidacy results and the per-round summary of one network's data."""
-    results = candidacy_results(
+def data_results(data: CouncilData) -> pd.DataFrame:
+    """:func:`candidacy_results` of one network's data, as the election page shows them."""
+    return candidacy_results(
         data.rounds,
         data.candidates,
         data.candidate_votes,
@@ -370,6 +370,11 @@ def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
         council_members=data.council_members,
         round_votes=data.round_votes,
     )
+
+
+def election_tables(data: CouncilData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-candidacy results and the per-round summary of one network's data."""
+    results = data_results(data)
     summary = round_summary(
         data.rounds,
         results,
