@@ -168,8 +168,18 @@ def assert_chart_drawn(tab) -> None:
 def download_bytes(tab, file_name: str) -> bytes:
     """Click the download button of the table saved as ``file_name``; the bytes that arrive."""
     key = "download-" + file_name.replace(".", "-")
-    with tab.expect_download() as info:
-        tab.locator(f".st-key-{key} button").click()
+    # Not the copy Streamlit keeps on screen while it reruns (data-stale): a click on that one
+    # can be lost, so a click that brings no download is tried once more on the settled page.
+    button = tab.locator(f".st-key-{key}:not([data-stale='true']) button")
+    for attempt in (1, 2):
+        wait_idle(tab)
+        try:
+            with tab.expect_download(timeout=30_000) as info:
+                button.click()
+            break
+        except playwright.TimeoutError:
+            if attempt == 2:
+                raise
     assert info.value.suggested_filename == file_name
     data = Path(info.value.path()).read_bytes()
     wait_idle(tab)
