@@ -16,7 +16,7 @@ import json
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
+import sqlite_utils
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import (
     TransportError,
@@ -32,9 +33,9 @@ from gql.transport.exceptions import (
     TransportServerError,
 )
 from gql.transport.requests import RequestsHTTPTransport
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError
 
-from council import archive_supersede, data, store
+from council import archive_supersede, batch, data, store
 from council.queries import query_text
 from council.refresh_state import (
     CannotRefresh,
@@ -46,7 +47,14 @@ from council.refresh_state import (
     refresh_lock,
 )
 from council.schema_trim import TRIMMED_SCHEMA_PATH
-from council.transform import Known, MalformedRecord, QNRecords, records_to_rows
+from council.transform import (
+    Known,
+    MalformedRecord,
+    QNRecords,
+    known_after,
+    lookup_columns,
+    records_to_rows,
+)
 
 DEFAULT_ENDPOINT = "https://query.joystream.org/graphql"
 DEFAULT_NETWORK = "mainnet"
@@ -59,12 +67,16 @@ ProgressCallback = Callable[[str, int, int], None]
 class FetchError(Exception):
     """The endpoint failed or answered something unusable; the message is one line.
 
-    ``http_status`` is the HTTP status of an error answer, when that is what failed.
+    ``http_status`` is the HTTP status of an error answer, when that is what failed;
+    ``alias`` the part of a batched request a GraphQL error names (``council.batch``).
     """
 
-    def __init__(self, message: str, http_status: int | None = None) -> None:
+    def __init__(
+        self, message: str, http_status: int | None = None, alias: str | None = None
+    ) -> None:
         super().__init__(message)
         self.http_status = http_status
+        self.alias = alias
 
 
 @dataclass(frozen=True)
@@ -184,15 +196,34 @@ def _execute(
     client: Client, operation: str, query_file: str, variables: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Run one named operation; turn every failure into a one-line FetchError."""
-    request = GraphQLRequest(
-        gql(query_text(query_file)), variable_values=dict(variables), operation_name=operation
-    )
+    return _run(client, gql(query_text(query_file)), variables, operation)
+
+
+def _run(
+    client: Client,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    operation: str,
+    parts: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Send ``document``'s ``operation`` (validated against the schema first); its data.
+
+    ``parts`` (alias -> operation name) names, in an error, the part of a batched request a
+    GraphQL error's path points at; the FetchError's ``alias`` is that alias.
+    """
+    request = GraphQLRequest(document, variable_values=dict(variables), operation_name=operation)
     http_status = None
+    alias = None
     try:
         result = client.execute(request)
     except GraphQLError as error:
         reason = f"query does not match the schema: {_one_line(error)}"
     except TransportQueryError as error:
+        errors = error.errors if isinstance(error.errors, list) else []
+        aliases = [a for a in map(batch.alias_of_error, errors) if a in (parts or {})]
+        if aliases:
+            alias = aliases[0]
+            operation = parts[alias] if parts else operation
         reason = f"the query node returned errors: {_error_messages(error)}"
     except TransportServerError as error:
         reason = f"HTTP error from the query node: {_one_line(error)}"
@@ -210,7 +241,7 @@ def _execute(
     else:
         reason = None
     if reason is not None:
-        raise FetchError(f"{operation}: {reason}", http_status)
+        raise FetchError(f"{operation}: {reason}", http_status, alias)
     if not isinstance(result, dict):
         raise FetchError(f"{operation}: the query node returned no data")
     return result
@@ -218,67 +249,157 @@ def _execute(
 
 # graphql-js's error for a null in a non-null field (the node's data breaks its own schema).
 NULL_IN_NON_NULL = "Cannot return null for non-nullable field"
+# The one request that carries every list's count and first page.
+FIRST_PAGES = "FirstPages"
 
 
-def fetch_entity(
+@dataclass
+class _FirstPage:
+    """What the batched first request brought for one list."""
+
+    total: int
+    page: list[QNRecord]
+    operation: str
+
+
+def _variables(where: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {"where": dict(where)} if where else {}
+
+
+def first_pages(
+    client: Client,
+    specs: Sequence[EntitySpec],
+    page_size: int,
+    where: Mapping[str, Mapping[str, Any]] | None = None,
+    stats: FetchStats | None = None,
+) -> dict[str, _FirstPage]:
+    """Every list's count and first page, in one request (by list field).
+
+    Each list's count and page operations travel as aliased parts of one operation
+    (``council.batch``), validated against the schema like any other. When the node refuses
+    a list's page for a null in a non-null field and the list has a
+    ``fallback_page_operation``, the request is sent again with the fallback for that list.
+    """
+    where = where or {}
+    operations = {spec.list_field: spec.page_operation for spec in specs}
+    requests_made = 0
+    while True:
+        parts: list[batch.Part] = []
+        for number, spec in enumerate(specs):
+            variables = _variables(where.get(spec.list_field))
+            parts.append(
+                batch.Part(f"count{number}", spec.query_file, spec.count_operation, variables)
+            )
+            page_vars = {**variables, "offset": 0, "limit": page_size}
+            parts.append(
+                batch.Part(f"page{number}", spec.query_file, operations[spec.list_field], page_vars)
+            )
+        document, variables = batch.combine(parts, FIRST_PAGES)
+        names = {part.alias: part.operation for part in parts}
+        requests_made += 1
+        try:
+            answer = _run(client, document, variables, FIRST_PAGES, names)
+        except FetchError as error:
+            spec = _fallback_for(error, specs, operations)
+            if spec is None:
+                raise
+            operations[spec.list_field] = spec.fallback_page_operation or spec.page_operation
+            continue
+        break
+    if stats is not None:
+        stats.requests[FIRST_PAGES] = requests_made
+    found = {}
+    for number, spec in enumerate(specs):
+        count = _get(answer, f"count{number}", spec.count_operation)
+        total = _get(count, "totalCount", spec.count_operation)
+        page = _get(answer, f"page{number}", operations[spec.list_field])
+        found[spec.list_field] = _FirstPage(total, page, operations[spec.list_field])
+    return found
+
+
+def _fallback_for(
+    error: FetchError, specs: Sequence[EntitySpec], operations: Mapping[str, str]
+) -> EntitySpec | None:
+    """The list whose page ``error`` refused for a null in a non-null field, when it has a
+    fallback page operation not yet tried."""
+    if (
+        error.alias is None
+        or not error.alias.startswith("page")
+        or NULL_IN_NON_NULL not in str(error)
+    ):
+        return None
+    spec = specs[int(error.alias.removeprefix("page"))]
+    fallback = spec.fallback_page_operation
+    if fallback is None or operations[spec.list_field] == fallback:
+        return None
+    return spec
+
+
+def entity_pages(
     client: Client,
     spec: EntitySpec,
+    first: _FirstPage,
     page_size: int = DEFAULT_PAGE_SIZE,
     where: Mapping[str, Any] | None = None,
     progress: ProgressCallback | None = None,
     stats: FetchStats | None = None,
-) -> list[QNRecord]:
-    """Read one list whole: count it, then page through it with offset/limit.
+) -> Iterator[list[QNRecord]]:
+    """One list's pages, the first one (from :func:`first_pages`) and then the rest, read
+    with offset/limit as they are needed.
 
     Fails when a page repeats a row already seen, or when the pages end before the count the
     node reported (a short page in the middle of the list must not truncate it silently).
     When a page fails because the node has a null in a field the schema calls non-null and
     the entity has a ``fallback_page_operation``, that page and the rest are read with it.
+    Only the ids of the rows are kept between pages.
     """
     if page_size < 1:  # a page of 0 rows would never end the list
         raise ValueError(f"page_size must be at least 1, not {page_size}")
     stats = stats if stats is not None else FetchStats()
-    variables: dict[str, Any] = {"where": dict(where)} if where else {}
-    counted = _execute(client, spec.count_operation, spec.query_file, variables)
-    total = _get(counted, spec.connection_field, spec.count_operation)["totalCount"]
-    requests_made = 1
-    rows: list[QNRecord] = []
+    variables = _variables(where)
+    requests_made = 0
+    fetched = 0
     seen: set[str] = set()
-    operation = spec.page_operation
+    operation = first.operation
+    page: list[QNRecord] | None = first.page
     while True:
-        page_vars = {**variables, "offset": len(rows), "limit": page_size}
-        try:
-            answer = _execute(client, operation, spec.query_file, page_vars)
-        except FetchError as error:
-            fallback = spec.fallback_page_operation
-            if fallback is None or operation == fallback or NULL_IN_NON_NULL not in str(error):
-                raise
+        if page is None:
+            page_vars = {**variables, "offset": fetched, "limit": page_size}
+            try:
+                answer = _execute(client, operation, spec.query_file, page_vars)
+            except FetchError as error:
+                fallback = spec.fallback_page_operation
+                if fallback is None or operation == fallback or NULL_IN_NON_NULL not in str(error):
+                    raise
+                requests_made += 1
+                operation = fallback
+                answer = _execute(client, operation, spec.query_file, page_vars)
             requests_made += 1
-            operation = fallback
-            answer = _execute(client, operation, spec.query_file, page_vars)
-        requests_made += 1
-        page = _get(answer, spec.list_field, operation)
+            page = _get(answer, spec.list_field, operation)
         for record in page:
             record_id = record.get("id") if isinstance(record, dict) else None
             if record_id is None:
-                raise FetchError(f"{spec.list_field}: a row without an id at offset {len(rows)}")
+                raise FetchError(f"{spec.list_field}: a row without an id at offset {fetched}")
             if record_id in seen:
                 raise FetchError(
-                    f"{spec.list_field}: the page at offset {len(rows)} repeats row {record_id}"
+                    f"{spec.list_field}: the page at offset {fetched} repeats row {record_id}"
                 )
             seen.add(record_id)
-        rows.extend(page)
+        fetched += len(page)
+        stats.rows[spec.list_field] = fetched
+        stats.requests[spec.list_field] = requests_made
         if progress:
-            progress(spec.list_field, len(rows), max(total, len(rows)))
-        if len(page) < page_size:
+            progress(spec.list_field, fetched, max(first.total, fetched))
+        full_page = len(page) >= page_size
+        yield page
+        if not full_page:
             break
-    stats.rows[spec.list_field] = len(rows)
-    stats.requests[spec.list_field] = requests_made
-    if len(rows) < total:
+        page = None
+    if fetched < first.total:
         raise FetchError(
-            f"{spec.list_field}: the node reported {total} rows but paging ended after {len(rows)}"
+            f"{spec.list_field}: the node reported {first.total} rows but paging ended after "
+            f"{fetched}"
         )
-    return rows
 
 
 def _get(answer: Mapping[str, Any], key: str, operation: str) -> Any:
@@ -308,6 +429,35 @@ def probe(client: Client) -> None:
         raise FetchError(f"{NOT_A_QUERY_NODE} (no election rounds list in its answer)")
 
 
+def stream_records(
+    client: Client,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    progress: ProgressCallback | None = None,
+    stats: FetchStats | None = None,
+    where: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Iterator[tuple[EntitySpec, list[QNRecord]]]:
+    """Every page of every list of :data:`ENTITIES`, in that order, as it arrives.
+
+    Requests: the probe; one request with every list's count and first page
+    (:func:`first_pages`); then, per list in turn, its further pages. A list whose rows fit in
+    its first page costs no request of its own. ``where`` (by list field) restricts lists to
+    the part that can have changed.
+    """
+    if page_size < 1:  # a page of 0 rows would never end the list
+        raise ValueError(f"page_size must be at least 1, not {page_size}")
+    stats = stats if stats is not None else FetchStats()
+    probe(client)
+    stats.requests["probe"] = 1
+    where = where or {}
+    firsts = first_pages(client, ENTITIES, page_size, where, stats)
+    for spec in ENTITIES:
+        first = firsts.pop(spec.list_field)
+        for page in entity_pages(
+            client, spec, first, page_size, where.get(spec.list_field), progress, stats
+        ):
+            yield spec, page
+
+
 def fetch_records(
     client: Client,
     page_size: int = DEFAULT_PAGE_SIZE,
@@ -315,20 +465,12 @@ def fetch_records(
     stats: FetchStats | None = None,
     where: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> QNRecords:
-    """Every council entity the dashboard uses, as the query node returns them.
-
-    ``where`` (by list field) restricts lists to the part that can have changed.
-    """
-    probe(client)
-    if stats is not None:
-        stats.requests["probe"] = 1
-    where = where or {}
-    return {
-        spec.list_field: fetch_entity(
-            client, spec, page_size, where.get(spec.list_field), progress, stats
-        )
-        for spec in ENTITIES
-    }
+    """Every council entity the dashboard uses, as the query node returns them, in memory
+    (:func:`stream_records` gathered by list field; for small, incremental reads)."""
+    records: dict[str, list[QNRecord]] = {spec.list_field: [] for spec in ENTITIES}
+    for spec, page in stream_records(client, page_size, progress, stats, where):
+        records[spec.list_field].extend(page)
+    return records
 
 
 def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -357,44 +499,6 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # candidatesCount in place while candidacies are announced.
         "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
     }
-
-
-def _rows_of_other_networks(db_path: Path, network: str) -> dict[str, list[dict]]:
-    """Rows of the current cache that belong to other networks (archive, snapshot)."""
-    if not db_path.exists():
-        return {}
-    return {
-        table: store.read_rows(db_path, table, "network != ?", [network]) for table in store.TABLES
-    }
-
-
-def _with_archive_rows(
-    db_path: Path, network: str, rows: Mapping[str, list[dict]]
-) -> dict[str, list[dict]]:
-    """The fetched ``rows`` plus the cache's archive rows of ``network`` for terms the node
-    did not return (``council.archive_supersede``)."""
-    if not db_path.exists():
-        return {}
-    archive = {
-        table: [
-            r
-            for r in store.read_rows(db_path, table, "network = ?", [network])
-            if archive_supersede.is_archive_row(table, r, network)
-        ]
-        for table in archive_supersede.TABLES
-    }
-    if not any(archive.values()):
-        return {}
-    merged = {t: list(rows.get(t, ())) + archive[t] for t in archive_supersede.TABLES}
-    return archive_supersede.resolve(merged, network)
-
-
-def _merge(*parts: Mapping[str, Iterable[dict]]) -> dict[str, list[dict]]:
-    merged: dict[str, list[dict]] = {name: [] for name in store.TABLES}
-    for part in parts:
-        for table, rows in part.items():
-            merged[table].extend(rows)
-    return merged
 
 
 def refresh(
@@ -514,13 +618,66 @@ def _refresh(
     backoff: float,
     progress: ProgressCallback | None,
 ) -> FetchStats:
-    records, stats = _fetch(endpoint, page_size, timeout, retries, backoff, progress)
-    rows = _convert(records, network)
-    kept = _rows_of_other_networks(db_path, network)
-    rows = {**rows, **_with_archive_rows(db_path, network, rows)}
-    networks = {network} | {r["network"] for r in kept.get("election_rounds", [])}
-    store.write_cache(db_path, _merge(kept, rows), _meta(endpoint, networks, stats, "full"))
+    """A full fetch, streamed: each page is converted and written into the new cache as it
+    arrives (only ids and small lookups are kept between pages); the cache's rows of other
+    networks and its archive rows of ``network`` join at the end, and the new cache replaces
+    the old one only when all of it succeeded (``store.atomic_cache``)."""
+    stats = FetchStats()
+    client = make_client(endpoint, timeout=timeout, retries=retries, backoff=backoff)
+    try:
+        with store.atomic_cache(db_path) as db:
+            known = Known()
+            for spec, page in stream_records(client, page_size, progress, stats):
+                records = {spec.list_field: page}
+                known = known_after(known, records)
+                store.insert_rows(db, _convert(records, network, known))
+            _set_lookup_columns(db, network, known)
+            networks = _copy_rows_kept(db_path, db, network)
+            store.write_meta(
+                db,
+                {
+                    "schema_version": store.SCHEMA_VERSION,
+                    **_meta(endpoint, networks, stats, "full"),
+                },
+            )
+    finally:
+        client.close_sync()
     return stats
+
+
+def _set_lookup_columns(db: sqlite_utils.Database, network: str, known: Known) -> None:
+    """Fill the columns rows got from a list converted after them (``lookup_columns``)."""
+    for table, column, key, values in lookup_columns(known):
+        db.conn.executemany(
+            f"update {table} set {column} = ? where network = ? and {key} = ?",
+            [(value, network, name) for name, value in values.items()],
+        )
+
+
+def _copy_rows_kept(db_path: Path, db: sqlite_utils.Database, network: str) -> set[str]:
+    """Copy into the new cache ``db`` the old cache's rows of other networks (archive,
+    snapshot) and its archive rows of ``network`` for terms the node did not return
+    (``council.archive_supersede``), table by table; the networks the new cache holds."""
+    networks = {network}
+    if not db_path.exists():
+        return networks
+    for table in store.TABLES:
+        rows = store.read_rows(db_path, table, "network != ?", [network])
+        store.insert_rows(db, {table: rows})
+        if table == "election_rounds":
+            networks |= {r["network"] for r in rows}
+    archive = {
+        table: [
+            r
+            for r in store.read_rows(db_path, table, "network = ?", [network])
+            if archive_supersede.is_archive_row(table, r, network)
+        ]
+        for table in archive_supersede.TABLES
+    }
+    if any(archive.values()):
+        store.insert_rows(db, archive)
+        archive_supersede.resolve_in_cache(db, network)
+    return networks
 
 
 def _terminal_progress(entity: str, fetched: int, total: int) -> None:

@@ -349,3 +349,24 @@ def records_to_rows(
     ]
     rows["members"] = list(ctx.members.values())
     return rows
+
+
+# --- converting a list page by page (a streaming full fetch) ----------------------------------
+
+
+def known_after(known: Known, records: QNRecords) -> Known:
+    """``known`` with the lookups ``records`` add (rounds' cycles, councils' election blocks,
+    the cycle that elected each council): convert a fetch page by page with
+    ``records_to_rows(page, network, known_after(known, page))``."""
+    ctx = _Context(records, "", known)
+    return Known(ctx.cycle_of_round, ctx.council_block, ctx.elected_in)
+
+
+def lookup_columns(known: Known) -> tuple[tuple[str, str, str, Mapping[str, Any]], ...]:
+    """Columns a converter fills from another list's lookup, as (table, column, key column,
+    key -> value). A row converted before that list came in lacks the value; setting these
+    from the final ``known`` gives every row what one whole conversion gives it."""
+    return (
+        ("councils", "elected_in_cycle_id", "id", known.elected_in),
+        ("election_rounds", "started_at_block", "council_id", known.council_block),
+    )

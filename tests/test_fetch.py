@@ -15,6 +15,7 @@ from council.transform import MalformedRecord, records_to_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "qn_small.json"
 FAST = {"timeout": 5, "retries": 0, "backoff": 0}
+STAGE_UPDATES = next(s for s in fetch.ENTITIES if s.list_field == "councilStageUpdates")
 
 
 def digest(path: Path) -> str:
@@ -97,7 +98,9 @@ def test_paging_reads_every_list_whole(qn_server: QueryNodeServer, records, tmp_
         rows = len(records.get(spec.list_field, []))
         pages = rows // page_size + 1  # the last page is the first one shorter than the limit
         assert stats.rows[spec.list_field] == rows
-        assert stats.requests[spec.list_field] == 1 + pages, spec.list_field
+        # The first page came with every list's count in one request; the rest one by one.
+        assert stats.requests[spec.list_field] == pages - 1, spec.list_field
+    assert (stats.requests["probe"], stats.requests[fetch.FIRST_PAGES]) == (1, 1)
     assert len(qn_server.requests) == stats.total_requests
 
 
@@ -116,7 +119,7 @@ def test_server_error_mid_fetch_leaves_the_cache_untouched(
     qn_server: QueryNodeServer, old_cache: Path
 ) -> None:
     before = digest(old_cache)
-    qn_server.inject(at_request=4, kind="http_500")
+    qn_server.inject(at_request=2, kind="http_500")  # the counts and first pages
     with pytest.raises(fetch.FetchError, match="HTTP error"):
         fetch.refresh(qn_server.url, old_cache, **FAST)
     assert digest(old_cache) == before
@@ -165,10 +168,15 @@ def test_malformed_bigint_is_rejected(qn_server: QueryNodeServer, records, old_c
 
 
 def test_requests_do_not_grow_with_rounds(qn_server: QueryNodeServer, records, tmp_path) -> None:
-    """A probe, then one count and one page per entity when every list fits a page: no N+1."""
+    """A probe, then every list's count and first page in one request: no N+1, and no
+    request per list when every list fits a page."""
     stats = fetch.refresh(qn_server.url, tmp_path / "c.db", page_size=1000, **FAST)
     assert len(records["electionRounds"]) >= 3
-    assert stats.total_requests == 1 + 2 * len(fetch.ENTITIES)
+    assert stats.total_requests == 2
+    assert [r.operation_name for r in qn_server.requests] == ["Probe", fetch.FIRST_PAGES]
+    batched = qn_server.requests[1].root_fields
+    for spec in fetch.ENTITIES:
+        assert {spec.list_field, spec.connection_field} <= set(batched), spec.list_field
 
 
 def test_council_stage_updates_land_exactly(qn_server: QueryNodeServer, tmp_path: Path) -> None:
@@ -216,12 +224,11 @@ def test_stage_updates_refresh_from_the_newest_block_in_the_cache(
     qn_server.set_data(later)
     qn_server.clear()
     stats = fetch.refresh(qn_server.url, path, **FAST)
-    asked = [
-        r.variables["where"]
-        for r in qn_server.requests
-        if r.operation_name == "CouncilStageUpdatesPage"
-    ]
-    assert asked == [{"changedAt_gte": "547201"}]
+    number = fetch.ENTITIES.index(STAGE_UPDATES)  # its parts of the batched first request
+    (batched,) = (r for r in qn_server.requests if r.operation_name == fetch.FIRST_PAGES)
+    asked = [batched.variables[f"{part}{number}_where"] for part in ("count", "page")]
+    assert asked == [{"changedAt_gte": "547201"}] * 2
+    assert "CouncilStageUpdatesPage" not in {r.operation_name for r in qn_server.requests}
     assert stats.rows["councilStageUpdates"] == 2
     rows = {r["id"]: r for r in store.read_rows(path, "council_stage_updates")}
     assert len(rows) == 11
@@ -247,10 +254,14 @@ def test_a_node_without_stage_ends_is_read_without_them(
         update["stage"].pop("endsAt", None)
     qn_server.set_data(unset)
     path = tmp_path / "c.db"
-    stats = fetch.refresh(qn_server.url, path, **FAST)
+    stats = fetch.refresh(qn_server.url, path, page_size=4, **FAST)
     asked = [r.operation_name for r in qn_server.requests if "councilStageUpdates" in r.root_fields]
-    assert asked == ["CouncilStageUpdatesPage", "CouncilStageUpdatesPageWithoutEndsAt"]
-    assert stats.requests["councilStageUpdates"] == 3  # count, the refused page, the page again
+    # The first pages, refused; again with the fallback; the further pages (4, 8) with it.
+    fallback = "CouncilStageUpdatesPageWithoutEndsAt"
+    assert asked == [fetch.FIRST_PAGES, fetch.FIRST_PAGES, fallback, fallback]
+    first, again = (r.query for r in qn_server.requests if r.operation_name == fetch.FIRST_PAGES)
+    assert first.count("endsAt") == again.count("endsAt") + 2  # announcing and idle
+    assert (stats.requests[fetch.FIRST_PAGES], stats.requests["councilStageUpdates"]) == (2, 2)
     rows = store.read_rows(path, "council_stage_updates")
     assert len(rows) == 10 and {r["ends_at_block"] for r in rows} == {None}
     newest = max(rows, key=lambda r: r["changed_at_block"])
@@ -260,11 +271,14 @@ def test_a_node_without_stage_ends_is_read_without_them(
 def test_other_errors_on_the_stage_update_page_still_fail(
     qn_server: QueryNodeServer, old_cache: Path
 ) -> None:
-    page = 1 + 2 * (len(fetch.ENTITIES) - 1) + 2  # the probe, the lists before, the count
-    assert fetch.ENTITIES[-1].list_field == "councilStageUpdates"
+    records = load_records(FIXTURE)
+    size = 4
+    lists_before = fetch.ENTITIES[: fetch.ENTITIES.index(STAGE_UPDATES)]
+    pages_before = sum(len(records.get(s.list_field, [])) // size for s in lists_before)
+    page = 2 + pages_before + 1  # the probe, the first pages, the lists before: offset 4
     qn_server.inject(at_request=page, kind="graphql_errors")
     before = digest(old_cache)
     with pytest.raises(fetch.FetchError, match="CouncilStageUpdatesPage: the query node returned"):
-        fetch.refresh(qn_server.url, old_cache, **FAST)
+        fetch.refresh(qn_server.url, old_cache, page_size=size, **FAST)
     assert digest(old_cache) == before
     assert qn_server.requests[-1].operation_name == "CouncilStageUpdatesPage"

@@ -120,7 +120,7 @@ def test_a_url_without_graphql_behind_it_is_not_a_query_node(
 def test_failure_and_success_are_recorded_beside_the_cache(
     qn_server: QueryNodeServer, db: Path
 ) -> None:
-    qn_server.inject(at_request=3, kind="http_500")
+    qn_server.inject(at_request=2, kind="http_500")  # the counts and first pages
     with pytest.raises(fetch.FetchError):
         fetch.refresh(qn_server.url, db, **FAST)
     status = refresh_state.read_status(db)

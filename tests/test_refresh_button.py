@@ -46,7 +46,7 @@ def shown_text(at: AppTest) -> str:
     ("at_request", "kind", "words"),
     [
         (1, "non_json", "this endpoint is not a Joystream query node"),
-        (6, "graphql_errors", "CandidatesCount: the query node returned errors: injected error"),
+        (2, "graphql_errors", "FirstPages: the query node returned errors: injected error"),
     ],
     ids=["probe", "middle-of-paging"],
 )
