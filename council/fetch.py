@@ -674,9 +674,12 @@ def _copy_rows_kept(db_path: Path, db: sqlite_utils.Database, network: str) -> s
         ]
         for table in archive_supersede.TABLES
     }
-    if any(archive.values()):
-        store.insert_rows(db, archive)
-        archive_supersede.resolve_in_cache(db, network)
+    if any(archive.values()):  # the fetched rows of these tables, not the votes
+        fetched = archive_supersede.network_rows(db, network)
+        merged = {t: fetched.get(t, []) + archive[t] for t in archive_supersede.TABLES}
+        archive_supersede.replace_network_rows(
+            db, network, archive_supersede.resolve(merged, network)
+        )
     return networks
 
 
