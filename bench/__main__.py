@@ -1,11 +1,17 @@
-"""Page render benchmarks on generated caches.
+"""Benchmarks on generated caches: browser timings, fetch costs, AppTest script runs.
 
-    python -m bench [--sizes mainnet,10x,100x] [--pages elections,overview] [--repeat 3]
+    python -m bench [--only browser,fetch,render] [--sizes mainnet,10x,100x]
+                    [--fetch-sizes mainnet,10x,100x] [--pages elections,overview] [--repeat 3]
 
-For each size it generates a cache with council.synthetic (fixed seed), then, in a fresh
-process per page, renders the page with Streamlit's AppTest twice (cold: empty caches; warm:
-the same process again) beside an empty page rendered the same way, and records peak memory.
-Prints a table and writes it to bench/results/latest.md. Figures, not pass/fail.
+For each size it generates a cache with council.synthetic (fixed seed). ``browser``
+(bench/browser.py): every page in Chromium against a running server, navigation and main
+filter change to idle, websocket bytes, the fresh server's first page, the app's memory.
+``fetch`` (bench/fetch_bench.py): requests of a full and of a no-change refresh, a full
+fetch's peak memory, and its client cost per row against a server replaying recorded answers.
+``render``: in a fresh process per page, the page's script run with Streamlit's AppTest
+twice (cold, warm) beside an empty page. Each part replaces its own section of
+bench/results/latest.md, so parts can be run (and the long 100x runs redone) separately.
+Figures, not pass/fail.
 """
 
 from __future__ import annotations
@@ -79,32 +85,6 @@ def _render_in_this_process(page: str, db: str, repeat: int) -> dict[str, float]
     return {"cold": timings[0], "warm": statistics.median(timings[1:]), "peak_mb": peak_mb}
 
 
-def _fetch_in_this_process(size: str) -> dict[str, object]:
-    """Child process: serve generated records from the test query node; time a full fetch."""
-    import tempfile
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from qn_server import QueryNodeServer
-
-    from council import fetch
-    from council.synthetic import generate_records
-
-    records = generate_records(*SIZES[size], seed=0)
-    with QueryNodeServer(records) as server, tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        stats = fetch.refresh(server.url, Path(tmp) / "c.db", retries=0, timeout=600)
-        seconds = time.perf_counter() - started
-    rows = sum(stats.rows.values())
-    return {
-        "seconds": seconds,
-        "rows": rows,
-        "rows_per_s": rows / seconds,
-        "requests": stats.total_requests,
-        "per_entity": stats.requests,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-
-
 def _child(args: list[str]) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True
@@ -112,28 +92,6 @@ def _child(args: list[str]) -> dict:
     if out.returncode != 0:
         raise SystemExit(f"bench child {args} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def fetch_report(sizes: list[str]) -> list[str]:
-    """Fetch throughput against the local GraphQL test server, one line per size."""
-    lines = [
-        "",
-        "Fetch: the whole refresh (GraphQL paging, validation, atomic cache write) against the",
-        "local test query node (graphql-core, same machine), page size 1000.",
-        "",
-        "| size | rows | seconds | rows/s | requests | requests per entity | peak MB |",
-        "|---|---:|---:|---:|---:|---|---:|",
-    ]
-    for size in sizes:
-        f = _child(["--child-fetch", size])
-        per_entity = ", ".join(f"{k} {v}" for k, v in f["per_entity"].items())
-        line = (
-            f"| {size} | {f['rows']:,} | {f['seconds']:.1f} | {f['rows_per_s']:,.0f} "
-            f"| {f['requests']} | {per_entity} | {f['peak_mb']:.0f} |"
-        )
-        print(line, flush=True)
-        lines.append(line)
-    return lines
 
 
 def render(page: str, db: Path, repeat: int) -> dict[str, float]:
@@ -172,15 +130,146 @@ def run(sizes: list[str], pages: list[str], repeat: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+GOALS = {"page_s": 1.5, "filter_s": 0.5, "page_mb": 2.0, "fresh_s": 3.0, "refresh_requests": 3}
+
+
+def write_section(name: str, text: str) -> None:
+    """Replace section ``name`` of the results file (between its markers), or append it."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    block = f"{start}\n{text.rstrip()}\n{end}\n"
+    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
+    if start in old and end in old:
+        before, _, rest = old.partition(start)
+        _, _, after = rest.partition(end)
+        new = before + block + after.lstrip("\n")
+    else:
+        new = old.rstrip() + "\n\n" + block
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(new)
+
+
+def _mark(value: float | None, goal: float) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}{'' if value <= goal else ' ✗'}"
+
+
+def browser_report(sizes: list[str], pages: list[str]) -> str:
+    """Browser figures per size (bench/browser.py), each beside its goal."""
+    from bench import browser
+
+    lines = [
+        "## Browser: what a visitor feels",
+        "",
+        f"{platform.machine()}, {os.cpu_count()} cores; "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Chromium via Playwright against "
+        "`streamlit run bench/bench_app.py` (the app plus an empty page). Seconds from "
+        "navigation (or from the filter change) to idle: a successful script run finished, no "
+        "running indicator, no skeleton (bench/browser.py). *first*: the page's first visit "
+        "after the server loaded the data (its own caches empty); *again*: a later visitor. "
+        "CPU: the server's CPU seconds over the same wait (less sensitive to other load on "
+        "the machine than wall time). KB: websocket bytes the server sent. ✗: misses the goal "
+        f"(page ≤ {GOALS['page_s']} s, filter ≤ {GOALS['filter_s']} s, "
+        f"≤ {GOALS['page_mb']:g} MB per page, at 100x).",
+        "",
+        "| size | page | first s | again s | CPU s | KB | main filter | first s | again s "
+        "| CPU s | KB |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    notes = []
+    for size in sizes:
+        db, _ = build_cache(size)
+        figures = browser.measure(db, ["empty", *pages])
+        again = {v["page"]: v for v in figures["again"]}
+        for first in figures["first"]:
+            later = again[first["page"]]
+            kb = first["load_bytes"] / 1024
+            big = " ✗" if kb > GOALS["page_mb"] * 1024 else ""
+            filt = "–"
+            if first["filter_name"]:
+                filt = (
+                    f"{first['filter_name']} | {_mark(first['filter_s'], GOALS['filter_s'])} "
+                    f"| {_mark(later['filter_s'], GOALS['filter_s'])} "
+                    f"| {first['filter_cpu_s']:.2f} | {first['filter_bytes'] / 1024:,.0f}"
+                )
+            else:
+                filt += " | | | |"
+            line = (
+                f"| {size} | {first['page']} | {_mark(first['load_s'], GOALS['page_s'])} "
+                f"| {_mark(later['load_s'], GOALS['page_s'])} | {first['load_cpu_s']:.2f} "
+                f"| {kb:,.0f}{big} | {filt} |"
+            )
+            print(line, flush=True)
+            lines.append(line)
+        load = ", ".join(f"{x:.1f}" for x in figures["load_average"])
+        fresh = _mark(figures["fresh_first_page_s"], GOALS["fresh_s"])
+        note = (
+            f"- {size}: fresh server (healthy after {figures['healthy_s']:.1f} s), first page "
+            f"(overview, loading the cache) {fresh}"
+            f" s, server CPU {figures['fresh_first_page_cpu_s']:.2f} s (goal ≤ "
+            f"{GOALS['fresh_s']:g} s at 100x); app memory after every page twice "
+            f"{figures['rss_mb']:.0f} MB (peak {figures['peak_rss_mb']:.0f} MB); load average "
+            f"at the end {load}."
+        )
+        print(note, flush=True)
+        notes.append(note)
+    return "\n".join([*lines, "", *notes]) + "\n"
+
+
+def fetch_section(sizes: list[str], measured: Path | None = None) -> str:
+    """Fetch figures per size (bench/fetch_bench.py), each beside its goal.
+
+    ``measured``: a folder of ``fetch_SIZE.json`` files written earlier by
+    ``python -m bench.fetch_bench measure SIZE`` (the long runs, done in the background).
+    """
+    from bench import fetch_bench
+
+    lines = [
+        "## Fetch: requests, memory, client cost per row",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. The test query node "
+        "(tests/qn_server.py, graphql-core) serves the generated records in its own process; "
+        "each refresh runs in its own process (peak RSS: the fetch alone), page size 1000. "
+        "*full*: a full fetch (streamed into the new cache); *no change*: a refresh right "
+        "after it. *replayed*: the same full fetch against a server answering the recorded "
+        "requests from memory: client wall time and CPU per row. Goals: no-change refresh "
+        f"≤ {GOALS['refresh_requests']} requests; full-fetch peak at 100x ≤ 1.5x mainnet's.",
+        "",
+        "| size | rows | full: requests | full s | full peak MB | peak / mainnet "
+        "| no change: requests | replayed s | client CPU µs/row |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    base_peak = None
+    for size in sizes:
+        saved = measured / f"fetch_{size}.json" if measured else None
+        if saved is not None and saved.exists():
+            f = json.loads(saved.read_text())
+        else:
+            f = fetch_bench.measure(size)
+        full, unchanged, replayed = f["full"], f["unchanged"], f["replayed"]
+        base_peak = base_peak or (full["peak_mb"] if size == "mainnet" else None)
+        ratio = f"{full['peak_mb'] / base_peak:.2f}" if base_peak else "–"
+        requests_ok = "" if unchanged["requests"] <= GOALS["refresh_requests"] else " ✗"
+        line = (
+            f"| {size} | {full['rows']:,} | {full['requests']} | {full['seconds']:.1f} "
+            f"| {full['peak_mb']:.0f} | {ratio} | {unchanged['requests']}{requests_ok} "
+            f"| {replayed['seconds']:.1f} | {replayed['cpu_s'] / replayed['rows'] * 1e6:.0f} |"
+        )
+        print(line, flush=True)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="browser,fetch,render")
     parser.add_argument("--sizes", default=",".join(SIZES))
     parser.add_argument("--pages", default=",".join(name for name in PAGES if name != "empty"))
+    parser.add_argument("--fetch-sizes", default=",".join(SIZES))
     parser.add_argument(
-        "--fetch-sizes", default="mainnet,10x", help="sizes for the fetch benchmark ('' = none)"
+        "--fetch-from", type=Path, help="folder of fetch_SIZE.json from bench.fetch_bench"
     )
-    parser.add_argument("--child-fetch", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -188,15 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(_render_in_this_process(args.child, args.db, args.repeat)))
         return 0
-    if args.child_fetch:
-        print(json.dumps(_fetch_in_this_process(args.child_fetch)))
-        return 0
-    report = run(args.sizes.split(","), args.pages.split(","), args.repeat)
-    fetch_sizes = [s for s in args.fetch_sizes.split(",") if s]
-    if fetch_sizes:
-        report += "\n".join(fetch_report(fetch_sizes)) + "\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(report)
+    only = set(args.only.split(","))
+    sizes = [s for s in args.sizes.split(",") if s]
+    pages = [p for p in args.pages.split(",") if p]
+    if "browser" in only:
+        write_section("browser", browser_report(sizes, pages))
+    if "fetch" in only:
+        write_section(
+            "fetch", fetch_section([s for s in args.fetch_sizes.split(",") if s], args.fetch_from)
+        )
+    if "render" in only:
+        write_section("render", "## AppTest script runs\n\n" + run(sizes, pages, args.repeat))
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     return 0
 
