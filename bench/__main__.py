@@ -154,66 +154,64 @@ def _mark(value: float | None, goal: float) -> str:
     return f"{value:.2f}{'' if value <= goal else ' ✗'}"
 
 
-def browser_report(sizes: list[str], pages: list[str]) -> str:
-    """Browser figures per size (bench/browser.py), each beside its goal."""
+BROWSER_ABOUT = f"""## Browser: what a visitor feels
+
+Chromium via Playwright against `streamlit run bench/bench_app.py` (the app plus an empty page).
+Seconds from navigation (or from the filter change) to idle: a successful script run finished,
+no running indicator, no skeleton (bench/browser.py). *first*: the page's first visit after the
+server loaded the data (its own caches empty); *again*: a later visitor. CPU: the server's CPU
+seconds over the same wait (less sensitive than wall time to other load on the machine, given
+with each size). KB: websocket bytes the server sent. ✗: misses the goal (page ≤
+{GOALS["page_s"]} s, filter ≤ {GOALS["filter_s"]} s, ≤ {GOALS["page_mb"]:g} MB per page, fresh
+server's first page ≤ {GOALS["fresh_s"]:g} s; the goals are for 100x).
+"""
+
+
+def browser_report(size: str, pages: list[str]) -> str:
+    """Browser figures for one size (bench/browser.py), each beside its goal."""
     from bench import browser
 
+    rounds, candidates, votes = SIZES[size]
     lines = [
-        "## Browser: what a visitor feels",
+        f"### {size}: {rounds:,} rounds, {candidates:,} candidacies, {votes:,} votes",
         "",
-        f"{platform.machine()}, {os.cpu_count()} cores; "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Chromium via Playwright against "
-        "`streamlit run bench/bench_app.py` (the app plus an empty page). Seconds from "
-        "navigation (or from the filter change) to idle: a successful script run finished, no "
-        "running indicator, no skeleton (bench/browser.py). *first*: the page's first visit "
-        "after the server loaded the data (its own caches empty); *again*: a later visitor. "
-        "CPU: the server's CPU seconds over the same wait (less sensitive to other load on "
-        "the machine than wall time). KB: websocket bytes the server sent. ✗: misses the goal "
-        f"(page ≤ {GOALS['page_s']} s, filter ≤ {GOALS['filter_s']} s, "
-        f"≤ {GOALS['page_mb']:g} MB per page, at 100x).",
-        "",
-        "| size | page | first s | again s | CPU s | KB | main filter | first s | again s "
-        "| CPU s | KB |",
-        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| page | first s | again s | CPU s | KB | main filter | first s | again s | CPU s | KB |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    notes = []
-    for size in sizes:
-        db, _ = build_cache(size)
-        figures = browser.measure(db, ["empty", *pages])
-        again = {v["page"]: v for v in figures["again"]}
-        for first in figures["first"]:
-            later = again[first["page"]]
-            kb = first["load_bytes"] / 1024
-            big = " ✗" if kb > GOALS["page_mb"] * 1024 else ""
-            filt = "–"
-            if first["filter_name"]:
-                filt = (
-                    f"{first['filter_name']} | {_mark(first['filter_s'], GOALS['filter_s'])} "
-                    f"| {_mark(later['filter_s'], GOALS['filter_s'])} "
-                    f"| {first['filter_cpu_s']:.2f} | {first['filter_bytes'] / 1024:,.0f}"
-                )
-            else:
-                filt += " | | | |"
-            line = (
-                f"| {size} | {first['page']} | {_mark(first['load_s'], GOALS['page_s'])} "
-                f"| {_mark(later['load_s'], GOALS['page_s'])} | {first['load_cpu_s']:.2f} "
-                f"| {kb:,.0f}{big} | {filt} |"
+    db, _ = build_cache(size)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    figures = browser.measure(db, ["empty", *pages])
+    again = {v["page"]: v for v in figures["again"]}
+    for first in figures["first"]:
+        later = again[first["page"]]
+        kb = first["load_bytes"] / 1024
+        big = " ✗" if kb > GOALS["page_mb"] * 1024 else ""
+        filt = "– | | | |"
+        if first["filter_name"]:
+            filt = (
+                f"{first['filter_name']} | {_mark(first['filter_s'], GOALS['filter_s'])} "
+                f"| {_mark(later['filter_s'], GOALS['filter_s'])} "
+                f"| {first['filter_cpu_s']:.2f} | {first['filter_bytes'] / 1024:,.0f}"
             )
-            print(line, flush=True)
-            lines.append(line)
-        load = ", ".join(f"{x:.1f}" for x in figures["load_average"])
-        fresh = _mark(figures["fresh_first_page_s"], GOALS["fresh_s"])
-        note = (
-            f"- {size}: fresh server (healthy after {figures['healthy_s']:.1f} s), first page "
-            f"(overview, loading the cache) {fresh}"
-            f" s, server CPU {figures['fresh_first_page_cpu_s']:.2f} s (goal ≤ "
-            f"{GOALS['fresh_s']:g} s at 100x); app memory after every page twice "
-            f"{figures['rss_mb']:.0f} MB (peak {figures['peak_rss_mb']:.0f} MB); load average "
-            f"at the end {load}."
+        line = (
+            f"| {first['page']} | {_mark(first['load_s'], GOALS['page_s'])} "
+            f"| {_mark(later['load_s'], GOALS['page_s'])} | {first['load_cpu_s']:.2f} "
+            f"| {kb:,.0f}{big} | {filt} |"
         )
-        print(note, flush=True)
-        notes.append(note)
-    return "\n".join([*lines, "", *notes]) + "\n"
+        print(line, flush=True)
+        lines.append(line)
+    load = ", ".join(f"{x:.1f}" for x in figures["load_average"])
+    fresh = _mark(figures["fresh_first_page_s"], GOALS["fresh_s"])
+    lines += [
+        "",
+        f"Fresh server: healthy after {figures['healthy_s']:.1f} s; its first page (overview, "
+        f"loading the cache) {fresh} s, server CPU {figures['fresh_first_page_cpu_s']:.2f} s. "
+        f"App memory after every page twice: {figures['rss_mb']:.0f} MB (peak "
+        f"{figures['peak_rss_mb']:.0f} MB). Run {started}, {platform.machine()}, "
+        f"{os.cpu_count()} cores; load average at the end {load}.",
+    ]
+    print(lines[-1], flush=True)
+    return "\n".join(lines) + "\n"
 
 
 def fetch_section(sizes: list[str], measured: Path | None = None) -> str:
@@ -281,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [s for s in args.sizes.split(",") if s]
     pages = [p for p in args.pages.split(",") if p]
     if "browser" in only:
-        write_section("browser", browser_report(sizes, pages))
+        write_section("browser", BROWSER_ABOUT)
+        for size in sizes:
+            write_section(f"browser-{size}", browser_report(size, pages))
     if "fetch" in only:
         write_section(
             "fetch", fetch_section([s for s in args.fetch_sizes.split(",") if s], args.fetch_from)

@@ -335,6 +335,37 @@ def _fallback_for(
     return spec
 
 
+class _SeenIds:
+    """The ids of one list read so far, kept in a private temporary SQLite file rather than
+    in memory: a list of a million rows would otherwise hold a million strings."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("")  # "": a temporary database on disk, gone on close
+        self._db.execute("pragma journal_mode = memory")  # a page's inserts can roll back
+        self._db.execute("pragma synchronous = off")
+        self._db.execute("create table seen (id text primary key) without rowid")
+
+    def first_repeat(self, ids: Sequence[str]) -> str | None:
+        """Add ``ids``; the first of them already seen (before, or earlier in ``ids``)."""
+        try:
+            self._db.executemany("insert into seen values (?)", [(i,) for i in ids])
+        except sqlite3.IntegrityError:
+            self._db.rollback()  # this page's ids only: the pages before are committed
+            here: set[str] = set()
+            for record_id in ids:
+                known = self._db.execute("select 1 from seen where id = ?", (record_id,))
+                if record_id in here or known.fetchone():
+                    return record_id
+                here.add(record_id)
+            raise
+        self._db.commit()
+        return None
+
+    def close(self) -> None:
+        """Drop the ids (the file goes with the connection)."""
+        self._db.close()
+
+
 def entity_pages(
     client: Client,
     spec: EntitySpec,
@@ -359,7 +390,7 @@ def entity_pages(
     variables = _variables(where)
     requests_made = 0
     fetched = 0
-    seen: set[str] = set()
+    seen = _SeenIds()
     operation = first.operation
     page: list[QNRecord] | None = first.page
     while True:
@@ -376,15 +407,19 @@ def entity_pages(
                 answer = _execute(client, operation, spec.query_file, page_vars)
             requests_made += 1
             page = _get(answer, spec.list_field, operation)
+        ids = []
         for record in page:
             record_id = record.get("id") if isinstance(record, dict) else None
             if record_id is None:
+                seen.close()
                 raise FetchError(f"{spec.list_field}: a row without an id at offset {fetched}")
-            if record_id in seen:
-                raise FetchError(
-                    f"{spec.list_field}: the page at offset {fetched} repeats row {record_id}"
-                )
-            seen.add(record_id)
+            ids.append(str(record_id))
+        repeated = seen.first_repeat(ids)
+        if repeated is not None:
+            seen.close()
+            raise FetchError(
+                f"{spec.list_field}: the page at offset {fetched} repeats row {repeated}"
+            )
         fetched += len(page)
         stats.rows[spec.list_field] = fetched
         stats.requests[spec.list_field] = requests_made
@@ -395,6 +430,7 @@ def entity_pages(
         if not full_page:
             break
         page = None
+    seen.close()
     if fetched < first.total:
         raise FetchError(
             f"{spec.list_field}: the node reported {first.total} rows but paging ended after "
