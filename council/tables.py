@@ -55,19 +55,16 @@ VOTE_LABELS = {
 
 
 def _ended(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series(
-        [
-            block_with_date(block, when, bool(est))
-            for block, when, est in zip(
-                frame["ended_at_block"],
-                frame["ended_at_time"],
-                frame["ended_at_time_estimated"],
-                strict=True,
-            )
-        ],
-        index=frame.index,
-        dtype="object",
-    )
+    """Each row's end block with its date, formatted once per distinct end (candidacies of a
+    round share it: 20,000 rows but 1,000 ends at 100x)."""
+    columns = ["ended_at_block", "ended_at_time", "ended_at_time_estimated"]
+    ends = frame[columns].drop_duplicates()
+    texts = [
+        block_with_date(block, when, bool(est))
+        for block, when, est in zip(*(ends[c] for c in columns), strict=True)
+    ]
+    text = frame[columns].merge(ends.assign(text=texts), on=columns, how="left")["text"]
+    return pd.Series(text.to_numpy(dtype=object), index=frame.index, dtype="object")
 
 
 def _round_status(row: pd.Series) -> str:
