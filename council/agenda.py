@@ -19,6 +19,7 @@ import pandas as pd
 from council import data, filters, store, uploads, watch
 from council.desk import Desk, build_desk
 from council.desk.pending import DESK_THRESHOLDS
+from council.desk.term import TermGlance
 from council.report import duration
 
 NOTHING_PENDING = "Nothing awaits the council's decision."
@@ -68,19 +69,24 @@ def proposal_line(row: pd.Series, clock: watch.ChainClock | None) -> str:
     return line + flag
 
 
+def historical_note(desk: Desk) -> str:
+    """Why nothing is pending in a historical record, in one sentence."""
+    anchor = (
+        f"its newest block with a time is #{desk.clock.anchor_block:,} "
+        f"({desk.clock.anchor_text('%Y-%m-%d')} UTC)"
+        if desk.clock is not None
+        else "it has no block with a time"
+    )
+    return (
+        f"Nothing is pending: this is a historical record ({anchor}). The figures below are "
+        "the latest term's as of its end."
+    )
+
+
 def _proposals_section(desk: Desk) -> list[str]:
     lines = ["## Proposals to decide", ""]
     if desk.historical:
-        anchor = (
-            f"its newest block with a time is #{desk.clock.anchor_block:,} "
-            f"({desk.clock.anchor_text('%Y-%m-%d')} UTC)"
-            if desk.clock is not None
-            else "it has no block with a time"
-        )
-        lines.append(
-            f"Nothing is pending: this is a historical record ({anchor}). The figures below "
-            f"are the latest term's as of its end."
-        )
+        lines.append(historical_note(desk))
     elif not desk.proposals_recorded:
         lines.append("The record holds no proposals: nothing to decide from this data.")
     elif desk.pending.empty:
@@ -90,7 +96,8 @@ def _proposals_section(desk: Desk) -> list[str]:
     return lines
 
 
-def _figure(value: object, pattern: str = "{:,}") -> str:
+def figure(value: object, pattern: str = "{:,}") -> str:
+    """``value`` by ``pattern``; ``not recorded`` when missing."""
     return "not recorded" if value is None or pd.isna(value) else pattern.format(value)
 
 
@@ -100,7 +107,10 @@ def _term_section(desk: Desk) -> list[str]:
         return ["## The term", "", "No council in the data."]
     title = "Running term" if term.running else "Latest term (ended; figures as of its end)"
     lines = [f"## {title}: term {term.number}", ""]
-    start = watch.block_text(term.start_block, desk.clock)
+    if term.start_time is not None:  # recorded: no estimate
+        start = f"#{term.start_block:,} · {term.start_time:%Y-%m-%d %H:%M} UTC"
+    else:
+        start = watch.block_text(term.start_block, desk.clock)
     lines.append(f"- Started: {start}")
     if term.end_block is None:
         lines.append("- Ends: not known")
@@ -108,19 +118,23 @@ def _term_section(desk: Desk) -> list[str]:
         end = watch.block_text(term.end_block, desk.clock, term.end_estimated)
         lines.append(f"- {'Ends' if term.running else 'Ended'}: {end}")
     if term.running:
-        lines.append(f"- Days left: {_figure(term.days_left, '{:.1f}')}")
-    spent = "Budget spent so far" if term.running else "Budget spent in the term"
-    budget = f"- {spent}: {_figure(term.budget_spent_joy, '{:,.0f} JOY')}"
-    if term.budget_start_joy is not None:
-        budget += f" of {term.budget_start_joy:,.0f} JOY at the term's start"
-        if term.budget_spent_share is not None:
-            budget += f" ({term.budget_spent_share:.1f} %)"
-    else:
-        budget += "; budget at the term's start: not recorded"
-    if term.budget_source:
-        budget += f" (from the {term.budget_source})"
-    lines.append(budget)
+        lines.append(f"- Days left: {figure(term.days_left, '{:.1f}')}")
+    lines.append(f"- {budget_text(term)}")
     return lines
+
+
+def budget_text(term: TermGlance) -> str:
+    """The budget spent so far (or in an ended term) against the budget at its start."""
+    spent = "Budget spent so far" if term.running else "Budget spent in the term"
+    text = f"{spent}: {figure(term.budget_spent_joy, '{:,.0f} JOY')}"
+    if term.budget_start_joy is not None:
+        text += f" of {term.budget_start_joy:,.0f} JOY at the term's start"
+        if term.budget_spent_share is not None:
+            text += f" ({term.budget_spent_share:.1f} %)"
+    source = f" (from the {term.budget_source})" if term.budget_source else ""
+    if term.budget_start_joy is None:
+        return f"{text}{source}; budget at the term's start: not recorded"
+    return text + source
 
 
 def _councillor_section(desk: Desk) -> list[str]:
@@ -137,8 +151,8 @@ def _councillor_section(desk: Desk) -> list[str]:
             "not recorded" if pd.isna(row.participation) else f"{100 * row.participation:.0f} %"
         )
         lines.append(
-            f"| {row.councillor} | {_figure(row.votes_cast)} | {_figure(row.decided)} | "
-            f"{_figure(row.decided_not_voted)} | {participation} | {row.awaiting_vote} |"
+            f"| {row.councillor} | {figure(row.votes_cast)} | {figure(row.decided)} | "
+            f"{figure(row.decided_not_voted)} | {participation} | {row.awaiting_vote} |"
         )
     return lines
 
@@ -168,14 +182,26 @@ def _election_section(desk: Desk) -> list[str]:
     if stage.name == "none":
         return [*lines, "No election round in the data."]
     lines.append(f"- Round {stage.cycle_id}: {stage.label} stage")
-    if stage.ends_block is not None:
-        end = watch.block_text(stage.ends_block, clock, stage.ends_estimated)
-        lines.append(f"- Next deadline: the {stage.name} stage ends {end} "
-                     f"(time left: {watch.countdown(stage, clock)})")  # fmt: skip
-    else:
-        lines.append("- Next deadline: not known")
+    lines.append(f"- {_deadline_text(stage, clock)}")
     lines += [f"- ⚠ {concern.message}" for concern in desk.concerns]
     return lines
+
+
+def _deadline_text(stage: watch.Stage, clock: watch.ChainClock | None) -> str:
+    if stage.ends_block is None:
+        return "Next deadline: not known"
+    end = watch.block_text(stage.ends_block, clock, stage.ends_estimated)
+    left = watch.countdown(stage, clock)
+    return f"Next deadline: the {stage.name} stage ends {end} (time left: {left})"
+
+
+def election_text(desk: Desk) -> str:
+    """The election stage and its next deadline in one line (the page's caption)."""
+    stage = desk.stage
+    if stage.name == "none":
+        return "Election: no election round in the data."
+    deadline = _deadline_text(stage, desk.clock)
+    return f"Election round {stage.cycle_id}: {stage.label} stage. {deadline}."
 
 
 def agenda_markdown(desk: Desk) -> str:

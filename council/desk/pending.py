@@ -173,3 +173,16 @@ def awaiting_vote(pending: pd.DataFrame, councillor: str) -> int:
     if pending.empty:
         return 0
     return int(pending["not_voted"].map(lambda names: councillor in names).sum())
+
+
+def filter_pending(
+    pending: pd.DataFrame, stages: list[str], councillor: str | None
+) -> pd.DataFrame:
+    """Pending proposals in the chosen ``stages`` (empty: all) that still wait for
+    ``councillor``'s vote (a ``name_of`` name; None: whoever)."""
+    keep = pd.Series(True, index=pending.index)
+    if stages:
+        keep &= pending["stage"].isin(stages)
+    if councillor:
+        keep &= pending["not_voted"].map(lambda names: councillor in names).astype(bool)
+    return pending[keep]
