@@ -51,6 +51,8 @@ def stop_for(error: data.CacheError) -> None:
 
 try:
     ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
+    ui.as_of_line(pages.url_path)
+    ui.saved_views_sidebar(pages.url_path)
     pages.run()
 except data.CacheError as error:  # the file, or damage found only when a table is read
     stop_for(error)
