@@ -44,7 +44,8 @@ with st.sidebar:
     stages = ui.url_multiselect("Stage", "stage", list(AWAITING))
     waiting_for = ui.url_selectbox(
         "Awaiting the vote of", "councillor", [None, *people], scope=network,
-        format_func=lambda name: "anyone" if name is None else name,
+        format_func=lambda name: "anyone" if name is None else desk_tables.plain(name),
+        to_text=lambda name: "" if name is None else desk_tables.plain(name),
     )  # fmt: skip
 
 if today.historical:

@@ -19,6 +19,12 @@ def _approvals(row: pd.Series) -> str:
     return f"{row['approvals']} of {needed}"
 
 
+def plain(name: str) -> str:
+    """A councillor's name for a table cell: the handle without the agenda's ``@`` (a cell
+    starting with ``@`` would be guarded as a spreadsheet formula)."""
+    return name.removeprefix("@")
+
+
 def _flag(row: pd.Series) -> str:
     if row["overdue"]:
         return "⚠ overdue"
@@ -45,7 +51,7 @@ def pending_table(pending: pd.DataFrame, clock: watch.ChainClock | None) -> pd.D
             "Title": rows["title"],
             "Type": rows["type"],
             "Stage": rows["stage"],
-            "Creator": rows["creator"],
+            "Creator": rows["creator"].map(plain),
             "Amount (JOY)": pd.to_numeric(rows["amount_joy"]).round(2),
             "Amount (USD)": pd.to_numeric(rows["amount_usd"]).round(2),
             "Created": [
@@ -59,7 +65,9 @@ def pending_table(pending: pd.DataFrame, clock: watch.ChainClock | None) -> pd.D
                 for s, h in zip(rows["stage"], rows["hours_left"], strict=True)
             ],
             "Approvals": rows.apply(_approvals, axis=1),
-            "Not voted yet": rows["not_voted"].map(lambda names: ", ".join(names) or "–"),
+            "Not voted yet": rows["not_voted"].map(
+                lambda names: ", ".join(plain(n) for n in names) or "–"
+            ),
         }
     ).reset_index(drop=True)
 
@@ -68,7 +76,7 @@ def councillor_table(councillors: pd.DataFrame) -> pd.DataFrame:
     """Per councillor: the scorecard's figures for the term and the votes still awaited."""
     return pd.DataFrame(
         {
-            "Councillor": councillors["councillor"],
+            "Councillor": councillors["councillor"].map(plain),
             "Votes cast": councillors["votes_cast"],
             "Decided in the term": councillors["decided"],
             "Decided, not voted on": councillors["decided_not_voted"],
