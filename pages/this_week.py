@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from council import agenda, tables, ui, uploads
+from council import agenda, tables, ui, uploads, watch
 from council.desk import build_desk, periods
 from council.desk import tables as desk_tables
 from council.desk.pending import AWAITING, DESK_THRESHOLDS, filter_pending
@@ -52,6 +52,8 @@ if today.historical:
     ui.empty_state(agenda.historical_note(today))
 
 st.subheader("Proposals awaiting the council")
+if today.clock is not None and not today.historical:
+    st.caption(watch.clock_note(today.clock))
 pending = today.pending
 cols = st.columns(3)
 cols[0].metric("Awaiting", len(pending))
@@ -93,6 +95,8 @@ if term is not None:
     st.caption(agenda.budget_text(term))
 st.caption(agenda.election_text(today))
 if not today.kpis_due.empty:
+    st.markdown(f"**KPIs due within {DESK_THRESHOLDS.kpi_days} days or overdue** (as of "
+                f"{today.as_of:%Y-%m-%d})")  # fmt: skip
     ui.show_table(tables.kpi_table(today.kpis_due), f"kpis-due-{network}.csv")
 
 st.subheader("Agenda for the forum or Discord")
