@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -458,7 +459,10 @@ def _newest_version(dataset: str) -> uploads.Version | None:
     the uploads store."""
     if not uploads.uploads_db_path().exists():
         return None
-    history = uploads.versions(dataset)
+    try:
+        history = uploads.versions(dataset)
+    except (sqlite3.Error, OSError):  # the pages that read the file say what is wrong
+        return None
     return history[0] if history else None
 
 
@@ -474,7 +478,11 @@ def _saved_views(uploads_key: float) -> pd.DataFrame:
     del uploads_key
     if not uploads.uploads_db_path().exists():
         return pd.DataFrame(columns=saved_views.COLUMNS)
-    return saved_views.views()
+    try:
+        return saved_views.views()
+    except (sqlite3.Error, OSError, ValueError, KeyError) as error:
+        st.sidebar.warning(f"Saved views cannot be read from {uploads.uploads_db_path()}: {error}")
+        return pd.DataFrame(columns=saved_views.COLUMNS)
 
 
 _OPEN_VIEW = "_open_saved_view"  # set when a view is picked: open it in this run
@@ -563,7 +571,10 @@ def _manage_views(page: str, saved: pd.DataFrame) -> None:
             attempt(lambda: saved_views.rename(chosen, new, token), f"Renamed to {new.strip()!r}.")
         if cols[1].button("Remove", key="views_remove"):
             attempt(lambda: saved_views.remove(chosen, token), f"Removed {chosen!r}.")
-    history = saved_views.history() if uploads.uploads_db_path().exists() else []
+    try:
+        history = saved_views.history() if uploads.uploads_db_path().exists() else []
+    except (sqlite3.Error, OSError):
+        history = []  # the warning above says so
     if len(history) > 1:
         labels = {v.version: f"version {v.version}: {v.note}" for v in history[1:]}
         version = st.selectbox(
