@@ -36,19 +36,21 @@ def _end_text(network: str, end: DataEnd | None) -> str:
     return f"{network} {' · '.join(parts)}"
 
 
-def _file_text(dataset: str, version: Version | None) -> str:
+def _file_text(dataset: str, version: Version | str | None) -> str:
     name = FILE_NAMES.get(dataset, dataset)
     if version is None:
         return f"{name}: starter file"
+    if isinstance(version, str):  # what stands in for a version that cannot be read
+        return f"{name}: {version}"
     return f"{name} v{version.version} ({version.uploaded_at[:10]})"
 
 
 def as_of_text(
-    ends: Mapping[str, DataEnd | None], files: Sequence[tuple[str, Version | None]]
+    ends: Mapping[str, DataEnd | None], files: Sequence[tuple[str, Version | str | None]]
 ) -> str:
     """``As of: mainnet #8,222,431 · 2024-07-04 00:00 UTC; sumer … · Files: KPIs v3
     (2026-11-30)``: each network's newest block and time, and each file's current version
-    (``None``: no upload yet, the starter file)."""
+    (``None``: no upload yet, the starter file; text: said as it is, e.g. unreadable)."""
     data = "; ".join(_end_text(n, e) for n, e in ends.items()) or "no data cache yet"
     text = f"As of: {data}"
     if files:

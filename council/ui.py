@@ -454,15 +454,15 @@ def url_date_range(
 # --- What the figures are as of, and saved views (app.py calls these once per run) ----------
 
 
-def _newest_version(dataset: str) -> uploads.Version | None:
-    """The current uploaded version of ``dataset`` (None: the starter file); never creates
-    the uploads store."""
+def _newest_version(dataset: str) -> uploads.Version | str | None:
+    """The current uploaded version of ``dataset`` (None: the starter file; text when the
+    store cannot be read); never creates the uploads store."""
     if not uploads.uploads_db_path().exists():
         return None
     try:
         history = uploads.versions(dataset)
     except (sqlite3.Error, OSError):  # the pages that read the file say what is wrong
-        return None
+        return "version unreadable"
     return history[0] if history else None
 
 
