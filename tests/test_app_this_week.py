@@ -73,8 +73,10 @@ def test_pending_proposals_with_filters(desk_db: Path, monkeypatch) -> None:
 
 def test_as_of_line_names_the_uploaded_version(snapshot_db: Path, monkeypatch) -> None:
     uploads.store_version(uploads.KPIS.name, KPI_FILE, "kpis.csv", "test")
-    at = run_page("pages/kpis.py", snapshot_db, monkeypatch)
+    at = run_page("pages/upload.py", snapshot_db, monkeypatch)  # reads both files
     version = uploads.versions(uploads.KPIS.name)[0]
-    assert at.caption[0].value.endswith(f"Files: KPIs v1 ({version.uploaded_at[:10]})")
+    assert at.caption[0].value.endswith(
+        f"Files: spending categories: starter file, KPIs v1 ({version.uploaded_at[:10]})"
+    )
     overview = run_page("pages/overview.py", snapshot_db, monkeypatch)
     assert "Files:" not in overview.caption[0].value  # the overview reads no uploaded file
