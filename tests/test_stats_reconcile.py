@@ -59,7 +59,10 @@ PROPOSALS = pd.DataFrame(
         ("90", "From a report", "FundingRequest", "executed", 70.0, None, "report.md"),
     ],
     columns=PROPOSAL_COLUMNS,
-).assign(network="mainnet", status_set_at_time=pd.NaT)
+).assign(
+    network="mainnet",
+    status_set_at_time=[pd.NaT, pd.NaT, pd.Timestamp("2023-02-01", tz="UTC")] + [pd.NaT] * 7,
+)
 
 FILE = file_rows(
     ("Mainnet", "100", "Tools", "Approved", "1000", "1000", "Tools", "", "", "", ""),
@@ -84,6 +87,7 @@ def test_missing_proposals_with_their_reason() -> None:
         "status": ["Expired", "Approved"],
         "amount_joy": [400.0, 300.0],
         "decided_at_block": [520, 530],
+        "decided_at_time": [pd.Timestamp("2023-02-01", tz="UTC"), pd.NaT],
         "reason": ["no row in the file", "only a blank row in the file"],
     }
 

@@ -48,7 +48,15 @@ UNDECIDED = frozenset({"deciding", "gracing", "dormant"})
 # The file's spellings that mean the same status (compared without case and spaces).
 STATUS_ALIASES = {"cancelled": "canceled", "executed": "approved"}
 
-MISSING_COLUMNS = ["proposal_id", "title", "status", "amount_joy", "decided_at_block", "reason"]
+MISSING_COLUMNS = [
+    "proposal_id",
+    "title",
+    "status",
+    "amount_joy",
+    "decided_at_block",
+    "decided_at_time",
+    "reason",
+]
 UNKNOWN_COLUMNS = ["proposal_id", "title", "status", "amount_minted", "reason"]
 DISAGREEMENT_COLUMNS = ["proposal_id", "title", "column", "file", "chain"]
 
@@ -166,6 +174,7 @@ def reconcile(categories: pd.DataFrame, proposals: pd.DataFrame, network: str) -
             "status": missing["status"].map(file_status),
             "amount_joy": missing["funding_amount_joy"].astype(float),
             "decided_at_block": missing["status_set_at_block"].astype("Int64"),
+            "decided_at_time": missing.get("status_set_at_time"),
             "reason": [
                 "only a blank row in the file" if pid in listed else "no row in the file"
                 for pid in missing["id"]
