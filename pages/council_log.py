@@ -39,8 +39,9 @@ with left:
     st.download_button(
         "Download as markdown (forum)",
         export.log_markdown(shown),
-        f"council-log-{date.today()}.md",
+        "council-log.md",
         "text/markdown",
+        key="download-council-log-md",
         icon=":material/download:",
     )
 with right:
