@@ -70,8 +70,9 @@ if message := st.session_state.pop("log_done", None):
     st.success(message)
 
 
-def attempt(change, done: str, *args, **kwargs) -> None:
-    """Make one change; on success note it and rerun, else show why nothing was stored."""
+def attempt(change, done: str, *args, forget: tuple[str, ...] = (), **kwargs) -> None:
+    """Make one change; on success note it, empty the ``forget`` inputs and rerun; else show
+    why nothing was stored (the inputs keep what was typed)."""
     try:
         change(*args, **kwargs)
     except entries.InvalidEntry as error:
@@ -82,6 +83,8 @@ def attempt(change, done: str, *args, **kwargs) -> None:
         st.error(f"Nothing was changed: {error.args[0]}")
         return
     st.session_state["log_done"] = done
+    for key in forget:
+        st.session_state.pop(key, None)
     st.rerun()
 
 
@@ -103,13 +106,14 @@ def checked_add(typed: dict, suggestion: str = "") -> None:
     store.add(entries.check(**typed), who, token=given, expected=token, suggestion=suggestion)
 
 
+ADD_KEYS = tuple(f"add{field}" for field in "dthxgl")  # the Add tab's inputs (entry_form)
 add_tab, edit_tab, restore_tab, suggest_tab = st.tabs(
     ["Add", "Edit or remove", "History and restore", "Suggested from the data"]
 )
 with add_tab:
     typed = entry_form("add")
     if st.button("Add entry", type="primary", key="log_add"):
-        attempt(checked_add, "Entry added.", typed)
+        attempt(checked_add, "Entry added.", typed, forget=ADD_KEYS)
 with edit_tab:
     if log.empty:
         ui.empty_state("No entries to edit.")
@@ -119,14 +123,14 @@ with edit_tab:
         entry = log.set_index("entry_id").loc[picked]
         typed = entry_form(f"edit{picked}", entry)
         save, drop = st.columns(2)
-        if save.button("Save changes", type="primary"):
+        if save.button("Save changes", type="primary", key="log_save"):
             attempt(
                 lambda: store.edit(
                     picked, entries.check(**typed), who, token=given, expected=token
                 ),
                 f"Entry {picked} saved.",
             )
-        if drop.button("Remove entry"):
+        if drop.button("Remove entry", key="log_remove"):
             attempt(
                 store.remove, f"Entry {picked} removed.", picked, who, token=given, expected=token
             )
@@ -137,7 +141,7 @@ with restore_tab:
         entry_id = st.selectbox("Entry", sorted(versions["entry_id"].unique()), key="log_r_id")
         own = versions[versions["entry_id"] == entry_id]["version"].tolist()
         version = st.selectbox("Version to make current", own, key="log_r_version")
-        if st.button("Restore this version"):
+        if st.button("Restore this version", key="log_restore"):
             attempt(
                 store.restore,
                 f"Entry {entry_id} is at version {version} again.",

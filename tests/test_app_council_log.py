@@ -98,6 +98,16 @@ def test_log_page_adds_an_entry_and_names_bad_input(cache: Path, monkeypatch) ->
     assert [s.value for s in at.success] == ["Entry added."]
     assert store.current()["title"].tolist() == ["Election failed"]
     assert any(m.value.startswith("### 2024-06-01 · Election failed") for m in at.markdown)
+    assert at.text_input(key="addh").value == ""  # the Add inputs start over
+
+    at.button(key="log_remove").click().run()
+    assert [s.value for s in at.success] == ["Entry 1 removed."]
+    assert store.current().empty and store.removed()["entry_id"].tolist() == [1]
+    at.selectbox(key="log_r_version").set_value(1)
+    at.button(key="log_restore").click().run()
+    assert [s.value for s in at.success] == ["Entry 1 is at version 1 again."]
+    assert store.current()["title"].tolist() == ["Election failed"]
+    assert store.history()["action"].tolist() == ["restored version 1", "removed", "added"]
 
 
 def submit(at) -> None:

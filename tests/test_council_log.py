@@ -150,6 +150,13 @@ def test_changes_without_the_token_are_refused_and_change_nothing(
     assert store.handled_suggestions(db) == set()
 
 
+def test_ids_taken_from_a_table_are_numpy_integers(db: Path) -> None:
+    store.add(fields(), "secretary", **OK, path=db)
+    entry_id = store.current(db)["entry_id"].iloc[0]  # numpy.int64
+    assert store.remove(entry_id, "secretary", **OK, path=db) == 2
+    assert store.restore(entry_id, store.history(db)["version"].iloc[-1], "s", **OK, path=db) == 3
+
+
 def test_unknown_entry_or_version(db: Path) -> None:
     with pytest.raises(KeyError):
         store.remove(7, "secretary", **OK, path=db)

@@ -154,6 +154,7 @@ def _change(
 ) -> int:
     _allow(token, expected)
     who = _who(by)
+    entry_id = int(entry_id)  # a numpy integer from a table would match no row
     db = _db(path)
     try:
         with db.conn:
@@ -206,7 +207,7 @@ def restore(
     """Make ``version``'s content the entry's current one again, shown (not removed)."""
 
     def make(db, latest):
-        old = db.table(VERSIONS_TABLE).get((entry_id, version))
+        old = db.table(VERSIONS_TABLE).get((int(entry_id), int(version)))
         return _content(old), f"restored version {version}", False
 
     try:
