@@ -152,15 +152,9 @@ with restore_tab:
                 expected=token,
             )
 with suggest_tab:
-    d = ui.council_data()
-    found = suggestions.suggestions(
-        d.rounds,
-        d.councils,
-        d.council_budget_figures,
-        uploads.current(uploads.KPIS.name),
-        date.today(),
-        store.handled_suggestions(),
-    )
+    kpi_file = uploads.current(uploads.KPIS.name)
+    handled = store.handled_suggestions()
+    found = suggestions.from_data(ui.council_data(), kpi_file, date.today(), handled)
     if found.empty:
         ui.empty_state("Nothing to suggest: every suggestion was accepted or dismissed.")
     for row in found.head(20).itertuples():

@@ -109,6 +109,15 @@ def test_log_page_adds_an_entry_and_names_bad_input(cache: Path, monkeypatch) ->
     assert store.current()["title"].tolist() == ["Election failed"]
     assert store.history()["action"].tolist() == ["restored version 1", "removed", "added"]
 
+    # Suggested from the data: the starter KPI file's 2023 Q2 key results are overdue.
+    key = "kpi-overdue:2023 Q2:KR-1.1"
+    at.button(key=f"accept-{key}").click().run()
+    assert [s.value for s in at.success] == ["Suggestion added to the log."]
+    assert store.current()["title"].tolist()[-1] == "KPI KR-1.1 of 2023 Q2 is overdue"
+    at.button(key="dismiss-kpi-overdue:2023 Q2:KR-1.2").click().run()
+    assert store.handled_suggestions() == {key, "kpi-overdue:2023 Q2:KR-1.2"}
+    assert not [b for b in at.button if b.key and "KR-1.2" in b.key]
+
 
 def submit(at) -> None:
     """Press the Add form's submit button."""

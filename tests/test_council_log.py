@@ -46,6 +46,7 @@ def test_fields_are_tidied() -> None:
         links=("123", "https://example.org/x"),
     )
     assert fields(term="", links="").term is None
+    assert fields(term=pd.NA).term is None and fields(term=float("nan")).term is None
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from council import csv_values
 from council.stats.spending import PIONEER_NETWORK, PIONEER_PROPOSAL_URL
 
@@ -46,6 +48,14 @@ class InvalidEntry(ValueError):
 def _tag(value: str) -> str | None:
     wanted = value.strip().lower()
     return next((t for t in TAGS if t.lower() == wanted), None)
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, NA or NaT: a blank field (a table's missing cell)."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or another non-scalar
+        return False
 
 
 def parse_links(text: str) -> tuple[tuple[str, ...], list[str]]:
@@ -85,7 +95,7 @@ def check(
     """
     problems: list[str] = []
     fields = {"date": date, "term": term, "title": title, "text": text}
-    values = {k: "" if v is None else str(v) for k, v in fields.items()}
+    values = {k: "" if _missing(v) else str(v) for k, v in fields.items()}
     for name, value in values.items():
         if "\x00" in value:
             problems.append(f"{name.capitalize()}: contains a NUL byte")

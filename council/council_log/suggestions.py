@@ -175,4 +175,12 @@ def suggestions(
         ignore_index=True,
     )
     found = found[~found["key"].isin(handled)]
+    found["term"] = found["term"].astype("Int64")
     return found.sort_values(["date", "key"], ascending=[False, True]).reset_index(drop=True)
+
+
+def from_data(data, kpi_file: pd.DataFrame, today: date, handled: set[str]) -> pd.DataFrame:
+    """:func:`suggestions` from a loaded cache (``council.data.CouncilData``) and the KPI file."""
+    return suggestions(
+        data.rounds, data.councils, data.council_budget_figures, kpi_file, today, handled
+    )
