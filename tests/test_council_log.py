@@ -333,3 +333,33 @@ def test_handled_suggestions_are_not_offered_again() -> None:
         ROUNDS.iloc[0:0], COUNCILS, FIGURES.iloc[0:0], KPI_FILE.iloc[0:0], TODAY
     )
     assert empty.empty and list(empty.columns) == suggestions.COLUMNS
+
+
+def test_a_new_working_group_lead_is_suggested() -> None:
+    history = pd.DataFrame(
+        {
+            "group_id": ["storageWorkingGroup", "storageWorkingGroup", "forumWorkingGroup"],
+            "worker_id": ["w1", "w7", "w3"],
+            "handle": ["alice", "bob", None],
+            "from_block": [100.0, 1500.0, 200.0],
+            "from_time": pd.to_datetime(["2024-01-01", "2024-02-03", "2024-01-02"], utc=True),
+        }
+    )
+    councils = COUNCILS.assign(elected_at_block=[1000, 2000], ended_at_block=[2000, None])
+    found = suggestions.lead_changes(history, councils, "mainnet", TODAY)
+    assert found.to_dict("records") == [
+        {
+            "key": "wg-lead:mainnet:storageWorkingGroup:w7",
+            "date": "2024-02-03",
+            "term": 11,  # block 1500: council c11 (blocks 1000-1999)
+            "title": "storageWorkingGroup: bob is the new lead (mainnet)",
+            "text": "bob became the lead of storageWorkingGroup at block 1,500, after alice.",
+            "tags": "working group",
+            "links": "",
+        }
+    ]  # the forum group's first lead is no change
+    assert suggestions.lead_changes(pd.DataFrame(), councils, "mainnet", TODAY).empty
+    both = suggestions.suggestions(
+        ROUNDS, COUNCILS, FIGURES.iloc[0:0], KPI_FILE.iloc[0:0], TODAY, leads=found
+    )
+    assert both["key"].tolist() == ["election-failed:mainnet:13", found["key"].iloc[0]]

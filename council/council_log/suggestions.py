@@ -10,7 +10,9 @@ an entry. Suggested:
   the budget at end by at least one JOY;
 - a KPI went overdue (``council.stats.kpis``: deadline passed, neither done nor failed).
 
-A working group's lead changing is not suggested yet: the cache has no working-group table.
+- a working group's lead changed: a lead after the group's first, from the lead history of
+  ``council.working_groups.stats`` when that package and the cache's working-group tables are
+  there (:func:`lead_changes`; read defensively: without them nothing is suggested).
 """
 
 from __future__ import annotations
@@ -152,6 +154,63 @@ def overdue_kpis(kpi_file: pd.DataFrame, today: date) -> pd.DataFrame:
     return pd.DataFrame(out, columns=COLUMNS)
 
 
+def _term_at(councils: pd.DataFrame, network: str, block: float) -> int | None:
+    """The term (round that elected it) of the council in office at ``block``."""
+    mine = councils[councils["network"] == network].dropna(subset=["elected_at_block"])
+    ended = mine["ended_at_block"].fillna(float("inf")).astype(float)
+    now = mine[(mine["elected_at_block"].astype(float) <= block) & (block < ended)]
+    term = now["elected_in_cycle_id"].dropna()
+    return int(term.iloc[-1]) if len(term) else None
+
+
+def lead_changes(
+    history: pd.DataFrame, councils: pd.DataFrame, network: str, today: date
+) -> pd.DataFrame:
+    """A suggestion per new lead of a group that had a lead before.
+
+    ``history``: one row per lead term with ``group_id``, ``worker_id``, ``handle``,
+    ``from_block`` and ``from_time`` (``council.working_groups.stats.lead_history``).
+    """
+    needed = {"group_id", "worker_id", "handle", "from_block", "from_time"}
+    if history.empty or not needed <= set(history.columns):
+        return pd.DataFrame(columns=COLUMNS)
+    ordered = history.sort_values(["group_id", "from_block"], kind="stable")
+    out = []
+    for group, leads in ordered.groupby("group_id", sort=False):
+        names = [h if isinstance(h, str) and h else "an unknown member" for h in leads["handle"]]
+        rows = list(leads.itertuples())
+        for row, name, previous in zip(rows[1:], names[1:], names, strict=False):
+            block = float(row.from_block)
+            when = row.from_time if isinstance(row.from_time, pd.Timestamp) else None
+            out.append(
+                {
+                    "key": f"wg-lead:{network}:{group}:{row.worker_id}",
+                    "date": _day(when, today),
+                    "term": _term_at(councils, network, block),
+                    "title": f"{group}: {name} is the new lead ({network})",
+                    "text": f"{name} became the lead of {group} at block {int(block):,}, "
+                    f"after {previous}.",
+                    "tags": "working group",
+                    "links": "",
+                }
+            )
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _lead_history(data, network: str) -> pd.DataFrame:
+    """The network's lead history when the working-group code and tables are there."""
+    try:
+        from council.working_groups import stats as wg_stats
+
+        return wg_stats.lead_history(wg_stats.frames_of(data.for_network(network)))
+    except ImportError:  # the working-group package is not merged yet
+        return pd.DataFrame()
+    except (AttributeError, KeyError, ValueError, TypeError):
+        # A cache without the working-group tables (or of another shape): no suggestion, and
+        # the log page still opens.
+        return pd.DataFrame()
+
+
 def suggestions(
     rounds: pd.DataFrame,
     councils: pd.DataFrame,
@@ -159,8 +218,12 @@ def suggestions(
     kpi_file: pd.DataFrame,
     today: date,
     handled: set[str] = frozenset(),
+    leads: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every suggestion not yet accepted or dismissed (``handled`` keys), newest date first."""
+    """Every suggestion not yet accepted or dismissed (``handled`` keys), newest date first.
+
+    ``leads``: the :func:`lead_changes` suggestions, where there is a lead history.
+    """
     found = pd.concat(
         [
             frame
@@ -168,6 +231,7 @@ def suggestions(
                 failed_elections(rounds, councils, today),
                 budget_gaps(budget_figures, councils, today),
                 overdue_kpis(kpi_file, today),
+                leads if leads is not None else pd.DataFrame(columns=COLUMNS),
             )
             if not frame.empty
         ]
@@ -181,6 +245,16 @@ def suggestions(
 
 def from_data(data, kpi_file: pd.DataFrame, today: date, handled: set[str]) -> pd.DataFrame:
     """:func:`suggestions` from a loaded cache (``council.data.CouncilData``) and the KPI file."""
+    leads = [
+        lead_changes(_lead_history(data, network), data.councils, network, today)
+        for network in data.networks
+    ]
     return suggestions(
-        data.rounds, data.councils, data.council_budget_figures, kpi_file, today, handled
+        data.rounds,
+        data.councils,
+        data.council_budget_figures,
+        kpi_file,
+        today,
+        handled,
+        pd.concat(leads, ignore_index=True) if leads else None,
     )
