@@ -169,14 +169,16 @@ def lead_changes(
     """A suggestion per new lead of a group that had a lead before.
 
     ``history``: one row per lead term with ``group_id``, ``worker_id``, ``handle``,
-    ``from_block`` and ``from_time`` (``council.working_groups.stats.lead_history``).
+    ``from_block`` and ``from_time`` (``council.working_groups.stats.lead_history``), and
+    optionally ``group_name`` (the council's name for the group).
     """
     needed = {"group_id", "worker_id", "handle", "from_block", "from_time"}
     if history.empty or not needed <= set(history.columns):
         return pd.DataFrame(columns=COLUMNS)
     ordered = history.sort_values(["group_id", "from_block"], kind="stable")
     out = []
-    for group, leads in ordered.groupby("group_id", sort=False):
+    for group_id, leads in ordered.groupby("group_id", sort=False):
+        group = leads["group_name"].iloc[0] if "group_name" in leads else group_id
         names = [h if isinstance(h, str) and h else "an unknown member" for h in leads["handle"]]
         rows = list(leads.itertuples())
         for row, name, previous in zip(rows[1:], names[1:], names, strict=False):
@@ -184,7 +186,7 @@ def lead_changes(
             when = row.from_time if isinstance(row.from_time, pd.Timestamp) else None
             out.append(
                 {
-                    "key": f"wg-lead:{network}:{group}:{row.worker_id}",
+                    "key": f"wg-lead:{network}:{group_id}:{row.worker_id}",
                     "date": _day(when, today),
                     "term": _term_at(councils, network, block),
                     "title": f"{group}: {name} is the new lead ({network})",
@@ -202,7 +204,8 @@ def _lead_history(data, network: str) -> pd.DataFrame:
     try:
         from council.working_groups import stats as wg_stats
 
-        return wg_stats.lead_history(wg_stats.frames_of(data.for_network(network)))
+        history = wg_stats.lead_history(wg_stats.frames_of(data.for_network(network)))
+        return history.assign(group_name=history["group_id"].map(wg_stats.group_label))
     except ImportError:  # the working-group package is not merged yet
         return pd.DataFrame()
     except (AttributeError, KeyError, ValueError, TypeError):
