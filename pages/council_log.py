@@ -136,7 +136,7 @@ with edit_tab:
             )
 with restore_tab:
     versions = store.history()
-    ui.show_table(versions, "council-log-history.csv", height=300)
+    ui.show_table(export.history_table(versions), "council-log-history.csv", height=300)
     if len(versions):
         entry_id = st.selectbox("Entry", sorted(versions["entry_id"].unique()), key="log_r_id")
         own = versions[versions["entry_id"] == entry_id]["version"].tolist()
@@ -159,7 +159,7 @@ with suggest_tab:
         ui.empty_state("Nothing to suggest: every suggestion was accepted or dismissed.")
     for row in found.head(20).itertuples():
         with st.container(border=True):
-            st.markdown(export.entry_markdown(pd.Series(row._asdict())))
+            st.markdown(export.entry_markdown(pd.Series(row._asdict()), level=4))
             accept, dismiss = st.columns(2)
             fields = dict(
                 date=row.date,

@@ -176,5 +176,5 @@ if pending_rows.empty:
     ui.empty_state("No bounty payment is waiting for reimbursement.")
 else:
     ui.show_table(pending_totals, "bounties-pending-reimbursement-totals.csv")
-    with st.expander(f"The {len(pending_rows):,} payments"):
+    with st.expander(f"Payments not reimbursed: {len(pending_rows):,}"):
         ui.show_table(pending_rows, "bounties-pending-reimbursement.csv")

@@ -112,6 +112,9 @@ def test_add_edit_remove_restore_keep_every_version(db: Path) -> None:
         "action": ["restored version 1", "removed", "edited", "added"],
         "removed": [0, 1, 0, 0],
     }
+    shown = export.history_table(versions)
+    assert list(shown.columns[:5]) == ["Entry", "Version", "Change", "Changed at (UTC)", "By"]
+    assert shown["Change"].tolist()[:4] == ["added", "restored version 1", "removed", "edited"]
     assert versions[versions["entry_id"] == 1]["changed_by"].tolist() == [
         "secretary",
         "secretary",

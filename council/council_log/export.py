@@ -14,6 +14,19 @@ import pandas as pd
 
 from council.council_log.entries import link_label, link_url
 
+HISTORY_LABELS = {
+    "entry_id": "Entry",
+    "version": "Version",
+    "action": "Change",
+    "changed_at": "Changed at (UTC)",
+    "changed_by": "By",
+    "date": "Date",
+    "term": "Term",
+    "title": "Title",
+    "tags": "Tags",
+    "text": "Text",
+    "links": "Links",
+}
 TABLE_LABELS = {
     "date": "Date",
     "term": "Term",
@@ -114,3 +127,8 @@ def log_table(entries: pd.DataFrame, network: str = "mainnet") -> pd.DataFrame:
         lambda links: " ".join(link_url(link, network) or link for link in link_list(links))
     )
     return frame.rename(columns=TABLE_LABELS).reset_index(drop=True)
+
+
+def history_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """Every version of every entry (``store.history``) with people's column names."""
+    return versions[list(HISTORY_LABELS)].rename(columns=HISTORY_LABELS).reset_index(drop=True)
