@@ -22,7 +22,7 @@ from test_browser import (
     serve_app,
     wait_idle,
 )
-from test_browser_controls import add, assert_url, params, remove, type_in, widget
+from test_browser_controls import add, assert_url, params, remove, widget
 
 from council import synthetic, uploads
 from council.council_log import entries, store
@@ -63,7 +63,7 @@ def tab(app_url: str) -> Iterator[object]:
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(
-            viewport={"width": 1400, "height": 3000}, accept_downloads=True
+            viewport={"width": 1400, "height": 4000}, accept_downloads=True
         )
         yield context.new_page()
         context.close()
@@ -75,9 +75,6 @@ def test_spending_check_and_missing_rows_download(tab, app_url: str) -> None:
     body = tab.inner_text("body")
     assert "The spending file checked against the chain" in body
     assert "Bounties pending reimbursement by Jsgenesis" in body
-    tab.get_by_text("In the file, not on chain: 1").click()
-    wait_idle(tab)
-    tab.screenshot(path=str(SHOTS / "spending-check.png"), full_page=True)
     rows = pd.read_csv(
         io.BytesIO(download_bytes(tab, "spending-missing-rows-mainnet.csv")), dtype=str
     ).fillna("")
@@ -88,15 +85,12 @@ def test_spending_check_and_missing_rows_download(tab, app_url: str) -> None:
 
 
 def test_log_filters_downloads_and_an_added_entry(tab, app_url: str) -> None:
-    open_page(tab, f"{app_url}/council_log?tag=election", "council-log-filtered")
-    body = tab.inner_text("body")
-    assert "Election round 3 had few candidates" in body and "Refill came late" not in body
+    open_page(tab, f"{app_url}/council_log?tag=election&q=late", "council-log-filtered")
+    assert "No entries match the filters." in tab.inner_text("body")  # 'late' is no election
     add(tab, "log_tags", "budget")  # two changes in a row: both kept, the URL follows
-    assert_url(tab, tag=["election", "budget"])
+    assert_url(tab, tag=["election", "budget"], q="late")
     remove(tab, "log_tags", "election")
     assert_url(tab, tag="budget")
-    type_in(tab, "log_text", "late")
-    assert_url(tab, tag="budget", q="late")
     assert "Refill came late" in tab.inner_text("body")
     markdown = download_bytes(tab, "council-log.md").decode()
     assert markdown.startswith("# Council log\n\n## 2024-05-01 · term 2 · Refill came late\n")
