@@ -3,6 +3,7 @@ markdown/CSV exports with HTML shown as text, and suggestions from hand-made tab
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -159,6 +160,13 @@ def test_ids_taken_from_a_table_are_numpy_integers(db: Path) -> None:
     entry_id = store.current(db)["entry_id"].iloc[0]  # numpy.int64
     assert store.remove(entry_id, "secretary", **OK, path=db) == 2
     assert store.restore(entry_id, store.history(db)["version"].iloc[-1], "s", **OK, path=db) == 3
+
+
+def test_two_writers_at_once_get_their_own_ids(db: Path) -> None:
+    store.add(fields(), "secretary", **OK, path=db)  # the tables exist
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = list(pool.map(lambda _: store.add(fields(), "s", **OK, path=db), range(10)))
+    assert sorted(ids) == list(range(2, 12))
 
 
 def test_unknown_entry_or_version(db: Path) -> None:

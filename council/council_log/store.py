@@ -134,6 +134,7 @@ def add(
     db = _db(path)
     try:
         with db.conn:
+            db.conn.execute("BEGIN IMMEDIATE")  # one writer at a time: ids and versions
             entry_id = db.execute(
                 f"select coalesce(max(entry_id), 0) + 1 from {VERSIONS_TABLE}"
             ).fetchone()[0]
@@ -158,6 +159,7 @@ def _change(
     db = _db(path)
     try:
         with db.conn:
+            db.conn.execute("BEGIN IMMEDIATE")  # one writer at a time: ids and versions
             latest = _latest(db, entry_id)
             if latest is None:
                 raise KeyError(f"there is no council log entry {entry_id}")
@@ -259,6 +261,7 @@ def dismiss(
     db = _db(path)
     try:
         with db.conn:
+            db.conn.execute("BEGIN IMMEDIATE")  # one writer at a time: ids and versions
             db.table(DISMISSED_TABLE).upsert(
                 {"key": key, "dismissed_at": utc_now_iso(), "dismissed_by": who}, pk="key"
             )
