@@ -159,7 +159,9 @@ else:
 def owed(cache_key: tuple[str, float], uploads_key: float):
     """Bounty payments not reimbursed yet, and their totals per network and term (cached)."""
     categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
-    rows = reimbursement.pending(categories, spending_items(cache_key, uploads_key))
+    d = ui.council_data()
+    listed = reimbursement.report_terms(d.proposals, d.councils)
+    rows = reimbursement.pending(categories, spending_items(cache_key, uploads_key), listed)
     return (
         spending_checks.pending_table(rows),
         spending_checks.pending_totals_table(reimbursement.totals(rows)),

@@ -185,6 +185,24 @@ def test_pending_bounty_payments() -> None:
     assert math.isnan(totals["usd"].tolist()[2])  # no $ amount: not recorded, not 0
 
 
+def test_testnet_terms_from_the_term_reports() -> None:
+    reports = pd.DataFrame(
+        {"network": ["sumer", "sumer", "sumer"], "id": ["11", "12", "99"],
+         "council_id": ["sumer-council-38", "sumer-council-9", None]}
+    )  # fmt: skip
+    councils = pd.DataFrame(
+        {"network": ["sumer"], "id": ["sumer-council-38"], "elected_in_cycle_id": [38]}
+    )
+    listed = reimbursement.report_terms(reports, councils)
+    assert listed.to_dict("list") == {
+        "network": ["sumer"],
+        "proposal_id": ["11"],
+        "term": ["term 38"],
+    }  # sumer-council-9 is not in the cache: no term
+    rows = reimbursement.pending(BOUNTIES, None, listed)
+    assert rows["term"].tolist() == ["term 38", "Sumer", "Sumer", "Giza", "Mainnet"]
+
+
 def test_no_pending_bounties() -> None:
     assert reimbursement.pending(BOUNTIES.iloc[[0, 5]]).empty
     assert reimbursement.totals(reimbursement.pending(BOUNTIES.iloc[0:0])).empty

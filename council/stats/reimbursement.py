@@ -5,7 +5,8 @@ Pure pandas, no I/O. A row of ``spending_proposal_categories.csv`` is a bounty p
 and something was minted; it is pending when ``Reimbursed`` is not ``Y`` (``N``, or blank:
 not recorded, so not known to be reimbursed). ``WG`` names the working group involved, where
 given. The term is the chain's (the council in office when the proposal was decided) where
-the spending items know the proposal, else the file's Testnet.
+the spending items know the proposal, else the term whose report lists it (the testnet
+archive), else the file's Testnet.
 """
 
 from __future__ import annotations
@@ -37,11 +38,35 @@ def _text(categories: pd.DataFrame, column: str) -> pd.Series:
     return categories[column].fillna("").astype(str).str.strip()
 
 
-def pending(categories: pd.DataFrame, items: pd.DataFrame | None = None) -> pd.DataFrame:
+def report_terms(proposals: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
+    """``network``, ``proposal_id``, ``term`` ("term N") of the proposals a term report lists
+    (the archive's ``council_id``: the term whose report lists the proposal)."""
+    if "council_id" not in proposals.columns or proposals.empty:
+        return pd.DataFrame(columns=["network", "proposal_id", "term"])
+    listed = proposals.dropna(subset=["council_id"])
+    rounds = councils.dropna(subset=["elected_in_cycle_id"])
+    term_of = {
+        (n, c): f"term {int(t)}"
+        for n, c, t in zip(
+            rounds["network"], rounds["id"], rounds["elected_in_cycle_id"], strict=True
+        )
+    }
+    terms = [term_of.get(k) for k in zip(listed["network"], listed["council_id"], strict=True)]
+    found = pd.DataFrame({"network": listed["network"], "proposal_id": listed["id"], "term": terms})
+    return found.dropna(subset=["term"]).reset_index(drop=True)
+
+
+def pending(
+    categories: pd.DataFrame,
+    items: pd.DataFrame | None = None,
+    report_terms: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Paid bounty rows not marked reimbursed, in file order.
 
-    ``items``: the spending items (:func:`council.stats.spending.spending_items`) whose
-    ``term`` labels the rows the chain knows; without them every row's term is its Testnet.
+    The term of a row: from ``items`` (the spending items of
+    :func:`council.stats.spending.spending_items`, for the proposals the chain knows), else
+    from ``report_terms`` (:func:`report_terms`: the term report listing the proposal), else
+    the row's Testnet.
     """
     minted = csv_values.numbers(categories["Amount Minted"]) if len(categories) else None
     bounty = _text(categories, "Bounty")
@@ -58,10 +83,12 @@ def pending(categories: pd.DataFrame, items: pd.DataFrame | None = None) -> pd.D
     network = rows["Testnet"].str.strip()
     proposal_id = csv_values.whole_number_texts(rows["Proposal #"])
     term = network.copy()
-    if items is not None and len(items):
-        terms = items.dropna(subset=["term"]).drop_duplicates(["network", "proposal_id"])
-        known = terms.set_index(["network", "proposal_id"])["term"]
-        keys = list(zip(network.str.lower(), proposal_id, strict=True))
+    keys = list(zip(network.str.lower(), proposal_id, strict=True))
+    for source in (report_terms, items):  # the chain's term wins: it is applied last
+        if source is None or source.empty:
+            continue
+        labelled = source.dropna(subset=["term"]).drop_duplicates(["network", "proposal_id"])
+        known = labelled.set_index(["network", "proposal_id"])["term"]
         found = [known.get(k) for k in keys]
         term = pd.Series(
             [f if f is not None else t for f, t in zip(found, term, strict=True)],
