@@ -165,11 +165,14 @@ BOUNTIES = file_rows(
 )
 
 
+ONE_COUNCIL = pd.DataFrame(
+    {"network": ["mainnet"], "id": ["c1"], "elected_in_cycle_id": [4],
+     "elected_at_block": [400], "ended_at_block": [None]}
+)  # fmt: skip
+
+
 def test_pending_bounty_payments() -> None:
-    items = spending.spending_items(BOUNTIES, PROPOSALS, pd.DataFrame(
-        {"network": ["mainnet"], "id": ["c1"], "elected_in_cycle_id": [4],
-         "elected_at_block": [400], "ended_at_block": [None]}
-    ))  # fmt: skip
+    items = spending.spending_items(BOUNTIES, PROPOSALS, ONE_COUNCIL)
     rows = reimbursement.pending(BOUNTIES, items)
     # 10 reimbursed, 13 not paid, 15 not a bounty; 14's blank Reimbursed is not recorded.
     assert rows["proposal_id"].tolist() == ["11", "12", "14", "16", "106"]
@@ -201,6 +204,9 @@ def test_testnet_terms_from_the_term_reports() -> None:
     }  # sumer-council-9 is not in the cache: no term
     rows = reimbursement.pending(BOUNTIES, None, listed)
     assert rows["term"].tolist() == ["term 38", "Sumer", "Sumer", "Giza", "Mainnet"]
+    # The spending items' file-only rows (term: the Testnet) do not hide the report's term.
+    items = spending.spending_items(BOUNTIES, PROPOSALS.iloc[0:0], ONE_COUNCIL)
+    assert reimbursement.pending(BOUNTIES, items, listed)["term"].iloc[0] == "term 38"
 
 
 def test_no_pending_bounties() -> None:

@@ -84,6 +84,8 @@ def pending(
     proposal_id = csv_values.whole_number_texts(rows["Proposal #"])
     term = network.copy()
     keys = list(zip(network.str.lower(), proposal_id, strict=True))
+    if items is not None and "source" in items.columns:
+        items = items[items["source"] == "chain"]  # file-only items carry the Testnet
     for source in (report_terms, items):  # the chain's term wins: it is applied last
         if source is None or source.empty:
             continue
