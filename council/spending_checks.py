@@ -90,3 +90,13 @@ def pending_totals_table(totals: pd.DataFrame) -> pd.DataFrame:
     for column in ("amount_minted", "usd"):
         frame[column] = frame[column].astype(float).round(2)
     return frame[list(TOTAL_LABELS)].rename(columns=TOTAL_LABELS)
+
+
+def owed_text(per_network: pd.DataFrame) -> str:
+    """``Owed in all: Sumer 350 (8 USD), Giza 80`` from the totals per network (USD only
+    where the file gives a $ amount)."""
+    parts = []
+    for row in per_network.itertuples():
+        usd = "" if pd.isna(row.usd) else f" ({row.usd:,.0f} USD)"
+        parts.append(f"{row.network} **{row.amount_minted:,.0f}**{usd}")
+    return "Owed in all: " + ", ".join(parts) if parts else ""

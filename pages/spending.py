@@ -165,6 +165,7 @@ def owed(cache_key: tuple[str, float], uploads_key: float):
     return (
         spending_checks.pending_table(rows),
         spending_checks.pending_totals_table(reimbursement.totals(rows)),
+        spending_checks.owed_text(reimbursement.totals(rows, by=("network",))),
     )
 
 
@@ -173,10 +174,11 @@ st.caption(
     "Bounty payments the council made (a Bounty in the file, paid) that the file's Reimbursed "
     "column does not mark `Y` (`N`, or blank: not recorded)."
 )
-pending_rows, pending_totals = owed(ui.cache_key(), ui.uploads_key())
+pending_rows, pending_totals, owed_in_all = owed(ui.cache_key(), ui.uploads_key())
 if pending_rows.empty:
     ui.empty_state("No bounty payment is waiting for reimbursement.")
 else:
+    st.markdown(owed_in_all)
     ui.show_table(pending_totals, "bounties-pending-reimbursement-totals.csv")
     with st.expander(f"Payments not reimbursed: {len(pending_rows):,}"):
         ui.show_table(pending_rows, "bounties-pending-reimbursement.csv")

@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 
+from council import spending_checks
 from council.stats import reconcile, reimbursement, spending
 from council.uploads import SPENDING_CATEGORIES
 
@@ -186,6 +187,15 @@ def test_pending_bounty_payments() -> None:
     assert totals["amount_minted"].tolist() == [350.0, 80.0, 500.0]
     assert totals["usd"].tolist()[:2] == [8.0, 2.0]
     assert math.isnan(totals["usd"].tolist()[2])  # no $ amount: not recorded, not 0
+    per_network = reimbursement.totals(rows, by=("network",))
+    assert per_network[["network", "payments", "amount_minted"]].values.tolist() == [
+        ["Sumer", 3, 350.0],
+        ["Giza", 1, 80.0],
+        ["Mainnet", 1, 500.0],
+    ]
+    assert spending_checks.owed_text(per_network) == (
+        "Owed in all: Sumer **350** (8 USD), Giza **80** (2 USD), Mainnet **500**"
+    )
 
 
 def test_testnet_terms_from_the_term_reports() -> None:

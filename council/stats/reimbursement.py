@@ -113,13 +113,15 @@ def pending(
     ).reset_index(drop=True)
 
 
-def totals(pending_rows: pd.DataFrame) -> pd.DataFrame:
-    """Owed per network and term: payments, distinct bounties, amount minted, and USD (the
-    file's ``$ amount``; missing where no row of the group gives one), in order of appearance."""
+def totals(pending_rows: pd.DataFrame, by: tuple[str, ...] = ("network", "term")) -> pd.DataFrame:
+    """Owed per network and term (or per ``by``): payments, distinct bounties, amount minted,
+    and USD (the file's ``$ amount``; missing where no row of the group gives one), in order
+    of appearance."""
+    columns = [*by, *TOTAL_COLUMNS[2:]]
     if pending_rows.empty:
-        return pd.DataFrame(columns=TOTAL_COLUMNS)
+        return pd.DataFrame(columns=columns)
     grouped = (
-        pending_rows.groupby(["network", "term"], sort=False)
+        pending_rows.groupby(list(by), sort=False)
         .agg(
             payments=("proposal_id", "size"),
             bounties=("bounty", "nunique"),
@@ -128,4 +130,4 @@ def totals(pending_rows: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    return grouped[TOTAL_COLUMNS]
+    return grouped[columns]
