@@ -117,6 +117,7 @@ def checked(cache_key: tuple[str, float], uploads_key: float, network: str):
 
 
 st.subheader("The spending file checked against the chain")
+st.caption("The whole file and every funding request: the filters above do not apply here.")
 fetched = reconcile.fetched_networks(ui.council_data().proposals)
 if not fetched:
     ui.empty_state(
@@ -172,7 +173,8 @@ def owed(cache_key: tuple[str, float], uploads_key: float):
 st.subheader("Bounties pending reimbursement by Jsgenesis")
 st.caption(
     "Bounty payments the council made (a Bounty in the file, paid) that the file's Reimbursed "
-    "column does not mark `Y` (`N`, or blank: not recorded)."
+    "column does not mark `Y` (`N`, or blank: not recorded). The whole file: the filters "
+    "above do not apply here."
 )
 pending_rows, pending_totals, owed_in_all = owed(ui.cache_key(), ui.uploads_key())
 if pending_rows.empty:
