@@ -32,6 +32,7 @@ pages = st.navigation(
         st.Page("pages/election_watch.py", title="Election watch", icon=":material/timer:"),
         st.Page("pages/term_report.py", title="Term report", icon=":material/description:"),
         st.Page("pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
+        st.Page("pages/council_log.py", title="Council log", icon=":material/history_edu:"),
         st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]
 )
@@ -49,6 +50,7 @@ def stop_for(error: data.CacheError) -> None:
     st.stop()
 
 
+ui.mark_app_navigation()
 try:
     ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
     ui.as_of_line(pages.url_path)

@@ -36,7 +36,18 @@ def ensure_app_navigation() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Not when app.py did run (Streamlit's AppTest sets the flag again on every run: a
+        # rerun there would swallow every button click).
+        if not st.session_state.get(_APP_NAVIGATION):
+            st.rerun()
+
+
+_APP_NAVIGATION = "_app_navigation_ran"
+
+
+def mark_app_navigation() -> None:
+    """Called by app.py before it runs a page: this session's pages run under its navigation."""
+    st.session_state[_APP_NAVIGATION] = True
 
 
 def db_path() -> Path:
