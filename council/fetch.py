@@ -47,6 +47,7 @@ from council.refresh_state import (
 )
 from council.schema_trim import TRIMMED_SCHEMA_PATH
 from council.transform import Known, MalformedRecord, QNRecords, records_to_rows
+from council.working_groups.records import WG_EVENT_LISTS
 
 DEFAULT_ENDPOINT = "https://query.joystream.org/graphql"
 DEFAULT_NETWORK = "mainnet"
@@ -113,6 +114,52 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "CouncilStageUpdatesPage",
         "CouncilStageUpdatesCount",
         "CouncilStageUpdatesPageWithoutEndsAt",
+    ),
+    # Working groups (council/working_groups/): the groups and workers are read whole on every
+    # refresh (they change in place); their events incrementally (see incremental_filters).
+    EntitySpec("wg_groups", "workingGroups", "WorkingGroupsPage", "WorkingGroupsCount"),
+    EntitySpec("wg_workers", "workers", "WorkersPage", "WorkersCount"),
+    EntitySpec(
+        "wg_opening_filled", "openingFilledEvents", "OpeningFilledPage", "OpeningFilledCount"
+    ),
+    EntitySpec(
+        "wg_terminated_workers",
+        "terminatedWorkerEvents",
+        "TerminatedWorkersPage",
+        "TerminatedWorkersCount",
+    ),
+    EntitySpec(
+        "wg_terminated_leaders",
+        "terminatedLeaderEvents",
+        "TerminatedLeadersPage",
+        "TerminatedLeadersCount",
+    ),
+    EntitySpec("wg_worker_exits", "workerExitedEvents", "WorkerExitsPage", "WorkerExitsCount"),
+    EntitySpec(
+        "wg_worker_leaving", "workerStartedLeavingEvents", "WorkerLeavingPage", "WorkerLeavingCount"
+    ),
+    EntitySpec("wg_leader_sets", "leaderSetEvents", "LeaderSetsPage", "LeaderSetsCount"),
+    EntitySpec("wg_leader_unsets", "leaderUnsetEvents", "LeaderUnsetsPage", "LeaderUnsetsCount"),
+    EntitySpec("wg_budget_sets", "budgetSetEvents", "BudgetSetsPage", "BudgetSetsCount"),
+    EntitySpec(
+        "wg_budget_updates", "budgetUpdatedEvents", "BudgetUpdatesPage", "BudgetUpdatesCount"
+    ),
+    EntitySpec(
+        "wg_budget_spending", "budgetSpendingEvents", "BudgetSpendingPage", "BudgetSpendingCount"
+    ),
+    EntitySpec("wg_rewards_paid", "rewardPaidEvents", "RewardsPaidPage", "RewardsPaidCount"),
+    EntitySpec("wg_stake_slashes", "stakeSlashedEvents", "StakeSlashesPage", "StakeSlashesCount"),
+    EntitySpec(
+        "wg_reward_updates",
+        "workerRewardAmountUpdatedEvents",
+        "WorkerRewardUpdatesPage",
+        "WorkerRewardUpdatesCount",
+    ),
+    EntitySpec(
+        "wg_missed_rewards",
+        "newMissedRewardLevelReachedEvents",
+        "MissedRewardLevelsPage",
+        "MissedRewardLevelsCount",
     ),
 )
 
@@ -356,6 +403,11 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # BigInt: sent as decimal text. The newest update is read again: the node raises its
         # candidatesCount in place while candidacies are announced.
         "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
+        # Working-group events: from the newest block of each kind in the cache on.
+        **{
+            list_field: {"inBlock_gte": window.get("wg_event_blocks", {}).get(list_field, 0)}
+            for list_field in WG_EVENT_LISTS
+        },
     }
 
 
