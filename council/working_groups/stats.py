@@ -304,24 +304,73 @@ def group_summary(
     return out[SUMMARY_COLUMNS]
 
 
-def per_term(f: WGFrames, terms: pd.DataFrame) -> pd.DataFrame:
-    """One row per term and group: term, group_id, group, headcount at the term's end,
-    hired, terminated, left, budget at the end, refilled, spent (spending and rewards).
+PER_TERM_COLUMNS = [
+    "term", "group_id", "group", "workers", "hired", "terminated", "left", "refilled",
+    "spent", "budget_end",
+]  # fmt: skip
+
+
+def _term_of(blocks: pd.Series, terms: pd.DataFrame) -> pd.Series:
+    """The term number of each block (NA outside every term); ``terms`` sorted by start."""
+    starts = terms["start_block"].to_numpy(dtype=float)
+    ends = terms["end_block"].to_numpy(dtype=float)
+    values = blocks.to_numpy(dtype=float)
+    at = np.searchsorted(starts, values, side="right") - 1
+    ok = (at >= 0) & ~np.isnan(values)
+    ok[ok] &= values[ok] < ends[at[ok]]
+    numbers = terms["term"].to_numpy()[np.clip(at, 0, None)]
+    return pd.Series(np.where(ok, numbers, np.nan), index=blocks.index)
+
+
+def per_term(f: WGFrames, terms: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per term and group: term, group_id, group, workers (headcount at the term's
+    last block), hired, terminated, left, refilled, spent (spending and rewards) and
+    budget_end, as :func:`group_summary` counts them for that term.
 
     ``terms``: term, start_block, end_block (exclusive; inf for the running term), as
     ``council.stats.leaderboard.terms`` gives them.
     """
-    history = lead_history(f)
-    changes = budget_changes(f, history)
-    parts = []
-    for _, t in terms.sort_values("start_block").iterrows():
-        end = None if not np.isfinite(t["end_block"]) else int(t["end_block"]) - 1
-        row = group_summary(f, int(t["start_block"]), end, history, changes)
-        parts.append(row.assign(term=int(t["term"])))
-    if not parts:
-        return pd.DataFrame(columns=["term", *SUMMARY_COLUMNS])
-    table = pd.concat(parts, ignore_index=True)
-    return table[["term", *SUMMARY_COLUMNS]]
+    groups = group_ids(f)
+    terms = terms.sort_values("start_block").reset_index(drop=True)
+    if terms.empty or not groups:
+        return pd.DataFrame(columns=PER_TERM_COLUMNS)
+    changes = budget_changes(f) if changes is None else changes
+    newest = _end(f, None)
+    grid = pd.MultiIndex.from_product([terms["term"].unique(), groups], names=["term", "group_id"])
+    out = pd.DataFrame(index=grid)
+    w = f.workers
+    ended = w["ended_at_block"].astype(float)
+    for name, blocks in (
+        ("hired", w["hired_at_block"].astype(float)),
+        ("terminated", ended.where(w["status"] == "terminated")),
+        ("left", ended.where(w["status"] == "left")),
+    ):
+        counted = pd.DataFrame({"term": _term_of(blocks, terms), "group_id": w["group_id"]})
+        out[name] = counted.dropna().groupby(["term", "group_id"]).size()
+    moved = changes.assign(term=_term_of(changes["block"], terms)).dropna(subset=["term"])
+    sums = moved.groupby(["term", "group_id", "item"])["delta"].sum().unstack(fill_value=0.0)
+    for item in ("refill", "spending", "worker reward", "lead reward"):
+        if item not in sums.columns:
+            sums[item] = 0.0
+    out["refilled"] = sums["refill"]
+    out["spent"] = -(sums["spending"] + sums["worker reward"] + sums["lead reward"])
+    heads, budgets = {}, {}
+    for _, t in terms.iterrows():
+        last = min(float(t["end_block"]) - 1, newest) if np.isfinite(t["end_block"]) else newest
+        counts = w[in_role_at(w, last)]["group_id"].value_counts()
+        balance = balances_at(changes, groups, last)
+        for g in groups:
+            heads[(t["term"], g)] = counts.get(g, 0)
+            budgets[(t["term"], g)] = balance[g]
+    out["workers"] = pd.Series(heads)
+    out["budget_end"] = pd.Series(budgets)
+    out = out.reset_index()
+    for name in ("workers", "hired", "terminated", "left"):
+        out[name] = out[name].fillna(0).astype(int)
+    out[["refilled", "spent"]] = out[["refilled", "spent"]].fillna(0.0) + 0.0
+    out["term"] = out["term"].astype(int)
+    out["group"] = out["group_id"].map(group_label)
+    return out[PER_TERM_COLUMNS]
 
 
 def term_tables(f: WGFrames, start: int, end: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -354,7 +403,7 @@ def term_tables(f: WGFrames, start: int, end: int | None) -> tuple[pd.DataFrame,
 
 
 def group_workers(f: WGFrames, group_id: str, history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The workers of one group, newest first: worker_id, handle, lead (ever its lead),
+    """The workers of one group, the newest hires first: worker_id, handle, lead (ever its lead),
     current_lead, hired_at_block/_time, status, reward_per_block, reward_per_day, stake,
     missing_reward, ended_at_block/_time (JOY)."""
     history = lead_history(f) if history is None else history
@@ -378,7 +427,8 @@ def group_workers(f: WGFrames, group_id: str, history: pd.DataFrame | None = Non
             "ended_at_time": w["ended_at_time"],
         }
     )
-    return out.sort_values("hired_at_block", ascending=False, kind="stable").reset_index(drop=True)
+    out = out.sort_values(["hired_at_block", "worker_id"], ascending=[False, True])
+    return out.reset_index(drop=True)
 
 
 KIND_LABELS: Mapping[str, str] = {
