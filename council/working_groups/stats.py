@@ -100,33 +100,36 @@ def lead_history(f: WGFrames) -> pd.DataFrame:
     until_block (NaN while still lead) and how it ended (unset / terminated / left /
     replaced). From the LeaderSet events; a group without any but with a worker flagged lead
     gets that worker from their hiring."""
-    events = _ordered(f.events)
-    sets = events[(events["kind"] == "leader_set") & events["worker_id"].notna()]
-    ends = events[events["kind"].isin(LEAD_END_KINDS)]
+    ev = f.events
+    sets = _ordered(ev[(ev["kind"] == "leader_set") & ev["worker_id"].notna()])
+    leads = set(sets["worker_id"])
+    ends = ev[ev["kind"].isin(LEAD_END_KINDS) & ev["worker_id"].isin(leads)]
+    ends = _ordered(ends)
+    ends_of: dict[str, list[tuple[int, str]]] = {}
+    for worker, block, kind in zip(ends["worker_id"], ends["block"], ends["kind"], strict=True):
+        ends_of.setdefault(worker, []).append((int(block), kind))
+    set_rows = list(
+        zip(sets["group_id"], sets["worker_id"], sets["block"], sets["time"], strict=True)
+    )
     rows = []
-    for group, group_sets in sets.groupby("group_id", sort=False):
-        blocks = list(group_sets["block"])
-        for i, (_, s) in enumerate(group_sets.iterrows()):
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else np.inf
-            mine = ends[(ends["worker_id"] == s["worker_id"]) & (ends["block"] >= s["block"])]
-            mine = mine[mine["block"] <= nxt]
-            until, how = (nxt, "replaced") if np.isfinite(nxt) else (np.nan, None)
-            if len(mine):
-                first = mine.iloc[0]
-                until = first["block"]
-                how = {"worker_exited": "left", "leader_unset": "unset"}.get(
-                    first["kind"], "terminated"
-                )
-                if first["kind"] == "leader_unset":  # a termination or exit in the same block
-                    same = mine[mine["block"] == until]["kind"]
-                    how = "terminated" if same.str.startswith("terminated").any() else how
-                    how = "left" if (same == "worker_exited").any() else how
-            rows.append((group, s["worker_id"], s["block"], s["time"], until, how))
+    for i, (group, worker, block, time) in enumerate(set_rows):
+        later = [b for g, _, b, _ in set_rows[i + 1 :] if g == group]
+        nxt = later[0] if later else np.inf
+        mine = [(b, k) for b, k in ends_of.get(worker, []) if block <= b <= nxt]
+        until, how = (nxt, "replaced") if np.isfinite(nxt) else (np.nan, None)
+        if mine:
+            until = mine[0][0]
+            same = {k for b, k in mine if b == until}
+            how = "terminated" if any(k.startswith("terminated") for k in same) else "unset"
+            how = "left" if "worker_exited" in same else how
+        rows.append((group, worker, block, time, until, how))
     flagged = f.workers[f.workers["is_lead"].astype(bool)]
     for _, w in flagged[~flagged["group_id"].isin(sets["group_id"])].iterrows():
-        ended = w["ended_at_block"]
         how = {"left": "left", "terminated": "terminated"}.get(w["status"])
-        rows.append((w["group_id"], w["id"], w["hired_at_block"], w["hired_at_time"], ended, how))
+        rows.append(
+            (w["group_id"], w["id"], w["hired_at_block"], w["hired_at_time"],
+             w["ended_at_block"], how)
+        )  # fmt: skip
     history = pd.DataFrame(
         rows,
         columns=["group_id", "worker_id", "from_block", "from_time", "until_block", "ended"],
@@ -195,11 +198,30 @@ def _paid_as_lead(rewards: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     return pd.Series(rewards.index.isin(lead_rows), index=rewards.index)
 
 
+Ledger = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def ledger(changes: pd.DataFrame) -> Ledger:
+    """Per group, the blocks and balances of :func:`budget_changes` as arrays (for lookups)."""
+    return {
+        g: (part["block"].to_numpy(dtype=float), part["balance"].to_numpy(dtype=float))
+        for g, part in changes.groupby("group_id", sort=False)
+    }
+
+
+def balance(book: Ledger, group: str, block: float) -> float:
+    """A group's budget after every movement up to and including ``block`` (0 before any)."""
+    if group not in book:
+        return 0.0
+    blocks, balances = book[group]
+    at = int(np.searchsorted(blocks, block, side="right")) - 1
+    return float(balances[at]) if at >= 0 else 0.0
+
+
 def balances_at(changes: pd.DataFrame, groups: list[str], block: float) -> pd.Series:
     """Each group's budget after every movement up to and including ``block`` (0 before any)."""
-    upto = changes[changes["block"] <= block]
-    last = upto.groupby("group_id")["balance"].last()
-    return last.reindex(groups).fillna(0.0)
+    book = ledger(changes)
+    return pd.Series([balance(book, g, block) for g in groups], index=groups, dtype=float)
 
 
 def budget_over_time(changes: pd.DataFrame) -> pd.DataFrame:
@@ -355,13 +377,16 @@ def per_term(f: WGFrames, terms: pd.DataFrame, changes: pd.DataFrame | None = No
     out["refilled"] = sums["refill"]
     out["spent"] = -(sums["spending"] + sums["worker reward"] + sums["lead reward"])
     heads, budgets = {}, {}
-    for _, t in terms.iterrows():
-        last = min(float(t["end_block"]) - 1, newest) if np.isfinite(t["end_block"]) else newest
-        counts = w[in_role_at(w, last)]["group_id"].value_counts()
-        balance = balances_at(changes, groups, last)
+    book = ledger(changes)
+    hired_at = w["hired_at_block"].to_numpy(dtype=float)
+    ended_at = np.nan_to_num(ended.to_numpy(dtype=float), nan=np.inf)
+    group_of = w["group_id"].to_numpy(dtype=object)
+    for term, end_block in zip(terms["term"], terms["end_block"], strict=True):
+        last = min(float(end_block) - 1, newest)
+        present = group_of[(hired_at <= last) & (ended_at > last)]
         for g in groups:
-            heads[(t["term"], g)] = counts.get(g, 0)
-            budgets[(t["term"], g)] = balance[g]
+            heads[(term, g)] = int((present == g).sum())
+            budgets[(term, g)] = balance(book, g, last)
     out["workers"] = pd.Series(heads)
     out["budget_end"] = pd.Series(budgets)
     out = out.reset_index()
