@@ -447,7 +447,8 @@ def group_workers(f: WGFrames, group_id: str, history: pd.DataFrame | None = Non
             "reward_per_block": w["reward_per_block_joy"],
             "reward_per_day": w["reward_per_block_joy"] * BLOCKS_PER_DAY,
             "stake": w["stake_joy"],
-            "missing_reward": w["missing_reward_joy"],
+            # The query node leaves it unset until a reward is missed, and after it is paid.
+            "missing_reward": w["missing_reward_joy"].fillna(0.0),
             "ended_at_block": w["ended_at_block"],
             "ended_at_time": w["ended_at_time"],
         }
