@@ -67,8 +67,9 @@ def group_label(group_id: str) -> str:
 
 def group_ids(f: WGFrames) -> list[str]:
     """Every group of the data, in the mainnet order, then others by id."""
-    known = set(f.groups["id"]) | set(f.workers["group_id"]) | set(f.events["group_id"])
-    known.discard(None)
+    known = {*f.groups["id"].unique(), *f.workers["group_id"].unique()}
+    known |= set(f.events["group_id"].unique())
+    known = {g for g in known if isinstance(g, str)}
     order = {g: i for i, g in enumerate(MAINNET_GROUPS)}
     return sorted(known, key=lambda g: (order.get(g, len(order)), str(g)))
 
@@ -79,10 +80,14 @@ def _handles(f: WGFrames) -> dict[str, str]:
 
 def _ordered(events: pd.DataFrame) -> pd.DataFrame:
     """Events in chain order: by block, then the index in the block (from the event id)."""
-    index = pd.to_numeric(
-        events["event_id"].astype(str).str.rsplit("-", n=1).str[-1], errors="coerce"
-    ).fillna(0)
-    return events.assign(_index=index.to_numpy()).sort_values(["block", "_index"], kind="stable")
+    index = [_index_in_block(i) for i in events["event_id"].tolist()]
+    return events.assign(_index=index).sort_values(["block", "_index"], kind="stable")
+
+
+def _index_in_block(event_id: object) -> int:
+    """``OLYMPIA-123-4`` -> 4 (0 when the id has no such suffix)."""
+    tail = str(event_id).rpartition("-")[2]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _end(f: WGFrames, end: int | None) -> int:
@@ -155,16 +160,17 @@ def lead_at(history: pd.DataFrame, block: int) -> pd.DataFrame:
 
 
 def budget_changes(f: WGFrames, history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every budget movement in chain order: group_id, block, time, kind, worker_id,
-    ``delta`` (JOY; a budget set's is the change it made), ``balance`` after it, and
-    ``item``: refill, spending, worker reward or lead reward."""
+    """Every budget movement in chain order: group_id (categorical), block, time, ``delta``
+    (JOY; a budget set's is the change it made), ``balance`` after it, and ``item``
+    (categorical): refill, spending, worker reward or lead reward."""
     history = lead_history(f) if history is None else history
     events = f.events[f.events["kind"].isin(BUDGET_KINDS)]
     events = _ordered(events).reset_index(drop=True)
     amount = events["amount_joy"].astype(float).fillna(0.0)
     is_set = events["kind"] == "budget_set"
     flow = np.select([events["kind"] == "budget_updated", is_set], [amount, 0.0], default=-amount)
-    out = events[["group_id", "block", "time", "kind", "worker_id", "payment_type"]].copy()
+    out = events[["group_id", "block", "time", "kind", "worker_id"]].copy()
+    out["group_id"] = out["group_id"].astype("category")  # fast filters and group-bys
     segment = is_set.groupby(events["group_id"]).cumsum()
     base = amount.where(is_set).groupby([events["group_id"], segment]).transform("first")
     base = base.fillna(0.0)
@@ -184,7 +190,8 @@ def budget_changes(f: WGFrames, history: pd.DataFrame | None = None) -> pd.DataF
     if paid.any() and len(history):
         leads = _paid_as_lead(out[paid], history)
         out.loc[paid & leads.reindex(out.index, fill_value=False), "item"] = "lead reward"
-    return out
+    out["item"] = out["item"].astype("category")
+    return out.drop(columns=["worker_id", "kind"])
 
 
 def _paid_as_lead(rewards: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
@@ -205,7 +212,7 @@ def ledger(changes: pd.DataFrame) -> Ledger:
     """Per group, the blocks and balances of :func:`budget_changes` as arrays (for lookups)."""
     return {
         g: (part["block"].to_numpy(dtype=float), part["balance"].to_numpy(dtype=float))
-        for g, part in changes.groupby("group_id", sort=False)
+        for g, part in changes.groupby("group_id", sort=False, observed=True)
     }
 
 
@@ -224,12 +231,22 @@ def balances_at(changes: pd.DataFrame, groups: list[str], block: float) -> pd.Se
     return pd.Series([balance(book, g, block) for g in groups], index=groups, dtype=float)
 
 
-def budget_over_time(changes: pd.DataFrame) -> pd.DataFrame:
-    """Each group's budget at the end of every day it moved: group_id, group, day, budget."""
+def budget_over_time(changes: pd.DataFrame, max_points: int = 4_000) -> pd.DataFrame:
+    """Each group's budget at the end of every day it moved: group_id, group, day, budget.
+
+    Over a long history the days are binned (2, 3, ... days) so that all groups together
+    give at most ``max_points`` points; each bin keeps its last balance.
+    """
     if changes.empty:
         return pd.DataFrame(columns=["group_id", "group", "day", "budget"])
     day = pd.to_datetime(changes["time"], utc=True).dt.floor("D")
-    daily = changes.assign(day=day).groupby(["group_id", "day"], as_index=False)["balance"].last()
+    first = day.min()
+    span = max(1, (day.max() - first).days + 1)
+    groups = changes["group_id"].nunique()
+    step = max(1, int(np.ceil(span * groups / max_points)))
+    binned = first + pd.to_timedelta((day - first).dt.days // step * step, unit="D")
+    frame = changes.assign(day=binned)
+    daily = frame.groupby(["group_id", "day"], as_index=False, observed=True)["balance"].last()
     daily["group"] = daily["group_id"].map(group_label)
     return daily.rename(columns={"balance": "budget"})[["group_id", "group", "day", "budget"]]
 
@@ -305,7 +322,8 @@ def group_summary(
         out[name] = out[name].fillna(0).astype(int)
     out["budget_start"] = balances_at(changes, groups, start - 1).to_numpy()
     inside = changes[(changes["block"] >= start) & (changes["block"] <= last)]
-    sums = inside.groupby(["group_id", "item"])["delta"].sum().unstack(fill_value=0.0)
+    sums = inside.groupby(["group_id", "item"], observed=True)["delta"].sum()
+    sums = sums.unstack(fill_value=0.0)
     for column, item, sign in (
         ("refilled", "refill", 1),
         ("spending", "spending", -1),
@@ -370,7 +388,8 @@ def per_term(f: WGFrames, terms: pd.DataFrame, changes: pd.DataFrame | None = No
         counted = pd.DataFrame({"term": _term_of(blocks, terms), "group_id": w["group_id"]})
         out[name] = counted.dropna().groupby(["term", "group_id"]).size()
     moved = changes.assign(term=_term_of(changes["block"], terms)).dropna(subset=["term"])
-    sums = moved.groupby(["term", "group_id", "item"])["delta"].sum().unstack(fill_value=0.0)
+    sums = moved.groupby(["term", "group_id", "item"], observed=True)["delta"].sum()
+    sums = sums.unstack(fill_value=0.0)
     for item in ("refill", "spending", "worker reward", "lead reward"):
         if item not in sums.columns:
             sums[item] = 0.0
