@@ -118,6 +118,10 @@ def generate(
     for t in tenures:
         tenure(*t)
 
+    # The budgets start from a set balance (as a runtime migration sets them).
+    for group in groups:
+        at(50, lambda group=group: chain.set_budget(group, 50, _joy(rng, 50_000)))
+
     # Council top-ups at every term's start (about the term's rewards), and the debts paid.
     for term_start in range(1, last_block, term_blocks):
         for group in groups:
