@@ -51,9 +51,10 @@ with st.sidebar:
     )
 
 
-@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
 def page_view(cache_key, network, term_range, group):
-    """The page's tables and charts for one filter state (cached)."""
+    """The page's tables and charts for one filter state (shared, read-only: a rerun lays
+    them out without copying them)."""
     return views.page_view(prepared(cache_key, network), term_range, group)
 
 

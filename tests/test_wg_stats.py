@@ -186,3 +186,16 @@ def test_no_working_group_data_gives_empty_tables(tmp_path: Path) -> None:
     assert f.is_empty
     workers, budgets = stats.term_tables(f, 0, 100)
     assert workers.empty and budgets.empty and "budget_end" in budgets.columns
+
+
+def test_budget_over_time_bins_days_to_the_point_limit() -> None:
+    days = pd.date_range("2024-01-01 12:00", periods=10, freq="D", tz="UTC")
+    changes = pd.DataFrame(
+        {"group_id": "forumWorkingGroup", "block": range(10), "time": days,
+         "balance": [float(b) for b in range(10)]}
+    )  # fmt: skip
+    daily = stats.budget_over_time(changes, max_points=20)
+    assert len(daily) == 10 and set(daily["group"]) == {"Forum"}
+    binned = stats.budget_over_time(changes, max_points=5)  # 2 days a point, last balance
+    assert binned["budget"].tolist() == [1, 3, 5, 7, 9]
+    assert binned["day"].dt.day.tolist() == [1, 3, 5, 7, 9]

@@ -231,7 +231,7 @@ def balances_at(changes: pd.DataFrame, groups: list[str], block: float) -> pd.Se
     return pd.Series([balance(book, g, block) for g in groups], index=groups, dtype=float)
 
 
-def budget_over_time(changes: pd.DataFrame, max_points: int = 4_000) -> pd.DataFrame:
+def budget_over_time(changes: pd.DataFrame, max_points: int = 2_000) -> pd.DataFrame:
     """Each group's budget at the end of every day it moved: group_id, group, day, budget.
 
     Over a long history the days are binned (2, 3, ... days) so that all groups together
