@@ -102,7 +102,7 @@ def _end(f: WGFrames, end: int | None) -> int:
 
 def lead_history(f: WGFrames) -> pd.DataFrame:
     """One row per lead term: group_id, worker_id, member_id, handle, from_block, from_time,
-    until_block (NaN while still lead) and how it ended (unset / terminated / left /
+    until_block and until_time (NaN while still lead) and how it ended (unset / terminated / left /
     replaced). From the LeaderSet events; a group without any but with a worker flagged lead
     gets that worker from their hiring."""
     ev = f.events
@@ -110,34 +110,45 @@ def lead_history(f: WGFrames) -> pd.DataFrame:
     leads = set(sets["worker_id"])
     ends = ev[ev["kind"].isin(LEAD_END_KINDS) & ev["worker_id"].isin(leads)]
     ends = _ordered(ends)
-    ends_of: dict[str, list[tuple[int, str]]] = {}
-    for worker, block, kind in zip(ends["worker_id"], ends["block"], ends["kind"], strict=True):
-        ends_of.setdefault(worker, []).append((int(block), kind))
+    ends_of: dict[str, list[tuple[int, str, Any]]] = {}
+    for worker, block, kind, time in zip(
+        ends["worker_id"], ends["block"], ends["kind"], ends["time"], strict=True
+    ):
+        ends_of.setdefault(worker, []).append((int(block), kind, time))
     set_rows = list(
         zip(sets["group_id"], sets["worker_id"], sets["block"], sets["time"], strict=True)
     )
     rows = []
     for i, (group, worker, block, time) in enumerate(set_rows):
-        later = [b for g, _, b, _ in set_rows[i + 1 :] if g == group]
-        nxt = later[0] if later else np.inf
-        mine = [(b, k) for b, k in ends_of.get(worker, []) if block <= b <= nxt]
-        until, how = (nxt, "replaced") if np.isfinite(nxt) else (np.nan, None)
+        later = [(b, t) for g, _, b, t in set_rows[i + 1 :] if g == group]
+        nxt, nxt_time = later[0] if later else (np.inf, None)
+        mine = [(b, k, t) for b, k, t in ends_of.get(worker, []) if block <= b <= nxt]
+        until, until_time = (nxt, nxt_time) if np.isfinite(nxt) else (np.nan, None)
+        how = "replaced" if np.isfinite(nxt) else None
         if mine:
-            until = mine[0][0]
-            same = {k for b, k in mine if b == until}
+            until, _, until_time = mine[0]
+            same = {k for b, k, _ in mine if b == until}
             how = "terminated" if any(k.startswith("terminated") for k in same) else "unset"
             how = "left" if "worker_exited" in same else how
-        rows.append((group, worker, block, time, until, how))
+        rows.append((group, worker, block, time, until, until_time, how))
     flagged = f.workers[f.workers["is_lead"].astype(bool)]
     for _, w in flagged[~flagged["group_id"].isin(sets["group_id"])].iterrows():
         how = {"left": "left", "terminated": "terminated"}.get(w["status"])
         rows.append(
             (w["group_id"], w["id"], w["hired_at_block"], w["hired_at_time"],
-             w["ended_at_block"], how)
+             w["ended_at_block"], w["ended_at_time"], how)
         )  # fmt: skip
     history = pd.DataFrame(
         rows,
-        columns=["group_id", "worker_id", "from_block", "from_time", "until_block", "ended"],
+        columns=[
+            "group_id",
+            "worker_id",
+            "from_block",
+            "from_time",
+            "until_block",
+            "until_time",
+            "ended",
+        ],
     )
     member = dict(zip(f.workers["id"], f.workers["member_id"], strict=False))
     history["member_id"] = history["worker_id"].map(member)

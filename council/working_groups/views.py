@@ -143,7 +143,10 @@ def leads_table(history: pd.DataFrame, group_id: str) -> pd.DataFrame:
         {
             "Lead": h["handle"].fillna("not recorded"),
             "From": _when(h["from_block"], h["from_time"]),
-            "Until": ["still lead" if pd.isna(b) else f"#{int(b):,}" for b in h["until_block"]],
+            "Until": [
+                "still lead" if pd.isna(b) else block_with_date(int(b), None if pd.isna(t) else t)
+                for b, t in zip(h["until_block"], h["until_time"], strict=True)
+            ],
             "How it ended": h["ended"].fillna(""),
         }
     )
