@@ -199,3 +199,16 @@ def test_budget_over_time_bins_days_to_the_point_limit() -> None:
     binned = stats.budget_over_time(changes, max_points=5)  # 2 days a point, last balance
     assert binned["budget"].tolist() == [1, 3, 5, 7, 9]
     assert binned["day"].dt.day.tolist() == [1, 3, 5, 7, 9]
+
+
+def test_per_term_charts_keep_the_latest_terms(frames: stats.WGFrames) -> None:
+    from council.working_groups import views
+
+    many = pd.DataFrame(
+        {"term": range(1, 71), "start_block": [i * 10_000 for i in range(70)],
+         "end_block": [(i + 1) * 10_000 for i in range(69)] + [float("inf")]}
+    )  # fmt: skip
+    view = views.page_view(views.prepare(frames, many), (1, 70), None)
+    assert "latest 60 terms of the range (11–70)" in view.chart_note
+    bars = view.spending_chart["datasets"]
+    assert {row["term"] for rows in bars.values() for row in rows} == set(range(11, 71))

@@ -21,6 +21,8 @@ from council.working_groups import stats
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
                  "#000000", "#999999"]  # fmt: skip
 NO_LEAD = "no lead"
+# Per-term charts show at most this many terms (the latest of the range): a bar a term.
+CHART_TERMS = 60
 
 
 @dataclass
@@ -32,6 +34,7 @@ class WorkingGroupsView:
     budget_chart: dict | None = None
     spending_chart: dict | None = None
     headcount_chart: dict | None = None
+    chart_note: str = ""
     workers: pd.DataFrame = field(default_factory=pd.DataFrame)
     leads: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -210,7 +213,14 @@ def page_view(p: Prepared, term_range: tuple[int, int], group_id: str | None) ->
         "debt": float(summary["debt"].sum()),
     }
     in_range = p.per_term[p.per_term["term"].between(*term_range)]
-    view = WorkingGroupsView(summary_table(summary), totals)
+    chart_terms = sorted(in_range["term"].unique())
+    if len(chart_terms) > CHART_TERMS:
+        in_range = in_range[in_range["term"].isin(chart_terms[-CHART_TERMS:])]
+        note = f"The per-term charts show the latest {CHART_TERMS} terms of the range"
+        note += f" ({chart_terms[-CHART_TERMS]}–{chart_terms[-1]}); the table covers all."
+    else:
+        note = ""
+    view = WorkingGroupsView(summary_table(summary), totals, chart_note=note)
     shown = p.over_time
     if end is not None:
         shown = shown[shown["day"] <= _day_of(p.changes, end)]
