@@ -80,7 +80,11 @@ def _handles(f: WGFrames) -> dict[str, str]:
 
 def _ordered(events: pd.DataFrame) -> pd.DataFrame:
     """Events in chain order: by block, then the index in the block (from the event id)."""
-    index = [_index_in_block(i) for i in events["event_id"].tolist()]
+    index = np.zeros(len(events), dtype=np.int64)
+    shared = events["block"].duplicated(keep=False).to_numpy()  # only these need the index
+    if shared.any():
+        ids = events["event_id"].to_numpy(dtype=object)[shared]
+        index[shared] = [_index_in_block(i) for i in ids]
     return events.assign(_index=index).sort_values(["block", "_index"], kind="stable")
 
 
@@ -406,19 +410,25 @@ def per_term(f: WGFrames, terms: pd.DataFrame, changes: pd.DataFrame | None = No
             sums[item] = 0.0
     out["refilled"] = sums["refill"]
     out["spent"] = -(sums["spending"] + sums["worker reward"] + sums["lead reward"])
-    heads, budgets = {}, {}
+    # At each term's last block: headcount (hired by then minus ended by then) and budget.
+    lasts = np.minimum(terms["end_block"].to_numpy(dtype=float) - 1, newest)
     book = ledger(changes)
-    hired_at = w["hired_at_block"].to_numpy(dtype=float)
-    ended_at = np.nan_to_num(ended.to_numpy(dtype=float), nan=np.inf)
-    group_of = w["group_id"].to_numpy(dtype=object)
-    for term, end_block in zip(terms["term"], terms["end_block"], strict=True):
-        last = min(float(end_block) - 1, newest)
-        present = group_of[(hired_at <= last) & (ended_at > last)]
-        for g in groups:
-            heads[(term, g)] = int((present == g).sum())
-            budgets[(term, g)] = balance(book, g, last)
-    out["workers"] = pd.Series(heads)
-    out["budget_end"] = pd.Series(budgets)
+    heads, budgets = [], []
+    for g in groups:
+        mine = w["group_id"] == g
+        hired_at = np.sort(w.loc[mine, "hired_at_block"].to_numpy(dtype=float))
+        ended_at = np.sort(ended[mine].dropna().to_numpy(dtype=float))
+        count = np.searchsorted(hired_at, lasts, "right") - np.searchsorted(
+            ended_at, lasts, "right"
+        )
+        blocks, balances = book.get(g, (np.array([]), np.array([])))
+        at = np.searchsorted(blocks, lasts, "right") - 1
+        budget = np.where(at >= 0, balances[np.clip(at, 0, None)] if len(balances) else 0.0, 0.0)
+        keys = pd.MultiIndex.from_arrays([terms["term"], [g] * len(terms)])
+        heads.append(pd.Series(count, index=keys))
+        budgets.append(pd.Series(budget, index=keys))
+    out["workers"] = pd.concat(heads).groupby(level=[0, 1]).last()
+    out["budget_end"] = pd.concat(budgets).groupby(level=[0, 1]).last()
     out = out.reset_index()
     for name in ("workers", "hired", "terminated", "left"):
         out[name] = out[name].fillna(0).astype(int)

@@ -40,11 +40,14 @@ class WorkingGroupsView:
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _when(blocks: pd.Series, times: pd.Series) -> list[str]:
-    return [
-        block_with_date(None if pd.isna(b) else int(b), None if pd.isna(t) else t)
-        for b, t in zip(blocks, times, strict=False)
-    ]
+def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
+    """``#2,408,400 · 2021-10-15`` for each block and time (``format.block_with_date``,
+    vectorised: a group's events run to tens of thousands); ``–`` without a block."""
+    blocks = pd.to_numeric(pd.Series(blocks), errors="coerce").reset_index(drop=True)
+    days = pd.to_datetime(pd.Series(times), utc=True, errors="coerce").reset_index(drop=True)
+    text = "#" + blocks.map("{:,.0f}".format, na_action="ignore")
+    dated = text + " · " + days.dt.strftime("%Y-%m-%d")
+    return dated.fillna(text).fillna("–").tolist()
 
 
 def _colour_scale(groups: list[str]) -> alt.Scale:
