@@ -28,6 +28,7 @@ pages = st.navigation(
         st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
+        st.Page("pages/working_groups.py", title="Working groups", icon=":material/groups:"),
         st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),
         st.Page("pages/election_watch.py", title="Election watch", icon=":material/timer:"),
         st.Page("pages/term_report.py", title="Term report", icon=":material/description:"),

@@ -1633,6 +1633,38 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# --- Working groups ---------------------------------------------------------------------------
+
+# Working-group sizes: mainnet's is about 20 workers and 2,000 rewards; 100x as below.
+WG_MAINNET = {"workers": 20, "rewards": 2_000}
+WG_100X = {"workers": 2_000, "rewards": 200_000}
+
+
+def working_group_records(
+    last_block: int, workers: int = 20, rewards: int = 2_000, seed: int = 0
+) -> QNRecords:
+    """Working-group query node records for blocks ``1..last_block`` on this chain's terms
+    (the nine mainnet groups; ``council.working_groups.synthetic``): about ``workers``
+    workers and ``rewards`` reward payments."""
+    from council.working_groups import synthetic as wg_synthetic
+
+    return wg_synthetic.generate(last_block, TERM_BLOCKS, workers, rewards, seed, block_time)
+
+
+def add_working_groups(
+    path: Path, network: str = "mainnet", workers: int = 20, rewards: int = 2_000, seed: int = 0
+) -> dict[str, int]:
+    """Add generated working-group data to the synthetic cache at ``path`` (up to its newest
+    budget refill block, the chain's current block); returns rows written per table."""
+    refills = store.read_rows(path, "budget_refills", "network = ?", [network])
+    last = max((r["block"] for r in refills), default=TERM_BLOCKS)
+    records = working_group_records(last, workers, rewards, seed)
+    rows = records_to_rows(records, network)
+    with store.atomic_update(path) as db:
+        store.insert_rows(db, rows)
+    return {table: len(r) for table, r in rows.items() if r}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(
@@ -1659,6 +1691,18 @@ def main(argv: list[str] | None = None) -> int:
         default="revealing",
         help="the last round's stage (default: revealing, part of its votes revealed)",
     )
+    parser.add_argument(
+        "--wg-workers",
+        type=int,
+        default=0,
+        help="add working groups with about this many workers (mainnet: 20; 100x: 2,000)",
+    )
+    parser.add_argument(
+        "--wg-rewards",
+        type=int,
+        default=2_000,
+        help="working-group reward payments with --wg-workers (mainnet: 2,000; 100x: 200,000)",
+    )
     args = parser.parse_args(argv)
     if not args.db and not args.json:
         parser.error("give --db PATH, --json PATH or both")
@@ -1675,6 +1719,11 @@ def main(argv: list[str] | None = None) -> int:
                 stage=args.stage,
             )
             written.append(f"{args.db} ({counts['members']:,} members)")
+            if args.wg_workers:
+                wg = add_working_groups(
+                    args.db, args.network, args.wg_workers, args.wg_rewards, args.seed
+                )
+                written.append(f"{wg.get('workers', 0):,} working-group workers")
         if args.json:
             write_records_json(
                 args.json, *sizes, proposals_per_term=args.proposals_per_term, stage=args.stage

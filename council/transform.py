@@ -347,5 +347,17 @@ def records_to_rows(
     rows["funding_destinations"] = [
         row for p in records.get("proposals", []) for row in _funding_destinations(p, ctx)
     ]
+    rows.update(_working_group_rows(records, ctx))
     rows["members"] = list(ctx.members.values())
     return rows
+
+
+# --- Working groups ---------------------------------------------------------------------------
+
+
+def _working_group_rows(records: QNRecords, ctx: _Context) -> dict[str, list[Row]]:
+    """The working-group tables (``council.working_groups.records``; imported here, as it
+    imports this module's helpers)."""
+    from council.working_groups.records import working_group_rows
+
+    return working_group_rows(records, ctx.network, ctx.member)

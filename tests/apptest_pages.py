@@ -15,6 +15,7 @@ ALL_PAGES = [
     "pages/elections.py",
     "pages/leaderboard.py",
     "pages/spending.py",
+    "pages/working_groups.py",
     "pages/kpis.py",
     "pages/election_watch.py",
     "pages/term_report.py",
