@@ -42,6 +42,7 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "reward_payments": ("time",),
     "councilor_reward_updates": ("time",),
     "council_stage_updates": ("changed_at_time",),
+    "election_failures": ("time",),
 }
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -189,6 +190,7 @@ _TABLE_ATTRS = {
     "kpi_rewards": "kpi_rewards",
     "archive_vote_shares": "vote_shares",  # the mainnet archive (council/archive_mainnet.py)
     "council_stage_updates": "council_stage_updates",
+    "election_failures": "election_failures",  # council/stats/failed_elections.py
 }
 
 
@@ -460,6 +462,12 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
             )
         except sqlite3.Error:  # a cache from before the table existed: read them all
             window["council_stage_updates_from"] = 0
+        try:
+            window["election_failures_from"] = one(
+                "select coalesce(max(block), 0) from election_failures where network = ?"
+            )
+        except sqlite3.Error:  # a cache from before the table existed: read them all
+            window["election_failures_from"] = 0
         window["cycle_of_round"] = dict(
             conn.execute(
                 "select round_id, cycle_id from election_rounds where network = ?", (network,)

@@ -114,6 +114,18 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "CouncilStageUpdatesCount",
         "CouncilStageUpdatesPageWithoutEndsAt",
     ),
+    EntitySpec(
+        "not_enough_candidates_events",
+        "notEnoughCandidatesEvents",
+        "NotEnoughCandidatesEventsPage",
+        "NotEnoughCandidatesEventsCount",
+    ),
+    EntitySpec(
+        "new_council_not_elected_events",
+        "newCouncilNotElectedEvents",
+        "NewCouncilNotElectedEventsPage",
+        "NewCouncilNotElectedEventsCount",
+    ),
 )
 
 
@@ -356,6 +368,9 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # BigInt: sent as decimal text. The newest update is read again: the node raises its
         # candidatesCount in place while candidacies are announced.
         "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
+        # Failed election attempts (council/stats/failed_elections.py), from the newest on.
+        "notEnoughCandidatesEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
+        "newCouncilNotElectedEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
     }
 
 
