@@ -389,6 +389,25 @@ def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:
     return _convert("votes", frame)
 
 
+# The columns of ``votes`` the voter statistics use (council/stats/voters.py).
+VOTER_COLUMNS = ("network", "cycle_id", "cast_by", "stake", "vote_power", "vote_for_candidate_id")
+
+
+def load_network_votes(path: Path, network: str) -> pd.DataFrame:
+    """Every vote of one network, only the columns the voter statistics use (amounts in JOY);
+    empty when the cache has none."""
+    if not Path(path).exists():
+        frame = _empty_frame("votes")[list(VOTER_COLUMNS)]
+        return _convert("votes", frame)
+    with _reading(Path(path)) as conn:
+        frame = pd.read_sql_query(
+            f"select {', '.join(VOTER_COLUMNS)} from votes where network = ?",
+            conn,
+            params=(network,),
+        )
+    return _convert("votes", frame)
+
+
 def table_sizes(path: Path) -> dict[str, int]:
     """Row count of every cache table (0 for a missing table or file).
 
