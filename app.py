@@ -25,6 +25,7 @@ pages = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
+        st.Page("pages/voters.py", title="Voters", icon=":material/groups:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
         st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),

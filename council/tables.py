@@ -382,3 +382,28 @@ def vote_share_table(shares: pd.DataFrame, members: pd.DataFrame) -> pd.DataFram
             "Source": frame["source"],
         }
     ).reset_index(drop=True)
+
+
+# --- Failed election attempts (council/stats/failed_elections.py) ------------------------------
+
+FAILED_ATTEMPT_LABELS = {
+    "cycle_id": "Round",
+    "failed": "Failed (block · date UTC)",
+    "reason": "Reason",
+    "started": "Attempt began (block)",
+    "delay_blocks": "Delay (blocks)",
+    "delay_days": "Delay (days)",
+}
+
+
+def failed_attempts_table(attempts: pd.DataFrame) -> pd.DataFrame:
+    """Failed election attempts as the election page shows them, newest first: the round, when
+    it failed, why, and how long the restart delayed the new council (the failed attempt's
+    length, which the election runs again)."""
+    frame = attempts.sort_values("block", ascending=False).copy()
+    frame["failed"] = [
+        block_with_date(b, t) for b, t in zip(frame["block"], frame["time"], strict=True)
+    ]
+    frame["started"] = [block_with_date(b, None) for b in frame["attempt_started_at_block"]]
+    frame["delay_days"] = frame["delay_days"].round(1)
+    return _labelled(frame, FAILED_ATTEMPT_LABELS)
