@@ -124,7 +124,8 @@ def candidate_notes(candidates: pd.DataFrame) -> list[dict[str, object]]:
         notes.append(
             {
                 "candidate_id": row.id,
-                "header": row.note_header or "",
+                # A note without a header reads as null, which pandas may hold as NaN.
+                "header": row.note_header if isinstance(row.note_header, str) else "",
                 "bullet_points": [b for b in bullets if b],
             }
         )

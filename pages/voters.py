@@ -75,5 +75,5 @@ if table.empty:
     st.stop()
 st.caption(f"Account `{account}`: every vote in the data, in every round.")
 for column, (label, value) in zip(st.columns(len(totals)), totals.items(), strict=True):
-    column.metric(label, f"{value:,}")
+    column.metric(label, f"{value:,.0f}" if isinstance(value, float) else f"{value:,}")
 ui.show_table(table, f"votes-of-{account[:12]}-{network}.csv")
