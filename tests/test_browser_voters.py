@@ -105,5 +105,7 @@ def test_failed_attempts_and_the_watch(tab, app_url: str) -> None:
     assert failed.loc[3, "Reason"] == "Not enough candidates: 2 stood, 3 needed"
     assert failed.loc[4, "Reason"].startswith("No new council elected (not enough revealed votes)")
     assert "nan" not in main_text(tab).split()  # candidates without a note header
+    wait_idle(tab)  # the page has settled: its tables are drawn, not loading
+    tab.screenshot(path=str(SHOTS / "elections-failed-attempts.png"), full_page=True)
     open_page(tab, f"{app_url}/election_watch", "election-watch-restart")
     assert "Round 5 is a restart" in main_text(tab)

@@ -103,10 +103,21 @@ def test_unrevealed_stake_against_the_margin() -> None:
 
 
 def test_failed_round_elected_nobody() -> None:
+    """Round 2 as a failed attempt: with yan 50 and yve 60 both seats had revealed votes (the
+    round cannot have failed for votes); with yve at 0, one seat lacked a candidate with
+    votes and F's one unrevealed vote could have filled it; with two seats empty it could not."""
     results = results_frame()
     results.loc[results["cycle_id"] == 2, "outcome"] = "not elected"
     change = voters.unrevealed_could_change(votes_frame(), results, ROUNDS, RECORDED)
     assert change.set_index("cycle_id").loc[2, "verdict"] == "no council elected"
+    results.loc[results["candidate_id"] == "y2", "vote_power_joy"] = 0.0
+    one_short = voters.unrevealed_could_change(votes_frame(), results, ROUNDS, RECORDED)
+    r2 = one_short.set_index("cycle_id").loc[2]
+    assert r2["could_change"]
+    assert r2["verdict"] == "yes: enough unrevealed votes to fill the missing seats"
+    results.loc[results["candidate_id"] == "y1", "vote_power_joy"] = 0.0
+    two_short = voters.unrevealed_could_change(votes_frame(), results, ROUNDS, RECORDED)
+    assert not two_short.set_index("cycle_id").loc[2, "could_change"]
 
 
 def test_account_votes_and_totals() -> None:

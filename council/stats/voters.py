@@ -139,6 +139,22 @@ def _edge(
     )
 
 
+def _could_fill(standing: pd.DataFrame, sealed: pd.DataFrame, seats: int | None) -> dict:
+    """A round that elected nobody: could its unrevealed votes, one per candidate without a
+    revealed vote, have given enough candidates votes to fill the seats?"""
+    power = pd.to_numeric(standing["vote_power_joy"]).fillna(0)
+    missing = None if seats is None else seats - int((power > 0).sum())
+    if missing is None or missing <= 0 or not len(standing):
+        return {"verdict": "no council elected"}
+    could = len(sealed) >= missing and int((power <= 0).sum()) >= missing
+    verdict = (
+        "yes: enough unrevealed votes to fill the missing seats"
+        if could
+        else "no council elected; too few unrevealed votes to fill the missing seats"
+    )
+    return {"could_change": could, "verdict": verdict}
+
+
 def unrevealed_could_change(
     votes: pd.DataFrame,
     results: pd.DataFrame,
@@ -154,7 +170,9 @@ def unrevealed_could_change(
     (``could_change``): given to the first one out, it would have passed the last seat.
     ``rounds`` gives ``is_finished`` and ``seats``; ``recorded`` as in
     :func:`round_voter_stats`. A round that elected nobody (a failed attempt), or where
-    every candidate who stood got a seat, has no margin.
+    every candidate who stood got a seat, has no margin; a failed attempt could have been
+    changed when it had at least one unrevealed vote per seat left empty (and as many
+    candidates without a revealed vote to receive them).
     """
     rows = []
     info = rounds.set_index("cycle_id")
@@ -172,8 +190,8 @@ def unrevealed_could_change(
         seats = info.loc[cycle, "seats"] if cycle in info.index else None
         seats = None if seats is None or pd.isna(seats) else int(seats)
         last, first_out = _edge(standing, finished, seats)
-        if finished and last is None:
-            rows.append({**row, "verdict": "no council elected"})
+        if finished and last is None:  # a failed attempt: could the sealed votes fill it?
+            rows.append({**row, **_could_fill(standing, sealed, seats)})
             continue
         if last is None or first_out is None:
             rows.append({**row, "verdict": "no: every candidate who stood got a seat"})
