@@ -34,6 +34,7 @@ PAGES = {
     "empty": "bench/empty_page.py",
     "overview": "pages/overview.py",
     "elections": "pages/elections.py",
+    "voters": "pages/voters.py",
     "leaderboard": "pages/leaderboard.py",
     "spending": "pages/spending.py",
     "kpis": "pages/kpis.py",
