@@ -99,11 +99,9 @@ def test_voters_controls_each_changed_twice(tab, app_url: str, failures_db: Path
 
 
 def test_failed_attempts_and_the_watch(tab, app_url: str) -> None:
+    # The reasons themselves are checked in tests/test_voters_pages.py (AppTest).
     open_page(tab, f"{app_url}/elections", "elections-failed-attempts")
     assert "Failed attempts" in main_text(tab)
-    failed = download_csv(tab, "failed-elections-mainnet.csv").set_index("Round")
-    assert failed.loc[3, "Reason"] == "Not enough candidates: 2 stood, 3 needed"
-    assert failed.loc[4, "Reason"].startswith("No new council elected (not enough revealed votes)")
     assert "nan" not in main_text(tab).split()  # candidates without a note header
     wait_idle(tab)  # the page has settled: its tables are drawn, not loading
     tab.screenshot(path=str(SHOTS / "elections-failed-attempts.png"), full_page=True)
