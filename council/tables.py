@@ -75,6 +75,8 @@ def _round_status(row: pd.Series) -> str:
         return "running"
     if not row["losers_recorded"]:
         return "finished (winners only)"
+    if row.get("seats_filled") == 0:  # a failed attempt: the election started over
+        return "failed (started over)"
     return "finished"
 
 

@@ -67,6 +67,13 @@ def test_election_history_gives_each_failure_and_its_reason(failures_db, monkeyp
         "for 3 seats"
     )
     assert failed["Delay (days)"].to_dict() == {3: 5.0, 4: 9.0}
+    statuses = frame_with_column(at, "Seats filled").set_index("Round")["Status"].to_dict()
+    assert statuses == {
+        4: "failed (started over)",
+        3: "failed (started over)",
+        2: "finished",
+        1: "finished",
+    }
 
 
 def test_election_watch_raises_the_restart(failures_db, monkeypatch) -> None:
