@@ -62,8 +62,11 @@ st.caption(
 ui.show_table(view.change_table, f"unrevealed-votes-{network}.csv")
 
 st.subheader("Voters across the rounds")
-st.caption("Sort by any column; the download keeps whole account addresses.")
-ui.show_table(view.voter_table, f"voters-{network}.csv", height=420)
+if view.voter_table.empty:
+    ui.empty_state("No vote is recorded in the shown rounds.")
+else:
+    st.caption("Sort by any column; the download keeps whole account addresses.")
+    ui.show_table(view.voter_table, f"voters-{network}.csv", height=420)
 
 st.subheader("One account's votes")
 if not account:

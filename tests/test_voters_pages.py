@@ -105,6 +105,7 @@ def test_voters_page_on_the_snapshot(snapshot_db, monkeypatch) -> None:
     assert not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Distinct voting accounts"] == "not recorded"
+    assert "No vote is recorded in the shown rounds." in [i.value for i in at.info]
     sumer = run_page("pages/voters.py", snapshot_db, monkeypatch, network="sumer", rounds="25-25")
     per_round = frame_with_column(sumer, "Voting accounts")
     assert per_round["Votes"].tolist() == ["recorded"]
