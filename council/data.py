@@ -93,7 +93,8 @@ class CouncilData:
     ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
     ``reward_payments``, ``councilor_reward_updates``, the testnet archive's ``archive_terms``,
     ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
-    ``kpi_rewards``, the query node's ``council_stage_updates``, and two vote totals. Votes
+    ``kpi_rewards``, the query node's ``council_stage_updates`` and ``election_failures``, and
+    two vote totals. Votes
     are the one large table (about a million rows at 100x mainnet) and pages need only their
     totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
