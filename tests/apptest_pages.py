@@ -20,6 +20,7 @@ ALL_PAGES = [
     "pages/election_watch.py",
     "pages/term_report.py",
     "pages/upload.py",
+    "pages/council_log.py",
     "pages/about.py",
 ]
 
