@@ -26,6 +26,7 @@ pages = st.navigation(
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/this_week.py", title="This week", icon=":material/event_available:"),
         st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
+        st.Page("pages/voters.py", title="Voters", icon=":material/groups:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
         st.Page("pages/working_groups.py", title="Working groups", icon=":material/groups:"),

@@ -36,6 +36,7 @@ PAGES = {
     "empty": "bench/empty_page.py",
     "overview": "pages/overview.py",
     "elections": "pages/elections.py",
+    "voters": "pages/voters.py",
     "leaderboard": "pages/leaderboard.py",
     "spending": "pages/spending.py",
     "working_groups": "pages/working_groups.py",

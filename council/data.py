@@ -47,6 +47,7 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "council_stage_updates": ("changed_at_time",),
     "workers": ("hired_at_time", "ended_at_time"),
     "working_group_events": ("time",),
+    "election_failures": ("time",),
 }
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -100,6 +101,8 @@ class CouncilData:
     ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
     ``kpi_rewards``, the query node's ``council_stage_updates``, its working groups
     (``working_groups``, ``workers``, ``working_group_events``), and two vote totals. Votes
+    ``kpi_rewards``, the query node's ``council_stage_updates`` and ``election_failures``, and
+    two vote totals. Votes
     are the one large table (about a million rows at 100x mainnet) and pages need only their
     totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
@@ -200,6 +203,7 @@ _TABLE_ATTRS = {
     "working_groups": "working_groups",
     "workers": "workers",
     "working_group_events": "working_group_events",
+    "election_failures": "election_failures",  # council/stats/failed_elections.py
 }
 
 
@@ -398,6 +402,25 @@ def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:
     return _convert("votes", frame)
 
 
+# The columns of ``votes`` the voter statistics use (council/stats/voters.py).
+VOTER_COLUMNS = ("network", "cycle_id", "cast_by", "stake", "vote_power", "vote_for_candidate_id")
+
+
+def load_network_votes(path: Path, network: str) -> pd.DataFrame:
+    """Every vote of one network, only the columns the voter statistics use (amounts in JOY);
+    empty when the cache has none."""
+    if not Path(path).exists():
+        frame = _empty_frame("votes")[list(VOTER_COLUMNS)]
+        return _convert("votes", frame)
+    with _reading(Path(path)) as conn:
+        frame = pd.read_sql_query(
+            f"select {', '.join(VOTER_COLUMNS)} from votes where network = ?",
+            conn,
+            params=(network,),
+        )
+    return _convert("votes", frame)
+
+
 def table_sizes(path: Path) -> dict[str, int]:
     """Row count of every cache table (0 for a missing table or file).
 
@@ -472,6 +495,12 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
         except sqlite3.Error:  # a cache from before the table existed: read them all
             window["council_stage_updates_from"] = 0
         window["wg_event_blocks"] = _wg_event_blocks(conn, network)
+        try:
+            window["election_failures_from"] = one(
+                "select coalesce(max(block), 0) from election_failures where network = ?"
+            )
+        except sqlite3.Error:  # a cache from before the table existed: read them all
+            window["election_failures_from"] = 0
         window["cycle_of_round"] = dict(
             conn.execute(
                 "select round_id, cycle_id from election_rounds where network = ?", (network,)

@@ -162,6 +162,18 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "MissedRewardLevelsPage",
         "MissedRewardLevelsCount",
     ),
+    EntitySpec(
+        "not_enough_candidates_events",
+        "notEnoughCandidatesEvents",
+        "NotEnoughCandidatesEventsPage",
+        "NotEnoughCandidatesEventsCount",
+    ),
+    EntitySpec(
+        "new_council_not_elected_events",
+        "newCouncilNotElectedEvents",
+        "NewCouncilNotElectedEventsPage",
+        "NewCouncilNotElectedEventsCount",
+    ),
 )
 
 
@@ -435,6 +447,9 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             list_field: {"inBlock_gte": window.get("wg_event_blocks", {}).get(list_field, 0)}
             for list_field in WG_EVENT_LISTS
         },
+        # Failed election attempts (council/stats/failed_elections.py), from the newest on.
+        "notEnoughCandidatesEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
+        "newCouncilNotElectedEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
     }
 
 

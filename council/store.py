@@ -305,6 +305,14 @@ TABLES: dict[str, TableSpec] = {
             pk=("network", "id"),
             indexes=(("network", "changed_at_block"),),
         ),
+        # Failed election attempts: the query node's notEnoughCandidatesEvents and
+        # newCouncilNotElectedEvents (council/queries/*_events.graphql), one row each.
+        TableSpec(
+            "election_failures",
+            {"network": str, "id": str, "kind": str, "block": int, "time": str},
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
     )
 }
 

@@ -530,6 +530,9 @@ class RoundBatch:
     stage_updates: list[dict[str, Any]] = field(default_factory=list)
     """The council stage updates of the round: announcing, election and, once it is finished,
     idle under the council it elected (the first round also has the genesis council's idle)."""
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """The failed election attempt before the round (``notEnoughCandidatesEvents``): only the
+    round opened after a failed one (stage ``failed``) has one."""
 
 
 def _council_start(index: int) -> int:
@@ -1110,7 +1113,7 @@ class _Chain:
         update = self.stage_update(
             again, cycle - 2, "CouncilStageAnnouncing", 0, again + ANNOUNCING_BLOCKS
         )
-        return RoundBatch(record, [], [], stage_updates=[update])
+        return RoundBatch(record, [], [], stage_updates=[update], failures=[failure_event(again)])
 
     def play(self, cycle: int) -> RoundBatch:
         """Run election ``cycle``: candidacies, votes and, when it is finished, the new council."""
@@ -1443,9 +1446,23 @@ def iter_round_batches(
     return chain.batches()
 
 
+def failure_event(block: int, qn_network: str = QN_NETWORK) -> dict[str, Any]:
+    """A ``notEnoughCandidatesEvents`` record: announcing ended at ``block`` with too few
+    candidates and began again (the stage ``failed``)."""
+    return {
+        "id": f"{qn_network}-{block}-0",
+        "createdAt": block_time(block),
+        "inBlock": block,
+        "indexInBlock": 0,
+    }
+
+
 def _keep(records: QNRecords, batch: RoundBatch, with_votes: bool = True) -> None:
     """Add ``batch`` to ``records``; without ``with_votes``, leave out the cast votes and the
-    proposal and budget event lists (the ones that grow with time)."""
+    proposal and budget event lists (the ones that grow with time). A failed attempt's event
+    adds the list ``notEnoughCandidatesEvents`` (only the stage ``failed`` has it)."""
+    if batch.failures:
+        records.setdefault("notEnoughCandidatesEvents", []).extend(batch.failures)
     records["electedCouncils"].extend(batch.councils)
     records["electionRounds"].append(batch.election_round)
     records["candidates"].extend(batch.candidates)
@@ -1496,8 +1513,9 @@ def generate_records(
     round is open with nobody standing and no votes. ``failed``: fewer candidates stood than
     there are seats, so at the end of announcing the round finished electing nobody (no end
     block, the ruling council as its next one, as the query node records it) and round
-    ``rounds`` + 1 opened under the same council, announcing again. Where candidacies or votes
-    are left out, there are fewer than ``candidates`` / ``votes``.
+    ``rounds`` + 1 opened under the same council, announcing again (its
+    ``notEnoughCandidatesEvents`` holds that restart: the one list only this stage has).
+    Where candidacies or votes are left out, there are fewer than ``candidates`` / ``votes``.
     """
     records = _empty_records()
     for batch in iter_round_batches(

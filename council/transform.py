@@ -332,6 +332,24 @@ CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
 )
 
 
+# --- Failed election attempts -----------------------------------------------------------------
+
+# GraphQL list field -> the ``kind`` of its rows in ``election_failures``.
+FAILURE_KINDS = {
+    "notEnoughCandidatesEvents": "not enough candidates",
+    "newCouncilNotElectedEvents": "new council not elected",
+}
+
+
+def _failures(records: QNRecords, ctx: _Context) -> list[Row]:
+    """Both failure event lists as ``election_failures`` rows (kind, block, time)."""
+    return [
+        {**_event_base(e, ctx, list_field.removesuffix("s")), "kind": kind}
+        for list_field, kind in FAILURE_KINDS.items()
+        for e in records.get(list_field, [])
+    ]
+
+
 def records_to_rows(
     records: QNRecords, network: str, known: Known | None = None
 ) -> dict[str, list[Row]]:
@@ -348,6 +366,7 @@ def records_to_rows(
         row for p in records.get("proposals", []) for row in _funding_destinations(p, ctx)
     ]
     rows.update(_working_group_rows(records, ctx))
+    rows["election_failures"] = _failures(records, ctx)
     rows["members"] = list(ctx.members.values())
     return rows
 

@@ -80,6 +80,17 @@ def round_votes(network: str, cycle_id: int) -> pd.DataFrame:
     return _round_votes(*cache_key(), network, int(cycle_id))
 
 
+@st.cache_data(show_spinner="Reading the votes…", max_entries=4)
+def _network_votes(path: str, mtime: float, network: str) -> pd.DataFrame:
+    del mtime
+    return data.load_network_votes(Path(path), network)
+
+
+def network_votes(network: str) -> pd.DataFrame:
+    """Every vote of one network (the voter statistics' columns), cached per cache version."""
+    return _network_votes(*cache_key(), network)
+
+
 def table_sizes() -> dict[str, int]:
     """Rows per cache table."""
     return data.table_sizes(db_path())

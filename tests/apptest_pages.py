@@ -13,6 +13,7 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ALL_PAGES = [
     "pages/overview.py",
     "pages/elections.py",
+    "pages/voters.py",
     "pages/leaderboard.py",
     "pages/spending.py",
     "pages/working_groups.py",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from failure_records import failure_records
 from graphql import build_schema, graphql_sync
 from qn_server import QueryNodeServer
 
@@ -463,11 +464,14 @@ def test_records_answer_the_fetch_queries_exactly(records, long_records) -> None
     """Served by graphql-core on the trimmed schema, the records come back unchanged."""
     schema = build_schema(TRIMMED_SCHEMA_PATH.read_text())
     working_groups = working_group_records(90 * DAY_BLOCKS, workers=60, rewards=300, seed=1)
+    # Failed attempts: the generator makes none by default (tests/failure_records.py has both).
+    failures = failure_records()
     for spec in ENTITIES:
         items = (
             records.get(spec.list_field)
             or long_records.get(spec.list_field)
-            or working_groups[spec.list_field]
+            or working_groups.get(spec.list_field)
+            or failures[spec.list_field]
         )
         assert items, spec.list_field
         answer = graphql_sync(
