@@ -92,14 +92,12 @@ def combine(parts: Sequence[Part], name: str) -> tuple[DocumentNode, dict[str, A
     selections: list[FieldNode] = []
     definitions: list[VariableDefinitionNode] = []
     fragments: dict[str, Any] = {}
-    variables: dict[str, Any] = {}
     for part in parts:
         root, variable_definitions, part_fragments = _aliased_part(part)
         selections.append(root)
         definitions.extend(variable_definitions)
         for fragment in part_fragments:
             fragments.setdefault(fragment.name.value, fragment)
-        variables.update({f"{part.alias}_{k}": v for k, v in part.variables.items()})
     operation = OperationDefinitionNode(
         operation=OperationType.QUERY,
         name=NameNode(value=name),
@@ -107,7 +105,12 @@ def combine(parts: Sequence[Part], name: str) -> tuple[DocumentNode, dict[str, A
         directives=(),
         selection_set=SelectionSetNode(selections=tuple(selections)),
     )
-    return DocumentNode(definitions=(operation, *fragments.values())), variables
+    return DocumentNode(definitions=(operation, *fragments.values())), renamed_variables(parts)
+
+
+def renamed_variables(parts: Sequence[Part]) -> dict[str, Any]:
+    """The variables of :func:`combine`'s operation: each part's, as ``<alias>_<name>``."""
+    return {f"{p.alias}_{k}": v for p in parts for k, v in p.variables.items()}
 
 
 def alias_of_error(error: Mapping[str, Any]) -> str | None:

@@ -19,8 +19,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -33,7 +34,7 @@ from gql.transport.exceptions import (
     TransportServerError,
 )
 from gql.transport.requests import RequestsHTTPTransport
-from graphql import DocumentNode, GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_schema
 
 from council import archive_supersede, batch, data, store
 from council.queries import query_text
@@ -55,6 +56,7 @@ from council.transform import (
     lookup_columns,
     records_to_rows,
 )
+from council.working_groups.records import WG_EVENT_LISTS
 
 DEFAULT_ENDPOINT = "https://query.joystream.org/graphql"
 DEFAULT_NETWORK = "mainnet"
@@ -126,6 +128,64 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "CouncilStageUpdatesCount",
         "CouncilStageUpdatesPageWithoutEndsAt",
     ),
+    # Working groups (council/working_groups/): the groups and workers are read whole on every
+    # refresh (they change in place); their events incrementally (see incremental_filters).
+    EntitySpec("wg_groups", "workingGroups", "WorkingGroupsPage", "WorkingGroupsCount"),
+    EntitySpec("wg_workers", "workers", "WorkersPage", "WorkersCount"),
+    EntitySpec(
+        "wg_opening_filled", "openingFilledEvents", "OpeningFilledPage", "OpeningFilledCount"
+    ),
+    EntitySpec(
+        "wg_terminated_workers",
+        "terminatedWorkerEvents",
+        "TerminatedWorkersPage",
+        "TerminatedWorkersCount",
+    ),
+    EntitySpec(
+        "wg_terminated_leaders",
+        "terminatedLeaderEvents",
+        "TerminatedLeadersPage",
+        "TerminatedLeadersCount",
+    ),
+    EntitySpec("wg_worker_exits", "workerExitedEvents", "WorkerExitsPage", "WorkerExitsCount"),
+    EntitySpec(
+        "wg_worker_leaving", "workerStartedLeavingEvents", "WorkerLeavingPage", "WorkerLeavingCount"
+    ),
+    EntitySpec("wg_leader_sets", "leaderSetEvents", "LeaderSetsPage", "LeaderSetsCount"),
+    EntitySpec("wg_leader_unsets", "leaderUnsetEvents", "LeaderUnsetsPage", "LeaderUnsetsCount"),
+    EntitySpec("wg_budget_sets", "budgetSetEvents", "BudgetSetsPage", "BudgetSetsCount"),
+    EntitySpec(
+        "wg_budget_updates", "budgetUpdatedEvents", "BudgetUpdatesPage", "BudgetUpdatesCount"
+    ),
+    EntitySpec(
+        "wg_budget_spending", "budgetSpendingEvents", "BudgetSpendingPage", "BudgetSpendingCount"
+    ),
+    EntitySpec("wg_rewards_paid", "rewardPaidEvents", "RewardsPaidPage", "RewardsPaidCount"),
+    EntitySpec("wg_stake_slashes", "stakeSlashedEvents", "StakeSlashesPage", "StakeSlashesCount"),
+    EntitySpec(
+        "wg_reward_updates",
+        "workerRewardAmountUpdatedEvents",
+        "WorkerRewardUpdatesPage",
+        "WorkerRewardUpdatesCount",
+    ),
+    EntitySpec(
+        "wg_missed_rewards",
+        "newMissedRewardLevelReachedEvents",
+        "MissedRewardLevelsPage",
+        "MissedRewardLevelsCount",
+    ),
+    EntitySpec(
+        "not_enough_candidates_events",
+        "notEnoughCandidatesEvents",
+        "NotEnoughCandidatesEventsPage",
+        "NotEnoughCandidatesEventsCount",
+    ),
+    EntitySpec(
+        "new_council_not_elected_events",
+        "newCouncilNotElectedEvents",
+        "NewCouncilNotElectedEventsPage",
+        "NewCouncilNotElectedEventsCount",
+    ),
 )
 
 
@@ -156,7 +216,27 @@ def make_client(
         retries=retries,
         retry_backoff_factor=backoff,
     )
-    return Client(transport=transport, schema=TRIMMED_SCHEMA_PATH.read_text())
+    return _Client(transport=transport, schema=_trimmed_schema())
+
+
+class _Client(Client):
+    """A gql client that validates each operation document once per process, not on every
+    request: validating costs tens of milliseconds, and a refresh sends the same few
+    documents again and again (:func:`_document` keeps one object per query file)."""
+
+    _valid: ClassVar[set[int]] = set()
+
+    def validate(self, request: GraphQLRequest) -> None:
+        key = id(request.document)
+        if key not in self._valid:
+            super().validate(request)
+            self._valid.add(key)
+
+
+@cache
+def _trimmed_schema() -> GraphQLSchema:
+    """The trimmed query node schema, built once per process (building it takes a while)."""
+    return build_schema(TRIMMED_SCHEMA_PATH.read_text())
 
 
 def _one_line(error: BaseException) -> str:
@@ -196,7 +276,7 @@ def _execute(
     client: Client, operation: str, query_file: str, variables: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Run one named operation; turn every failure into a one-line FetchError."""
-    return _run(client, gql(query_text(query_file)), variables, operation)
+    return _run(client, _document(query_file), variables, operation)
 
 
 def _run(
@@ -247,6 +327,12 @@ def _run(
     return result
 
 
+@cache
+def _document(query_file: str) -> Any:
+    """The parsed operations of one query file (one object per file: see ``_Client``)."""
+    return gql(query_text(query_file)).document
+
+
 # graphql-js's error for a null in a non-null field (the node's data breaks its own schema).
 NULL_IN_NON_NULL = "Cannot return null for non-nullable field"
 # The one request that carries every list's count and first page.
@@ -294,7 +380,8 @@ def first_pages(
             parts.append(
                 batch.Part(f"page{number}", spec.query_file, operations[spec.list_field], page_vars)
             )
-        document, variables = batch.combine(parts, FIRST_PAGES)
+        signature = tuple((p.alias, p.query_file, p.operation) for p in parts)
+        document, variables = _batch_document(signature), batch.renamed_variables(parts)
         names = {part.alias: part.operation for part in parts}
         requests_made += 1
         try:
@@ -315,6 +402,13 @@ def first_pages(
         page = _get(answer, f"page{number}", operations[spec.list_field])
         found[spec.list_field] = _FirstPage(total, page, operations[spec.list_field])
     return found
+
+
+@cache
+def _batch_document(signature: tuple[tuple[str, str, str], ...]) -> DocumentNode:
+    """The first-pages operation for these parts (alias, query file, operation), one object
+    per signature: ``_Client`` validates each document object once."""
+    return batch.combine([batch.Part(*part) for part in signature], FIRST_PAGES)[0]
 
 
 def _fallback_for(
@@ -534,6 +628,14 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # BigInt: sent as decimal text. The newest update is read again: the node raises its
         # candidatesCount in place while candidacies are announced.
         "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
+        # Working-group events: from the newest block of each kind in the cache on.
+        **{
+            list_field: {"inBlock_gte": window.get("wg_event_blocks", {}).get(list_field, 0)}
+            for list_field in WG_EVENT_LISTS
+        },
+        # Failed election attempts (council/stats/failed_elections.py), from the newest on.
+        "notEnoughCandidatesEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
+        "newCouncilNotElectedEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
     }
 
 

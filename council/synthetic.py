@@ -530,6 +530,9 @@ class RoundBatch:
     stage_updates: list[dict[str, Any]] = field(default_factory=list)
     """The council stage updates of the round: announcing, election and, once it is finished,
     idle under the council it elected (the first round also has the genesis council's idle)."""
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """The failed election attempt before the round (``notEnoughCandidatesEvents``): only the
+    round opened after a failed one (stage ``failed``) has one."""
 
 
 def _council_start(index: int) -> int:
@@ -1110,7 +1113,7 @@ class _Chain:
         update = self.stage_update(
             again, cycle - 2, "CouncilStageAnnouncing", 0, again + ANNOUNCING_BLOCKS
         )
-        return RoundBatch(record, [], [], stage_updates=[update])
+        return RoundBatch(record, [], [], stage_updates=[update], failures=[failure_event(again)])
 
     def play(self, cycle: int) -> RoundBatch:
         """Run election ``cycle``: candidacies, votes and, when it is finished, the new council."""
@@ -1443,9 +1446,23 @@ def iter_round_batches(
     return chain.batches()
 
 
+def failure_event(block: int, qn_network: str = QN_NETWORK) -> dict[str, Any]:
+    """A ``notEnoughCandidatesEvents`` record: announcing ended at ``block`` with too few
+    candidates and began again (the stage ``failed``)."""
+    return {
+        "id": f"{qn_network}-{block}-0",
+        "createdAt": block_time(block),
+        "inBlock": block,
+        "indexInBlock": 0,
+    }
+
+
 def _keep(records: QNRecords, batch: RoundBatch, with_votes: bool = True) -> None:
     """Add ``batch`` to ``records``; without ``with_votes``, leave out the cast votes and the
-    proposal and budget event lists (the ones that grow with time)."""
+    proposal and budget event lists (the ones that grow with time). A failed attempt's event
+    adds the list ``notEnoughCandidatesEvents`` (only the stage ``failed`` has it)."""
+    if batch.failures:
+        records.setdefault("notEnoughCandidatesEvents", []).extend(batch.failures)
     records["electedCouncils"].extend(batch.councils)
     records["electionRounds"].append(batch.election_round)
     records["candidates"].extend(batch.candidates)
@@ -1496,8 +1513,9 @@ def generate_records(
     round is open with nobody standing and no votes. ``failed``: fewer candidates stood than
     there are seats, so at the end of announcing the round finished electing nobody (no end
     block, the ruling council as its next one, as the query node records it) and round
-    ``rounds`` + 1 opened under the same council, announcing again. Where candidacies or votes
-    are left out, there are fewer than ``candidates`` / ``votes``.
+    ``rounds`` + 1 opened under the same council, announcing again (its
+    ``notEnoughCandidatesEvents`` holds that restart: the one list only this stage has).
+    Where candidacies or votes are left out, there are fewer than ``candidates`` / ``votes``.
     """
     records = _empty_records()
     for batch in iter_round_batches(
@@ -1633,6 +1651,38 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# --- Working groups ---------------------------------------------------------------------------
+
+# Working-group sizes: mainnet's is about 20 workers and 2,000 rewards; 100x as below.
+WG_MAINNET = {"workers": 20, "rewards": 2_000}
+WG_100X = {"workers": 2_000, "rewards": 200_000}
+
+
+def working_group_records(
+    last_block: int, workers: int = 20, rewards: int = 2_000, seed: int = 0
+) -> QNRecords:
+    """Working-group query node records for blocks ``1..last_block`` on this chain's terms
+    (the nine mainnet groups; ``council.working_groups.synthetic``): about ``workers``
+    workers and ``rewards`` reward payments."""
+    from council.working_groups import synthetic as wg_synthetic
+
+    return wg_synthetic.generate(last_block, TERM_BLOCKS, workers, rewards, seed, block_time)
+
+
+def add_working_groups(
+    path: Path, network: str = "mainnet", workers: int = 20, rewards: int = 2_000, seed: int = 0
+) -> dict[str, int]:
+    """Add generated working-group data to the synthetic cache at ``path`` (up to its newest
+    budget refill block, the chain's current block); returns rows written per table."""
+    refills = store.read_rows(path, "budget_refills", "network = ?", [network])
+    last = max((r["block"] for r in refills), default=TERM_BLOCKS)
+    records = working_group_records(last, workers, rewards, seed)
+    rows = records_to_rows(records, network)
+    with store.atomic_update(path) as db:
+        store.insert_rows(db, rows)
+    return {table: len(r) for table, r in rows.items() if r}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(
@@ -1659,6 +1709,18 @@ def main(argv: list[str] | None = None) -> int:
         default="revealing",
         help="the last round's stage (default: revealing, part of its votes revealed)",
     )
+    parser.add_argument(
+        "--wg-workers",
+        type=int,
+        default=0,
+        help="add working groups with about this many workers (mainnet: 20; 100x: 2,000)",
+    )
+    parser.add_argument(
+        "--wg-rewards",
+        type=int,
+        default=2_000,
+        help="working-group reward payments with --wg-workers (mainnet: 2,000; 100x: 200,000)",
+    )
     args = parser.parse_args(argv)
     if not args.db and not args.json:
         parser.error("give --db PATH, --json PATH or both")
@@ -1675,6 +1737,11 @@ def main(argv: list[str] | None = None) -> int:
                 stage=args.stage,
             )
             written.append(f"{args.db} ({counts['members']:,} members)")
+            if args.wg_workers:
+                wg = add_working_groups(
+                    args.db, args.network, args.wg_workers, args.wg_rewards, args.seed
+                )
+                written.append(f"{wg.get('workers', 0):,} working-group workers")
         if args.json:
             write_records_json(
                 args.json, *sizes, proposals_per_term=args.proposals_per_term, stage=args.stage

@@ -66,6 +66,8 @@ class Known:
     cycle_of_round: Mapping[str, int] = field(default_factory=dict)
     council_block: Mapping[str, int | None] = field(default_factory=dict)
     elected_in: Mapping[str, int] = field(default_factory=dict)
+    # Worker id -> member id (working groups: events name the worker, rows the member).
+    worker_member: Mapping[str, str] = field(default_factory=dict)
 
 
 class _Context:
@@ -73,6 +75,7 @@ class _Context:
 
     def __init__(self, records: QNRecords, network: str, known: Known) -> None:
         self.network = network
+        self.known = known
         self.cycle_of_round = {
             **known.cycle_of_round,
             **{
@@ -332,6 +335,24 @@ CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
 )
 
 
+# --- Failed election attempts -----------------------------------------------------------------
+
+# GraphQL list field -> the ``kind`` of its rows in ``election_failures``.
+FAILURE_KINDS = {
+    "notEnoughCandidatesEvents": "not enough candidates",
+    "newCouncilNotElectedEvents": "new council not elected",
+}
+
+
+def _failures(records: QNRecords, ctx: _Context) -> list[Row]:
+    """Both failure event lists as ``election_failures`` rows (kind, block, time)."""
+    return [
+        {**_event_base(e, ctx, list_field.removesuffix("s")), "kind": kind}
+        for list_field, kind in FAILURE_KINDS.items()
+        for e in records.get(list_field, [])
+    ]
+
+
 def records_to_rows(
     records: QNRecords, network: str, known: Known | None = None
 ) -> dict[str, list[Row]]:
@@ -347,6 +368,8 @@ def records_to_rows(
     rows["funding_destinations"] = [
         row for p in records.get("proposals", []) for row in _funding_destinations(p, ctx)
     ]
+    rows.update(_working_group_rows(records, ctx))
+    rows["election_failures"] = _failures(records, ctx)
     rows["members"] = list(ctx.members.values())
     return rows
 
@@ -358,8 +381,12 @@ def known_after(known: Known, records: QNRecords) -> Known:
     """``known`` with the lookups ``records`` add (rounds' cycles, councils' election blocks,
     the cycle that elected each council): convert a fetch page by page with
     ``records_to_rows(page, network, known_after(known, page))``."""
+    from council.working_groups.records import working_group_rows
+
     ctx = _Context(records, "", known)
-    return Known(ctx.cycle_of_round, ctx.council_block, ctx.elected_in)
+    workers = working_group_rows({"workers": records.get("workers", [])}, "", ctx.member)
+    worker_member = {**known.worker_member, **{w["id"]: w["member_id"] for w in workers["workers"]}}
+    return Known(ctx.cycle_of_round, ctx.council_block, ctx.elected_in, worker_member)
 
 
 def lookup_columns(known: Known) -> tuple[tuple[str, str, str, Mapping[str, Any]], ...]:
@@ -370,3 +397,14 @@ def lookup_columns(known: Known) -> tuple[tuple[str, str, str, Mapping[str, Any]
         ("councils", "elected_in_cycle_id", "id", known.elected_in),
         ("election_rounds", "started_at_block", "council_id", known.council_block),
     )
+
+
+# --- Working groups ---------------------------------------------------------------------------
+
+
+def _working_group_rows(records: QNRecords, ctx: _Context) -> dict[str, list[Row]]:
+    """The working-group tables (``council.working_groups.records``; imported here, as it
+    imports this module's helpers)."""
+    from council.working_groups.records import working_group_rows
+
+    return working_group_rows(records, ctx.network, ctx.member, ctx.known.worker_member)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records
+from wg_records import wg_chain
 
 from council import archive_supersede, fetch, snapshot, store
 from council.synthetic import generate_records
@@ -60,12 +61,18 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.mark.parametrize(
-    ("data", "old", "page_size"), [("fixture", "none", 4), ("synthetic", "snapshot", 40)]
+    ("data", "old", "page_size"),
+    [("fixture", "none", 4), ("working groups", "none", 5), ("synthetic", "snapshot", 40)],
 )
 def test_a_streamed_full_fetch_writes_the_cache_the_whole_conversion_wrote(
     tmp_path: Path, data: str, old: str, page_size: int
 ) -> None:
-    records = load_records(SMALL_FIXTURE) if data == "fixture" else generate_records(8, 60, 300)
+    records = {
+        "fixture": lambda: load_records(SMALL_FIXTURE),
+        # Events name the worker, rows the member: looked up across lists, page by page.
+        "working groups": lambda: {**load_records(SMALL_FIXTURE), **wg_chain().records()},
+        "synthetic": lambda: generate_records(8, 60, 300),
+    }[data]()
     streamed = tmp_path / "streamed" / "council.db"
     previous = None
     if old == "snapshot":  # testnet rounds kept, and the mainnet archive resolved
