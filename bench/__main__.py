@@ -50,6 +50,8 @@ PAGES = {
     "election_watch": "pages/election_watch.py",
     "term_report": "pages/term_report.py",
     "about": "pages/about.py",
+    "this_week": "pages/this_week.py",
+    "council_log": "pages/council_log.py",
 }
 
 

@@ -75,6 +75,10 @@ PAGES: dict[str, tuple[str, tuple[str, Callable] | None]] = {
     "election_watch": ("election_watch", None),
     "term_report": ("term_report", ("another term", lambda t: _pick_next(t, "term"))),
     "about": ("about", None),
+    "this_week": ("this_week", None),
+    "voters": ("voters", None),
+    "working_groups": ("working_groups", None),
+    "council_log": ("council_log", None),
 }
 
 
