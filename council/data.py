@@ -32,6 +32,10 @@ AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "councilor_reward_updates": ("reward_per_block",),
     "archive_election_stats": ("applicant_stake", "election_stake"),
     "kpi_rewards": ("reward",),
+    "council_budget_funded": ("amount",),
+    "council_budget_decreased": ("amount",),
+    "budget_increment_updates": ("amount",),
+    "wg_budget_proposals": ("amount",),
 }
 TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("ended_at_time",),
@@ -42,7 +46,16 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "reward_payments": ("time",),
     "councilor_reward_updates": ("time",),
     "council_stage_updates": ("changed_at_time",),
+    "council_budget_funded": ("time",),
+    "council_budget_decreased": ("time",),
+    "budget_increment_updates": ("time",),
 }
+# The council budget's event tables an incremental refresh reads from their newest block on.
+BUDGET_EVENT_TABLES = (
+    "council_budget_funded",
+    "council_budget_decreased",
+    "budget_increment_updates",
+)
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpi_rewards": ("reward_usd",),
@@ -92,7 +105,9 @@ class CouncilData:
     ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
     ``reward_payments``, ``councilor_reward_updates``, the testnet archive's ``archive_terms``,
     ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
-    ``kpi_rewards``, the query node's ``council_stage_updates``, and two vote totals. Votes
+    ``kpi_rewards``, the query node's ``council_stage_updates``, the council budget's
+    ``council_budget_funded``, ``council_budget_decreased``, ``budget_increment_updates`` and
+    ``wg_budget_proposals``, and two vote totals. Votes
     are the one large table (about a million rows at 100x mainnet) and pages need only their
     totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
@@ -189,6 +204,11 @@ _TABLE_ATTRS = {
     "kpi_rewards": "kpi_rewards",
     "archive_vote_shares": "vote_shares",  # the mainnet archive (council/archive_mainnet.py)
     "council_stage_updates": "council_stage_updates",
+    # The council's budget (council.transform.council_budget_rows).
+    "council_budget_funded": "council_budget_funded",
+    "council_budget_decreased": "council_budget_decreased",
+    "budget_increment_updates": "budget_increment_updates",
+    "wg_budget_proposals": "wg_budget_proposals",
 }
 
 
@@ -460,6 +480,13 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
             )
         except sqlite3.Error:  # a cache from before the table existed: read them all
             window["council_stage_updates_from"] = 0
+        for table in BUDGET_EVENT_TABLES:
+            try:
+                window[f"{table}_from"] = one(
+                    f"select coalesce(max(block), 0) from {table} where network = ?"
+                )
+            except sqlite3.Error:  # a cache from before the table existed: read them all
+                window[f"{table}_from"] = 0
         window["cycle_of_round"] = dict(
             conn.execute(
                 "select round_id, cycle_id from election_rounds where network = ?", (network,)

@@ -114,6 +114,24 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "CouncilStageUpdatesCount",
         "CouncilStageUpdatesPageWithoutEndsAt",
     ),
+    EntitySpec(
+        "council_budget_funded",
+        "councilBudgetFundedEvents",
+        "CouncilBudgetFundedPage",
+        "CouncilBudgetFundedCount",
+    ),
+    EntitySpec(
+        "council_budget_decreased",
+        "councilBudgetDecreasedEvents",
+        "CouncilBudgetDecreasedPage",
+        "CouncilBudgetDecreasedCount",
+    ),
+    EntitySpec(
+        "budget_increment_updates",
+        "budgetIncrementUpdatedEvents",
+        "BudgetIncrementUpdatesPage",
+        "BudgetIncrementUpdatesCount",
+    ),
 )
 
 
@@ -356,6 +374,9 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # BigInt: sent as decimal text. The newest update is read again: the node raises its
         # candidatesCount in place while candidacies are announced.
         "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
+        "councilBudgetFundedEvents": {"inBlock_gte": window["council_budget_funded_from"]},
+        "councilBudgetDecreasedEvents": {"inBlock_gte": window["council_budget_decreased_from"]},
+        "budgetIncrementUpdatedEvents": {"inBlock_gte": window["budget_increment_updates_from"]},
     }
 
 
