@@ -46,19 +46,23 @@ NOTE = (
     "(never 0); the last column names what is missing."
 )
 
+SO_FAR_HELP = (
+    "The newest term's spending from the council budget so far: council rewards paid, "
+    "working-group top-ups and executed funding proposals (creator payouts are not in the "
+    "data). The start is the term report's figure, where the mainnet record has one."
+)
+
 
 def budget_table(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`council.stats.budget.budget_by_term`'s table with people's column names,
     newest term first; blocks with their dates."""
     shown = table.iloc[::-1].reset_index(drop=True)
+    starts = zip(shown["start_block"], shown["start_time"], strict=True)
+    ends = zip(shown["end_block"], shown["end_time"], strict=True)
     out = shown.assign(
-        start=[block_with_date(b, t) for b, t in zip(shown["start_block"], shown["start_time"],
-                                                     strict=True)],
-        end=[
-            "in office" if pd.isna(b) else block_with_date(b, t)
-            for b, t in zip(shown["end_block"], shown["end_time"], strict=True)
-        ],
-    )  # fmt: skip
+        start=[block_with_date(b, t) for b, t in starts],
+        end=["in office" if pd.isna(b) else block_with_date(b, t) for b, t in ends],
+    )
     out = out[list(LABELS)].rename(columns=LABELS)
     amounts = [c for c in out.columns if c.endswith("(JOY)")]
     out[amounts] = out[amounts].astype("float64").round(2)

@@ -183,8 +183,8 @@ def _wg_top_ups(sources: BudgetSources, term_table: pd.DataFrame) -> pd.Series:
     executed = _executed(sources.proposals, {WG_BUDGET_TYPE})
     amounts = sources.wg_budget_proposals[["id", "amount_joy"]]
     joined = executed[["network", "id", "status_set_at_block"]].merge(amounts, on="id", how="left")
-    totals = _per_term(term_table, joined.dropna(subset=["amount_joy"]), "status_set_at_block",
-                       "amount_joy")  # fmt: skip
+    known = joined.dropna(subset=["amount_joy"])
+    totals = _per_term(term_table, known, "status_set_at_block", "amount_joy")
     unknown = joined[joined["amount_joy"].isna()]
     if len(unknown):
         missing = leaderboard.term_at(unknown, term_table, "status_set_at_block").dropna()
@@ -213,8 +213,7 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
         return _per_term(term_table, events, block, amount).reindex(index)
 
     payments = sources.reward_payments
-    funding = _executed(sources.proposals, FUNDING_TYPES) if "funding_proposals" in recorded \
-        else sources.proposals.iloc[0:0]  # fmt: skip
+    funding = _executed(sources.proposals, FUNDING_TYPES)
     table = pd.DataFrame(index=index)
     table["refills_joy"] = chain("refills", sources.budget_refills, "block", "balance_joy")
     table["funded_joy"] = chain("funded", sources.council_budget_funded, "block", "amount_joy")
