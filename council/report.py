@@ -579,10 +579,17 @@ def kpi_section(kpi_file: pd.DataFrame, term: Term, today: date) -> str:
 
 
 def term_report(sources: ReportSources, term: int | str, today: date | None = None) -> str:
-    """The whole term report as markdown (``term``: a number or ``"latest"``)."""
+    """The whole term report as markdown (``term``: a number or ``"latest"``).
+
+    Mainnet terms follow the mainnet council report's shape (:mod:`council.report_mainnet`).
+    """
     d = sources.data
-    chosen = find_term(d.councils, term)
     today = today or datetime.now(UTC).date()
+    from council import report_mainnet  # it builds on this module's sections
+
+    if report_mainnet.uses_mainnet_shape(sources.network):
+        return report_mainnet.mainnet_term_report(sources, term, today)
+    chosen = find_term(d.councils, term)
     handles = _handles(d.members)
     recorded = not d.proposals.empty
     proposals = term_proposals(d.proposals, chosen) if recorded else d.proposals
