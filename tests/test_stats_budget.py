@@ -202,3 +202,34 @@ def test_no_councils_gives_an_empty_table() -> None:
     src = budget.BudgetSources(**{**src.__dict__, "councils": councils().iloc[0:0]})
     assert budget.budget_by_term(src).columns.tolist() == budget.COLUMNS
     assert budget.budget_by_term(src).empty
+
+
+def test_a_term_known_only_from_the_record_takes_the_reports_figures() -> None:
+    """Beside fetched terms, a term the node did not return (council "mainnet-council-6")
+    has none of the chain's events: its figures are its report's, not zeros."""
+    src = sources(
+        figs=figures(
+            [
+                ("mainnet-council-6", budget.REFILL_LABEL, "100000000000000"),  # 10,000
+                ("mainnet-council-6", budget.SPENT_LABEL, "30000000000000"),  # 3,000
+            ]
+        )
+    )
+    older = pd.DataFrame(
+        {
+            "network": [NET],
+            "id": ["mainnet-council-6"],
+            "elected_in_cycle_id": [6],
+            "elected_at_block": [10],
+            "elected_at_time": pd.to_datetime(["2023-12-01"], utc=True),
+            "ended_at_block": [100.0],
+            "ended_at_time": pd.to_datetime(["2024-01-01"], utc=True),
+        }
+    )
+    src = budget.BudgetSources(**{**src.__dict__, "councils": pd.concat([older, councils()])})
+    table = budget.budget_by_term(src)
+    assert list(table["council_id"]) == ["mainnet-council-6", "c1", "c2"]
+    assert by_term(table, "refills_joy") == [10_000.0, 20_000.0, 12_000.0]
+    assert by_term(table, "spending_joy") == [3_000.0, 4_200.0, 4_800.0]
+    assert by_term(table, "council_rewards_joy") == [None, 200.0, 300.0]
+    assert list(table["source"]) == ["term report", "query node", "query node"]

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from council.data import CouncilData
 from council.stats import leaderboard
 
 # Labels of the mainnet record's budget figures (council.archive_mainnet_read.BUDGET_LABELS).
@@ -127,7 +128,7 @@ def recorded_items(
     return frozenset(recorded)
 
 
-def sources_from(data, meta: Mapping[str, str] | None = None) -> BudgetSources:
+def sources_from(data: CouncilData, meta: Mapping[str, str] | None = None) -> BudgetSources:
     """The budget sources of one network's ``CouncilData`` (``data.for_network(...)``);
     ``meta``: the cache's meta (default: ``data.meta``)."""
     meta = data.meta if meta is None else meta
@@ -196,7 +197,8 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
     """One row per term of the network (oldest first) with the columns of :data:`COLUMNS`.
 
     Start and end are the term report's; refills and spending items the chain's where
-    recorded, else refills and spending (the total) the term report's. ``spending_joy`` is
+    recorded, else refills and spending (the total) the term report's (always so for a term
+    known only from the mainnet record: council id ``<network>-...``). ``spending_joy`` is
     council rewards + working-group top-ups + funding proposals (creator payouts are not
     recorded); ``not_recorded`` names the figures the data does not hold for the term.
     """
@@ -232,13 +234,22 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
     items = ["council_rewards_joy", "wg_top_ups_joy", "funding_proposals_joy"]
     table["spending_joy"] = table[items].sum(axis=1, min_count=len(items), skipna=False)
 
+    # A term known only from the mainnet record (council id "<network>-council-T", where the
+    # node did not return it) has none of the chain's events, whatever the network has.
+    networks = term_table["network"].astype(str).to_numpy()
+    archived = pd.Series(
+        [c.startswith(f"{n}-") for c, n in zip(index, networks, strict=True)], index=index
+    )
+    chain_columns = [c for c in table.columns if c != "creator_payouts_joy"]
+    table.loc[archived, chain_columns] = np.nan
     figures = sources.budget_figures
-    reported_refill = _figures(figures, REFILL_LABEL, index)
-    reported_spent = _figures(figures, SPENT_LABEL, index)
-    has_chain = bool(recorded)
-    if not has_chain:
-        table["refills_joy"] = reported_refill
-        table["spending_joy"] = reported_spent
+    from_chain = archived.map(lambda a: bool(recorded) and not a)
+    table["refills_joy"] = table["refills_joy"].where(
+        from_chain, _figures(figures, REFILL_LABEL, index)
+    )
+    table["spending_joy"] = table["spending_joy"].where(
+        from_chain, _figures(figures, SPENT_LABEL, index)
+    )
     table["budget_start_joy"] = _figures(figures, START_LABEL, index)
     table["budget_end_joy"] = _figures(figures, END_LABEL, index)
     expected = (
@@ -250,8 +261,10 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
     )
     table["expected_end_joy"] = expected
     table["difference_joy"] = (table["budget_end_joy"] - expected).round(4)
-    has_report = table[["budget_start_joy", "budget_end_joy"]].notna().any(axis=1)
-    table["source"] = [_source(has_chain, bool(r)) for r in has_report]
+    balances = table[["budget_start_joy", "budget_end_joy"]].notna().any(axis=1)
+    flows = table[["refills_joy", "spending_joy"]].notna().any(axis=1)
+    has_report = balances | (flows & ~from_chain)
+    table["source"] = [_source(c, bool(r)) for c, r in zip(from_chain, has_report, strict=True)]
     table["not_recorded"] = _not_recorded(table)
 
     councils = sources.councils.set_index(sources.councils["id"].astype(str))
