@@ -2,7 +2,9 @@
 
     python -m council.report --term N|latest [--db PATH] [--network NAME]
 
-Sections follow the community's reports (community-repo/council/reports/): round overview,
+Mainnet terms are written in the mainnet council report's shape (:mod:`council.report_mainnet`).
+For the other networks, sections follow the community's testnet reports
+(community-repo/council/reports/): round overview,
 council members and vote participation, roles, budget status, proposal overview, proposal
 breakdown, plus spending by category and KPI status. Every section is built by a pure function
 from DataFrames (:class:`ReportSources`); a section without data says "not recorded". Blocks

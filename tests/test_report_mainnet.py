@@ -2,8 +2,9 @@
 fetched test cache (qn_small.json plus tests/budget_records.py; network mainnet): figures
 worked out by hand from the fixture, written as literals.
 
-Term 2 (council 00000018, from block 403201, in office), elected in round 2: revealed votes
-for jen4ph 10^19 + ..., the round's votes stake 10,014,500,000 JOY... (see qn_server.py).
+Term 2 (council 00000018, from block 403201, in office) was elected in round 2, whose 12
+votes stake 1,001,710,000 JOY in all (unrevealed ones included): jen4ph's revealed votes stake
+1,000,200,000 JOY (99.85 %), tomato's 550,000 (0.05 %), l1dev's 450,000 (0.04 %).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def test_composition_shares_of_the_elections_vote_stake(cache: Path) -> None:
     text = text_of(cache, "latest")
     assert "| @jen4ph | 1812 | 99.85 % | votes |" in text
     assert "| @l1dev | 515 | 0.04 % | votes |" in text
+    assert "| @tomato | 3253 | 0.05 % | votes |" in text
 
 
 def test_working_group_sections_say_not_recorded_yet(cache: Path) -> None:
