@@ -43,7 +43,9 @@ NOTE = (
     "reports and events outside the data show up there). The query node holds no budget "
     "balance: start and end are the mainnet term reports' figures. Without the chain's "
     "events, refills and spending are the term report's. **–** = not recorded in the data "
-    "(never 0); the last column names what is missing."
+    "(never 0); the last column names what is missing. The chart stacks each term's "
+    "spending by item (a term report's total where the items are not recorded); the black "
+    "tick is the term's refills."
 )
 
 SO_FAR_HELP = (

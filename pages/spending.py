@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import budget_view, filters, tables, ui, uploads, views
+from council import budget_view, charts, filters, tables, ui, uploads, views
 from council.stats import budget, spending
 
 ui.ensure_app_navigation()
@@ -48,8 +48,11 @@ def budget_section() -> None:
         ui.empty_state(f"No council terms on {network}.")
         return
     st.caption(budget_view.NOTE)
-    shown = budget_view.budget_table(budget.filter_terms(table, terms))
-    ui.show_table(shown, f"council-budget-{network}.csv")
+    chosen = budget.filter_terms(table, terms)
+    long = budget.spending_by_item(chosen)
+    if len(long):
+        st.vega_lite_chart(charts.budget_by_term(long).to_dict(), width="stretch")
+    ui.show_table(budget_view.budget_table(chosen), f"council-budget-{network}.csv")
 
 
 items = spending_items(ui.cache_key(), ui.uploads_key())

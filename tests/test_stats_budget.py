@@ -233,3 +233,23 @@ def test_a_term_known_only_from_the_record_takes_the_reports_figures() -> None:
     assert by_term(table, "spending_joy") == [3_000.0, 4_200.0, 4_800.0]
     assert by_term(table, "council_rewards_joy") == [None, 200.0, 300.0]
     assert list(table["source"]) == ["term report", "query node", "query node"]
+
+
+def test_spending_by_item_for_the_chart() -> None:
+    figs = figures([("c2", budget.SPENT_LABEL, "90000000000000")])  # 9,000, c2 only
+    recorded = set(budget.ITEMS) - {"council_rewards"}
+    table = budget.budget_by_term(sources(recorded=recorded, figs=figs))
+    long = budget.spending_by_item(table)
+    # Rewards not recorded: spending is not recorded either, the items that are stay.
+    assert long.values.tolist() == [
+        ["term 7", "WG top-ups", 3_000.0, 20_000.0],
+        ["term 7", "Funding proposals", 1_000.0, 20_000.0],
+        ["term 8", "WG top-ups", -500.0, 12_000.0],
+        ["term 8", "Funding proposals", 5_000.0, 12_000.0],
+    ]
+    reported = budget.budget_by_term(sources(recorded=(), figs=figs))
+    only = budget.spending_by_item(reported)
+    assert only[["term_label", "item", "amount_joy"]].values.tolist() == [
+        ["term 8", budget.REPORTED_SPENDING, 9_000.0]
+    ]
+    assert only["refills_joy"].isna().all()  # the report gives no refill for term 8

@@ -356,3 +356,30 @@ def filter_terms(table: pd.DataFrame, term_range: tuple[int, int]) -> pd.DataFra
     """The rows of terms ``term_range[0]``..``term_range[1]`` (inclusive)."""
     low, high = term_range
     return table[(table["term"] >= low) & (table["term"] <= high)].reset_index(drop=True)
+
+
+SPENDING_ITEMS = {
+    "council_rewards_joy": "Council rewards",
+    "wg_top_ups_joy": "WG top-ups",
+    "funding_proposals_joy": "Funding proposals",
+}
+REPORTED_SPENDING = "Spending (term report, not by item)"
+
+
+def spending_by_item(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`budget_by_term`'s spending in long form for a stacked chart: one row per term
+    and recorded item (``term_label``, ``item``, ``amount_joy``), plus the term's refills
+    (``refills_joy``, repeated). A term whose items are not recorded but whose spending is
+    (a term report's total) has one row :data:`REPORTED_SPENDING`; a term with neither none.
+    """
+    rows = []
+    for _, term in table.iterrows():
+        label = f"term {int(term['term'])}"
+        refills = term["refills_joy"]
+        items = {name: term[column] for column, name in SPENDING_ITEMS.items()}
+        known = {name: value for name, value in items.items() if pd.notna(value)}
+        if not known and pd.notna(term["spending_joy"]):
+            known = {REPORTED_SPENDING: term["spending_joy"]}
+        for name, value in known.items():
+            rows.append((label, name, float(value), refills))
+    return pd.DataFrame(rows, columns=["term_label", "item", "amount_joy", "refills_joy"])
