@@ -250,10 +250,10 @@ def overall_budget(row: pd.Series | None) -> str:
         lines.append(f"| {name} | {_cell(value)} | {NOT_RECORDED} | {how} |")
     known = [v for v in values[:3] if v is not None and pd.notna(v)]
     total = sum(known) if len(known) == 3 else None
-    lines.append(
-        f"| Grand total | {_cell(total)} | {NOT_RECORDED} | the items recorded above "
-        "(creator payouts and validator rewards not included) |"
-    )
+    how = "the items recorded above (creator payouts and validator rewards not included)"
+    if total is None and row is not None and not known and pd.notna(row["spending_joy"]):
+        total, how = row["spending_joy"], "the term report's total spending (not by item)"
+    lines.append(f"| Grand total | {_cell(total)} | {NOT_RECORDED} | {how} |")
     lines += ["", "USD: the data holds no JOY price for the term."]
     return "\n".join(lines) + "\n"
 

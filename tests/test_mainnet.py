@@ -378,6 +378,7 @@ def test_report_latest_on_a_fresh_clone_is_the_last_mainnet_term(tmp_path: Path,
     assert "| @leet_joy | @leet_joy | 21.00 % | term report |" in text
     # The chain's spending items are not in the record: "not recorded", not 0.
     assert "| Council rewards | not recorded | not recorded |" in text
+    assert "| Grand total | 6,256,080 | not recorded | the term report's total spending" in text
 
 
 def test_a_term_without_a_budget_figure_says_not_recorded(tmp_path: Path, capsys) -> None:
