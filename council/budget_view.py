@@ -82,9 +82,11 @@ def so_far_text(so_far: budget.SoFar | None) -> tuple[str, str]:
         return "not recorded" if amount is None else f"{amount:,.0f} JOY"
 
     caption = (
-        f"Term {so_far.term} {when}: spent {value}, refilled {joy(so_far.refills_joy)} "
-        f"(net of member funding and decreases), started at {joy(so_far.start_joy)}"
+        f"Term {so_far.term} {when}: spent {value}, refilled {joy(so_far.refills_joy)}, "
+        f"started at {joy(so_far.start_joy)}"
     )
-    if so_far.balance_joy is not None:
+    if so_far.end_joy is not None:
+        caption += f", ended at {joy(so_far.end_joy)} (the term report's figure)"
+    elif so_far.balance_joy is not None:
         caption += f", so about {joy(so_far.balance_joy)} left"
-    return value, caption + "."
+    return value, caption + ". Refills count members' funding less decreases by proposal."

@@ -311,8 +311,9 @@ def _not_recorded(table: pd.DataFrame) -> list[str]:
 
 @dataclass(frozen=True)
 class SoFar:
-    """The latest term's budget so far: its number, start, money in and out, and the balance
-    (start + in - out) where the start is recorded; None where not recorded."""
+    """The latest term's budget so far: its number, start, money in and out, the balance
+    (start + in - out) where the start is recorded, and the recorded end of an ended term;
+    None where not recorded."""
 
     network: str
     term: int
@@ -321,6 +322,7 @@ class SoFar:
     refills_joy: float | None
     spending_joy: float | None
     balance_joy: float | None
+    end_joy: float | None = None
 
 
 def _known(value: object) -> float | None:
@@ -349,6 +351,7 @@ def term_so_far(table: pd.DataFrame) -> SoFar | None:
         refills_joy=refills,
         spending_joy=spending,
         balance_joy=balance,
+        end_joy=_known(row["budget_end_joy"]),
     )
 
 
