@@ -95,12 +95,11 @@ order, and the council stage updates, added after them, from ``0000002p``); acco
 * proposals (9): council ``00000001``: funding request ``0000001o`` (50,000 JOY, executed),
   signal ``0000001r`` (rejected), funding request ``0000001v`` (two destinations, 120,000 +
   35,500.25 JOY, executed); council ``0000000n``: funding request ``00000020`` (200,000 JOY,
-  ExecutionFailed), UpdateWorkingGroupBudget ``00000023`` (executed: 100,000 JOY to
-  ``storageWorkingGroup``), SetMembershipPrice ``00000027`` (expired), RuntimeUpgrade
-  ``00000029`` (created and approved in voting round 1 by ``0000000n``, approved in round 2
-  and executed at block 428401 under ``00000018``: ``councilApprovals`` 2); council
-  ``00000018``: AmendConstitution ``0000002j`` (cancelled, no votes), funding request
-  ``0000002l`` (80,000 JOY, still Deciding, ``isFinalized`` false).
+  ExecutionFailed), UpdateWorkingGroupBudget ``00000023`` (executed), SetMembershipPrice
+  ``00000027`` (expired), RuntimeUpgrade ``00000029`` (created and approved in voting round 1
+  by ``0000000n``, approved in round 2 and executed at block 428401 under ``00000018``:
+  ``councilApprovals`` 2); council ``00000018``: AmendConstitution ``0000002j`` (cancelled, no
+  votes), funding request ``0000002l`` (80,000 JOY, still Deciding, ``isFinalized`` false).
 * proposalVotedEvents (18) by the sitting councillors: 15 APPROVE, 1 REJECT, 1 SLASH,
   1 ABSTAIN, 7 with a rationale; 0x2bc sat on council ``00000001`` and voted on nothing.
 * budgetRefillEvents (3), rewardPaymentEvents (6: the last payments of seats ``00000002``,
