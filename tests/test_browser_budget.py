@@ -1,7 +1,8 @@
 """The council budget in a real browser: one server on the bundled data, the Spending page's
 budget filters each changed twice in a row (widget and URL keep both changes; a network
-switch starts the term range over), screenshots of the budget table, the Overview card and
-the mainnet-shaped term report in artifacts/screenshots/. Marked ``browser``."""
+switch starts the term range over), screenshots of the budget chart and table in
+artifacts/screenshots/ (tests/test_browser.py's page screenshots show the Overview card and
+the mainnet-shaped term report). Marked ``browser``."""
 
 from __future__ import annotations
 
@@ -68,10 +69,3 @@ def test_budget_filters_keep_each_of_two_changes(tab, app_url: str) -> None:
     # Back on mainnet, its term range starts over at every term.
     assert_url(tab, budget_network=None, budget_terms=None)
     assert slider_value(tab, "budget_terms")[1] == 35
-
-
-def test_overview_card_and_mainnet_report(tab, app_url: str) -> None:
-    shot(tab, f"{app_url}/", "budget-overview-card", last="See every election round")
-    assert tab.get_by_text("Council budget spent this term").count() == 1
-    shot(tab, f"{app_url}/term_report", "budget-term-report-mainnet", last="Markdown source")
-    assert tab.get_by_text("Overall budget by item").count() >= 1
