@@ -19,6 +19,7 @@ import pandas as pd
 
 from council import report
 from council.stats import budget
+from council.working_groups import stats as wg_stats
 
 NETWORK = "mainnet"
 NOT_RECORDED = "not recorded"
@@ -258,22 +259,49 @@ def overall_budget(row: pd.Series | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _working_group_sections(sources: report.ReportSources, term: report.Term) -> str:
-    """Sections 4 and 5: the working groups' workers and budgets.
+def _wg_cell(value: object) -> str:
+    """A count or a JOY figure of the working-group tables; NaN -> ``not recorded``."""
+    return _cell(value) if not isinstance(value, str) else value
 
-    Not recorded yet: the working groups (workers, their events, budgets) are fetched by
-    ``council.working_groups``, not part of this cache yet. When it is, this function fills
-    both tables (headcount, hired, fired, left; start, refilled, spent, worker and lead
-    rewards, end, in JOY and USD) from it.
-    """
-    lines = [
-        "## 4. Working groups' workers",
-        "",
-        "Not recorded yet: the working groups' workers are not in the data.",
+
+def _working_group_sections(sources: report.ReportSources, term: report.Term) -> str:
+    """Sections 4 and 5: the working groups' workers and budgets in the term, one row per
+    group (``council.working_groups.stats.term_tables``: start + refilled - spent = end).
+    "Not recorded" when the cache has no working-group data (the bundled snapshot)."""
+    frames = wg_stats.frames_of(sources.data)
+    lines = ["## 4. Working groups' workers", ""]
+    if frames.is_empty:
+        lines += [
+            f"{NOT_RECORDED.capitalize()}: the data holds no working groups (a query node "
+            "refresh reads them).",
+            "",
+            "## 5. Working groups' budgets",
+            "",
+            f"{NOT_RECORDED.capitalize()}: the data holds no working groups.",
+        ]
+        return "\n".join(lines) + "\n"
+    workers, budgets = wg_stats.term_tables(frames, term.start_block, term.end_block)
+    lines += ["| Group | Headcount | Hired | Fired | Left |", "|---|---:|---:|---:|---:|"]
+    for row in workers.itertuples(index=False):
+        counts = (row.headcount, row.hired, row.fired, row.left)
+        lines.append(f"| {row.group} | " + " | ".join(_wg_cell(c) for c in counts) + " |")
+    lines += [
         "",
         "## 5. Working groups' budgets",
         "",
-        "Not recorded yet: the working groups' budgets are not in the data.",
+        "| Group | Start, JOY | Refilled, JOY | Spent, JOY | Worker rewards, JOY "
+        "| Lead rewards, JOY | End, JOY | Debt (missed rewards), JOY | USD |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    columns = ("budget_start", "refilled", "spent", "worker_rewards", "lead_rewards")
+    for row in budgets.itertuples(index=False):
+        figures = [getattr(row, c) for c in (*columns, "budget_end", "debt")]
+        cells = " | ".join(_wg_cell(v) for v in figures)
+        lines.append(f"| {row.group} | {cells} | {NOT_RECORDED} |")
+    lines += [
+        "",
+        "Spent: paid from the budget by the lead, plus worker and lead rewards; "
+        "start + refilled − spent = end. USD: the data holds no JOY price for the term.",
     ]
     return "\n".join(lines) + "\n"
 

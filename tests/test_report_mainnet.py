@@ -84,12 +84,12 @@ def test_composition_shares_of_the_elections_vote_stake(cache: Path) -> None:
     assert "| @tomato | 3253 | 0.05 % | votes |" in text
 
 
-def test_working_group_sections_say_not_recorded_yet(cache: Path) -> None:
+def test_working_group_sections_say_not_recorded_without_working_groups(cache: Path) -> None:
     sources = report.load_sources(cache, "mainnet")
     term = report.find_term(sources.data.councils, "latest")
     text = report_mainnet._working_group_sections(sources, term)
-    assert "## 4. Working groups' workers\n\nNot recorded yet" in text
-    assert "## 5. Working groups' budgets\n\nNot recorded yet" in text
+    assert "## 4. Working groups' workers\n\nNot recorded: the data holds no working" in text
+    assert "## 5. Working groups' budgets\n\nNot recorded: the data holds no working" in text
 
 
 def test_cli_prints_the_mainnet_shape(cache: Path, capsys) -> None:
