@@ -35,6 +35,10 @@ AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "working_groups": ("budget",),
     "workers": ("stake", "reward_per_block", "missing_reward"),
     "working_group_events": ("amount",),
+    "council_budget_funded": ("amount",),
+    "council_budget_decreased": ("amount",),
+    "budget_increment_updates": ("amount",),
+    "wg_budget_proposals": ("amount",),
 }
 TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("ended_at_time",),
@@ -48,7 +52,16 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "workers": ("hired_at_time", "ended_at_time"),
     "working_group_events": ("time",),
     "election_failures": ("time",),
+    "council_budget_funded": ("time",),
+    "council_budget_decreased": ("time",),
+    "budget_increment_updates": ("time",),
 }
+# The council budget's event tables an incremental refresh reads from their newest block on.
+BUDGET_EVENT_TABLES = (
+    "council_budget_funded",
+    "council_budget_decreased",
+    "budget_increment_updates",
+)
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpi_rewards": ("reward_usd",),
@@ -99,10 +112,10 @@ class CouncilData:
     ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
     ``reward_payments``, ``councilor_reward_updates``, the testnet archive's ``archive_terms``,
     ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
-    ``kpi_rewards``, the query node's ``council_stage_updates``, its working groups
-    (``working_groups``, ``workers``, ``working_group_events``), and two vote totals. Votes
-    ``kpi_rewards``, the query node's ``council_stage_updates`` and ``election_failures``, and
-    two vote totals. Votes
+    ``kpi_rewards``, the query node's ``council_stage_updates`` and ``election_failures``, its
+    working groups (``working_groups``, ``workers``, ``working_group_events``), the council
+    budget's ``council_budget_funded``, ``council_budget_decreased``,
+    ``budget_increment_updates`` and ``wg_budget_proposals``, and two vote totals. Votes
     are the one large table (about a million rows at 100x mainnet) and pages need only their
     totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
@@ -204,6 +217,11 @@ _TABLE_ATTRS = {
     "workers": "workers",
     "working_group_events": "working_group_events",
     "election_failures": "election_failures",  # council/stats/failed_elections.py
+    # The council's budget (council.transform.council_budget_rows).
+    "council_budget_funded": "council_budget_funded",
+    "council_budget_decreased": "council_budget_decreased",
+    "budget_increment_updates": "budget_increment_updates",
+    "wg_budget_proposals": "wg_budget_proposals",
 }
 
 
@@ -501,6 +519,13 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
             )
         except sqlite3.Error:  # a cache from before the table existed: read them all
             window["election_failures_from"] = 0
+        for table in BUDGET_EVENT_TABLES:
+            try:
+                window[f"{table}_from"] = one(
+                    f"select coalesce(max(block), 0) from {table} where network = ?"
+                )
+            except sqlite3.Error:  # a cache from before the table existed: read them all
+                window[f"{table}_from"] = 0
         window["cycle_of_round"] = dict(
             conn.execute(
                 "select round_id, cycle_id from election_rounds where network = ?", (network,)

@@ -186,6 +186,24 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "NewCouncilNotElectedEventsPage",
         "NewCouncilNotElectedEventsCount",
     ),
+    EntitySpec(
+        "council_budget_funded",
+        "councilBudgetFundedEvents",
+        "CouncilBudgetFundedPage",
+        "CouncilBudgetFundedCount",
+    ),
+    EntitySpec(
+        "council_budget_decreased",
+        "councilBudgetDecreasedEvents",
+        "CouncilBudgetDecreasedPage",
+        "CouncilBudgetDecreasedCount",
+    ),
+    EntitySpec(
+        "budget_increment_updates",
+        "budgetIncrementUpdatedEvents",
+        "BudgetIncrementUpdatesPage",
+        "BudgetIncrementUpdatesCount",
+    ),
 )
 
 
@@ -636,6 +654,9 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # Failed election attempts (council/stats/failed_elections.py), from the newest on.
         "notEnoughCandidatesEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
         "newCouncilNotElectedEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
+        "councilBudgetFundedEvents": {"inBlock_gte": window["council_budget_funded_from"]},
+        "councilBudgetDecreasedEvents": {"inBlock_gte": window["council_budget_decreased_from"]},
+        "budgetIncrementUpdatedEvents": {"inBlock_gte": window["budget_increment_updates_from"]},
     }
 
 

@@ -313,6 +313,39 @@ TABLES: dict[str, TableSpec] = {
             pk=("network", "id"),
             indexes=(("network", "block"),),
         ),
+        # The council's budget (council/queries/council_budget_*.graphql,
+        # budget_increment_updates.graphql, and UpdateWorkingGroupBudget proposal details).
+        TableSpec(
+            "council_budget_funded",
+            {
+                "network": str,
+                "id": str,
+                "block": int,
+                "time": str,
+                "member_id": str,
+                "amount": str,
+                "rationale": str,
+            },
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        TableSpec(
+            "council_budget_decreased",
+            {"network": str, "id": str, "block": int, "time": str, "amount": str},
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        TableSpec(
+            "budget_increment_updates",
+            {"network": str, "id": str, "block": int, "time": str, "amount": str},
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        TableSpec(
+            "wg_budget_proposals",
+            {"network": str, "id": str, "group_id": str, "group_name": str, "amount": str},
+            pk=("network", "id"),
+        ),
     )
 }
 

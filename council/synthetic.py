@@ -98,12 +98,22 @@ EXECUTION_FAILED_RATE = 0.03
 FUNDING_MEDIAN_JOY = 15_000
 
 QNRecords = dict[str, list[dict[str, Any]]]
+# The council budget's other events (council_budget_events): funding by members, decreases by
+# proposal and budget increment updates. Their record ids take a high index in their block, so
+# that adding them renamed no other event.
+BUDGET_EVENT_FIELDS = (
+    "councilBudgetFundedEvents",
+    "councilBudgetDecreasedEvents",
+    "budgetIncrementUpdatedEvents",
+)
+BUDGET_EVENT_INDEX = 90
 EVENT_FIELDS = (
     "proposals",
     "proposalVotedEvents",
     "budgetRefillEvents",
     "rewardPaymentEvents",
     "councilorRewardUpdatedEvents",
+    *BUDGET_EVENT_FIELDS,
 )
 LIST_FIELDS = (
     "electedCouncils",
@@ -215,6 +225,31 @@ _GROUPS = (
     "App",
     "Operations Alpha",
 )
+# The query node's working group ids (``WorkingGroup.id``) of the groups above.
+_GROUP_IDS = {
+    "Storage": "storageWorkingGroup",
+    "Distribution": "distributionWorkingGroup",
+    "Content": "contentWorkingGroup",
+    "Forum": "forumWorkingGroup",
+    "Membership": "membershipWorkingGroup",
+    "Builders": "operationsWorkingGroupAlpha",
+    "HR": "operationsWorkingGroupBeta",
+    "Marketing": "operationsWorkingGroupGamma",
+    "App": "appWorkingGroup",
+    "Operations Alpha": "operationsWorkingGroupAlpha",
+}
+
+
+def _budget_update_details(title: str, created: int) -> dict[str, Any]:
+    """An UpdateWorkingGroupBudget proposal's amount and group, worked out from its title
+    and creation block (no random draw, so every other record stays as it was): 50,000 to
+    275,000 JOY to the group, one in thirteen a return of 20,000 JOY to the council."""
+    group = next((g for g in sorted(_GROUPS, key=len, reverse=True) if g in title), "Storage")
+    joy = -20_000 if created % 13 == 0 else 50_000 + (created % 10) * 25_000
+    group_id = _GROUP_IDS[group]
+    return {"amount": str(joy * HAPI_PER_JOY), "group": {"id": group_id, "name": group_id}}
+
+
 _FUNDING_PURPOSES = (
     "KPI rewards",
     "community bounty",
@@ -762,6 +797,7 @@ class _Governance:
             if changed is not None:
                 increments.append((changed, new_increment))
                 self.increment = new_increment
+        self.council_budget_events(council, roster, start, end, increments)
         first = -(-max(start, 1) // BUDGET_REFILL_PERIOD) * BUDGET_REFILL_PERIOD
         for block in range(first, end, BUDGET_REFILL_PERIOD):
             balance = next(v for b, v in reversed(increments) if b < block)
@@ -769,6 +805,43 @@ class _Governance:
             self.push(block, "budgetRefillEvents", {**record, "balance": str(balance)}, 0)
         if seats:
             self.pay(seats, roster, start, end - 1, rates, shortfall)
+
+    def council_budget_events(
+        self,
+        council: int,
+        roster: list[int],
+        start: int,
+        end: int,
+        increments: list[tuple[int, int]],
+    ) -> None:
+        """The council budget's other events in a term, drawn from no random stream (so the
+        rest of the history is the same with them): each change of the budget increment;
+        every seventh council its first councillor funds the budget with 10,000 JOY (plus 1,000
+        JOY per last digit of their member id) a day into the term; every eleventh council a
+        proposal takes 50,000 JOY (plus as much) out two days into it."""
+        for changed, amount in increments[1:]:
+            record = {"id": None, "createdAt": block_time(changed), "inBlock": changed}
+            self.push(
+                changed,
+                "budgetIncrementUpdatedEvents",
+                {**record, "amount": str(amount)},
+                BUDGET_EVENT_INDEX,
+            )
+        members = self.plan.members
+        for every, days, name, joy in (
+            (7, 1, "councilBudgetFundedEvents", 10_000),
+            (11, 2, "councilBudgetDecreasedEvents", 50_000),
+        ):
+            block = start + days * DAY_BLOCKS
+            if council % every != every - 1 or block >= end or not roster:
+                continue
+            record = {"id": None, "createdAt": block_time(block), "inBlock": block}
+            funder = members[roster[0]]
+            record["amount"] = str((joy + 1_000 * (int(funder.id) % 10)) * HAPI_PER_JOY)
+            if name == "councilBudgetFundedEvents":
+                record["memberId"] = int(funder.id)
+                record["rationale"] = "Keeping the council budget above a month of spending"
+            self.push(block, name, record, BUDGET_EVENT_INDEX + 1)
 
     def pay(
         self,
@@ -895,6 +968,8 @@ class _Governance:
                 )
                 destinations.append({"amount": str(joy * HAPI_PER_JOY), "account": account})
             details["destinationsList"] = {"destinations": destinations}
+        if kind.name == "UpdateWorkingGroupBudget":
+            details.update(_budget_update_details(title, created))
         outcome = self.decide(kind, created, forced)
         when = block_time(created)
         proposal = {
@@ -1586,6 +1661,10 @@ _STREAMED = (
     "budget_refills",
     "reward_payments",
     "councilor_reward_updates",
+    "council_budget_funded",
+    "council_budget_decreased",
+    "budget_increment_updates",
+    "wg_budget_proposals",
 )
 _INSERT_ROWS = 20_000  # streamed rows buffered before an insert (one upsert per table)
 

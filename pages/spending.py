@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from council import spending_checks, tables, ui, uploads, views
-from council.stats import reconcile, reimbursement, spending
+from council import budget_view, charts, filters, spending_checks, tables, ui, uploads, views
+from council.stats import budget, reconcile, reimbursement, spending
 
 ui.ensure_app_navigation()
 st.title("Council spending")
@@ -25,9 +25,40 @@ def spending_items(cache_key: tuple[str, float], uploads_key: float):
     return spending.spending_items(categories, d.proposals, d.councils)
 
 
+@st.cache_data(show_spinner="Computing the council budget…", max_entries=8)
+def budget_by_term(cache_key: tuple[str, float], network: str):
+    """The network's council budget per term (cached per cache file)."""
+    d = ui.council_data()
+    return budget.budget_by_term(budget.sources_from(d.for_network(network), d.meta))
+
+
+def budget_section() -> None:
+    """The council budget per term, with its own network and term filters (in the URL)."""
+    networks = filters.network_options(ui.council_data().networks)
+    if not networks:
+        return
+    st.subheader("Council budget per term")
+    with st.sidebar:
+        st.header("Council budget")
+        network = ui.url_selectbox("Budget network", "budget_network", networks)
+        table = budget_by_term(ui.cache_key(), network)
+        low, high = (int(table["term"].min()), int(table["term"].max())) if len(table) else (0, 0)
+        terms = ui.url_int_range("Budget terms", "budget_terms", low, high, scope=network)
+    if table.empty:
+        ui.empty_state(f"No council terms on {network}.")
+        return
+    st.caption(budget_view.NOTE)
+    chosen = budget.filter_terms(table, terms)
+    long = budget.spending_by_item(chosen)
+    if len(long):
+        st.vega_lite_chart(charts.budget_by_term(long).to_dict(), width="stretch")
+    ui.show_table(budget_view.budget_table(chosen), f"council-budget-{network}.csv")
+
+
 items = spending_items(ui.cache_key(), ui.uploads_key())
 if items.empty:
     ui.empty_state("No spending recorded yet: no funding requests and no categorised rows.")
+    budget_section()
     st.stop()
 
 # --- Filters, mirrored in the URL ------------------------------------------------------------
@@ -99,6 +130,8 @@ if view.time_chart:
 
 st.subheader("Proposals behind the numbers")
 ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
+
+budget_section()
 
 with st.expander("Periodic report (markdown for the forum, CSV for the records)"):
     period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"

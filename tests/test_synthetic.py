@@ -263,6 +263,9 @@ def test_sizes_are_exact(records) -> None:
         "budgetRefillEvents": counts["budgetRefillEvents"],
         "rewardPaymentEvents": counts["rewardPaymentEvents"],
         "councilorRewardUpdatedEvents": counts["councilorRewardUpdatedEvents"],
+        "councilBudgetFundedEvents": counts["councilBudgetFundedEvents"],
+        "councilBudgetDecreasedEvents": counts["councilBudgetDecreasedEvents"],
+        "budgetIncrementUpdatedEvents": counts["budgetIncrementUpdatedEvents"],
         # The genesis council's idle, announcing and election in every round, idle after each
         # finished one.
         "councilStageUpdates": 1 + 2 * ROUNDS + (ROUNDS - 1),
@@ -561,6 +564,9 @@ def test_mainnet_like_proposal_life(long_records) -> None:
     assert min(shares) < 0.3 and max(shares) > 0.7, "a per-member habit of explaining votes"
 
 
+BUDGET_JOY = [(50_000 + step * 25_000) * HAPI_PER_JOY for step in range(10)]
+
+
 def test_funding_requests(records) -> None:
     totals = []
     for proposal in records["proposals"]:
@@ -568,6 +574,9 @@ def test_funding_requests(records) -> None:
             amounts = [int(d["amount"]) for d in destinations(proposal)]
             assert 1 <= len(amounts) <= 3
             totals.append(sum(amounts))
+        elif proposal["details"]["__typename"] == "UpdateWorkingGroupBudgetProposalDetails":
+            assert set(proposal["details"]) == {"__typename", "amount", "group"}
+            assert int(proposal["details"]["amount"]) in (-20_000 * HAPI_PER_JOY, *BUDGET_JOY)
         else:
             assert set(proposal["details"]) == {"__typename"}
     assert all(total > 0 for total in totals)

@@ -10,19 +10,24 @@ import pytest
 from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records
 from wg_records import TERM_A, TERM_B_START, wg_chain
 
-from council import data, fetch
+from council import data, fetch, report, report_mainnet
 from council.working_groups import stats
 
 STORAGE, FORUM = "storageWorkingGroup", "forumWorkingGroup"
 
 
 @pytest.fixture(scope="module")
-def frames(tmp_path_factory: pytest.TempPathFactory) -> stats.WGFrames:
+def wg_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("wg") / "c.db"
     records = {**load_records(SMALL_FIXTURE), **wg_chain().records()}
     with QueryNodeServer(records) as server:
         fetch.refresh(server.url, path, timeout=5, retries=0, backoff=0)
-    return stats.frames_of(data.load(path).for_network("mainnet"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def frames(wg_cache: Path) -> stats.WGFrames:
+    return stats.frames_of(data.load(wg_cache).for_network("mainnet"))
 
 
 def _row(table: pd.DataFrame, group: str) -> dict:
@@ -87,6 +92,16 @@ def test_term_tables_for_the_report(frames: stats.WGFrames) -> None:
     identity = budgets["budget_start"] + budgets["refilled"] - budgets["spent"]
     assert (identity - budgets["budget_end"]).abs().max() < 1e-6
     assert _row(budgets, FORUM)["debt"] == 2_000
+
+
+def test_the_mainnet_term_report_shows_the_term_tables(wg_cache: Path) -> None:
+    sources = report.load_sources(wg_cache, "mainnet")
+    term = report.Term(1, "c", None, TERM_A[0], None, TERM_A[1], None)
+    text = report_mainnet._working_group_sections(sources, term)
+    assert "| Storage | 2 | 1 | 1 | 0 |" in text
+    storage = "| Storage | 100,000 | 50,000 | 4,900 | 900 | 2,000 | 145,100 | 0 | not recorded |"
+    forum = "| Forum | 10,000 | 0 | 8,000 | 2,000 | 6,000 | 2,000 | 2,000 | not recorded |"
+    assert storage in text and forum in text
 
 
 def test_per_term_headcount_and_spending(frames: stats.WGFrames) -> None:
