@@ -92,11 +92,25 @@ def test_working_group_budget_proposals(cache: Path) -> None:
     }
 
 
+def count_numbers() -> dict[str, int]:
+    """Count operation -> its list's number in the batched first-pages request."""
+    return {spec.count_operation: n for n, spec in enumerate(fetch.ENTITIES)}
+
+
 def test_every_list_was_paged_and_counted(server: QueryNodeServer, cache: Path) -> None:
-    pages = [r for r in server.requests if r.operation_name == "CouncilBudgetFundedPage"]
-    assert [(r.variables["offset"], r.variables["limit"]) for r in pages][:1] == [(0, 1000)]
-    names = {r.operation_name for r in server.requests}
-    assert {"CouncilBudgetDecreasedCount", "BudgetIncrementUpdatesCount"} <= names
+    # Every list's count and first page travel in one request (fetch.FIRST_PAGES).
+    (batched,) = (r for r in server.requests if r.operation_name == fetch.FIRST_PAGES)
+    number = count_numbers()["CouncilBudgetFundedCount"]
+    offset_limit = (
+        batched.variables[f"page{number}_offset"],
+        batched.variables[f"page{number}_limit"],
+    )
+    assert offset_limit == (0, 1000)
+    fields = set(batched.root_fields)
+    assert {
+        "councilBudgetDecreasedEventsConnection",
+        "budgetIncrementUpdatedEventsConnection",
+    } <= fields
 
 
 def test_loaded_amounts_are_joy(cache: Path) -> None:
@@ -111,7 +125,11 @@ def test_incremental_refresh_reads_budget_events_from_the_newest_block(
 ) -> None:
     before = len(server.requests)
     fetch.refresh(server.url, cache, **FAST)
-    sent = {r.operation_name: r.variables for r in server.requests[before:]}
+    (batched,) = (r for r in server.requests[before:] if r.operation_name == fetch.FIRST_PAGES)
+    sent = {
+        name: {"where": batched.variables.get(f"count{number}_where")}
+        for name, number in count_numbers().items()
+    }
     assert sent["CouncilBudgetFundedCount"] == {"where": {"inBlock_gte": 432001}}
     assert sent["CouncilBudgetDecreasedCount"] == {"where": {"inBlock_gte": 302401}}
     assert sent["BudgetIncrementUpdatesCount"] == {"where": {"inBlock_gte": 432001}}
