@@ -150,10 +150,9 @@ def test_the_readme_lists_the_records_inconsistencies_and_spellings() -> None:
 
 
 def test_the_bundled_cache_holds_the_mainnet_terms_with_nulls_for_what_is_not_recorded(
-    tmp_path: Path,
+    snapshot_copy,
 ) -> None:
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+    db = snapshot_copy("bundled")
     assert query(
         db,
         "select min(cycle_id), max(cycle_id), count(*), sum(losers_recorded) from "
@@ -378,9 +377,8 @@ def test_report_latest_on_a_fresh_clone_is_the_last_mainnet_term(tmp_path: Path,
     assert "| @leet_joy | @leet_joy | – | – | – | – |" in text
 
 
-def test_a_term_without_a_budget_figure_says_not_recorded(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+def test_a_term_without_a_budget_figure_says_not_recorded(snapshot_copy, capsys) -> None:
+    db = snapshot_copy("bundled")
     assert report.main(["--term", "24", "--db", str(db)]) == 0
     text = capsys.readouterr().out
     assert "- Council budget spent: not recorded" in text
@@ -422,9 +420,8 @@ def date_of(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def test_the_record_reads_as_mainnet_data(tmp_path: Path) -> None:
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+def test_the_record_reads_as_mainnet_data(snapshot_copy) -> None:
+    db = snapshot_copy("bundled")
     cache = data.load(db)
     assert filters.default_network(cache.networks) == "mainnet"
     shares = cache.for_network("mainnet").vote_shares
