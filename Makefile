@@ -7,8 +7,9 @@ TEST_STAMP := $(VENV)/.installed-test
 DB ?= data/council.db
 PORT ?= 8501
 # Two pytest workers (pytest-xdist); each test file runs whole on one worker, so a module's
-# Streamlit server and browser start once. `make test PYTEST_ARGS=` runs in one process.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# Streamlit server and browser start once; browser files first (tests/conftest.py).
+# `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test lint format cache bench clean
 

@@ -64,3 +64,14 @@ def snapshot_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], P
         return path
 
     return copy
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser test files first, each file's tests kept together and in order.
+
+    A browser file is the longest unit of work (one server, many page loads): under
+    ``make test`` (pytest-xdist, ``--dist loadfile --no-loadscope-reorder``) the workers start
+    on them while the many short files fill the gaps, instead of one worker running a long
+    browser file alone at the end.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
