@@ -24,13 +24,17 @@ st.html(NARROW_SCREEN_CSS)
 pages = st.navigation(
     [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/this_week.py", title="This week", icon=":material/event_available:"),
         st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
+        st.Page("pages/voters.py", title="Voters", icon=":material/groups:"),
         st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
+        st.Page("pages/working_groups.py", title="Working groups", icon=":material/groups:"),
         st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),
         st.Page("pages/election_watch.py", title="Election watch", icon=":material/timer:"),
         st.Page("pages/term_report.py", title="Term report", icon=":material/description:"),
         st.Page("pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
+        st.Page("pages/council_log.py", title="Council log", icon=":material/history_edu:"),
         st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]
 )
@@ -48,8 +52,11 @@ def stop_for(error: data.CacheError) -> None:
     st.stop()
 
 
+ui.mark_app_navigation()
 try:
     ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
+    ui.as_of_line(pages.url_path)
+    ui.saved_views_sidebar(pages.url_path)
     pages.run()
 except data.CacheError as error:  # the file, or damage found only when a table is read
     stop_for(error)

@@ -30,12 +30,16 @@ SIZES = {
     "10x": (316, 6_300, 224_000),
     "100x": (1_000, 20_000, 1_000_000),
 }
+# Working groups per size (workers, reward payments): 9 groups each.
+WG_SIZES = {"mainnet": (20, 2_000), "10x": (200, 20_000), "100x": (2_000, 200_000)}
 PAGES = {
     "empty": "bench/empty_page.py",
     "overview": "pages/overview.py",
     "elections": "pages/elections.py",
+    "voters": "pages/voters.py",
     "leaderboard": "pages/leaderboard.py",
     "spending": "pages/spending.py",
+    "working_groups": "pages/working_groups.py",
     "kpis": "pages/kpis.py",
     "election_watch": "pages/election_watch.py",
     "term_report": "pages/term_report.py",
@@ -45,15 +49,17 @@ PAGES = {
 
 def build_cache(size: str) -> tuple[Path, float]:
     """The generated cache for ``size`` (built once, reused), and its build time in seconds."""
-    from council.synthetic import write_synthetic_cache
+    from council.synthetic import add_working_groups, write_synthetic_cache
 
     rounds, candidates, votes = SIZES[size]
-    path = CACHE_DIR / f"{size}-seed0.db"
+    path = CACHE_DIR / f"{size}-seed0-wg.db"  # -wg: with working groups (older caches lack them)
     if path.exists():
         return path, float("nan")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     write_synthetic_cache(path, rounds, candidates, votes, seed=0)
+    workers, rewards = WG_SIZES[size]
+    add_working_groups(path, workers=workers, rewards=rewards, seed=0)
     return path, time.perf_counter() - started
 
 

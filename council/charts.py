@@ -299,3 +299,50 @@ def kpi_rewards(summary: pd.DataFrame) -> alt.Chart:
             tooltip=["term:N", "unit:N", "kind:N", alt.Tooltip("amount:Q", format=",.0f")],
         )
     )
+
+
+BUDGET_ITEM_COLOURS = {
+    "Council rewards": "#0072B2",
+    "WG top-ups": "#E69F00",
+    "Funding proposals": "#009E73",
+    "Spending (term report, not by item)": "#999999",
+}
+
+
+def budget_by_term(long: pd.DataFrame) -> alt.LayerChart:
+    """Stacked bars: the council budget's spending per term by item (oldest term left), and
+    each term's refills as a black tick (``council.stats.budget.spending_by_item``)."""
+    order = list(dict.fromkeys(long["term_label"]))
+    axis = alt.Axis(labelAngle=0, labelOverlap="greedy")
+    x = alt.X("term_label:N", title="Term", sort=order, axis=axis)
+    base = alt.Chart(long)
+    bars = base.mark_bar().encode(
+        x=x,
+        y=alt.Y("amount_joy:Q", title="JOY", axis=_short_axis(), stack="zero"),
+        color=alt.Color(
+            "item:N",
+            title="Spending",
+            scale=alt.Scale(
+                domain=list(BUDGET_ITEM_COLOURS), range=list(BUDGET_ITEM_COLOURS.values())
+            ),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=220),
+        ),
+        tooltip=[
+            alt.Tooltip("term_label:N", title="Term"),
+            alt.Tooltip("item:N", title="Item"),
+            alt.Tooltip("amount_joy:Q", title="JOY", format=",.0f"),
+        ],
+    )
+    refills = (
+        base.transform_filter("isValid(datum.refills_joy)")
+        .mark_tick(color="black", thickness=2)
+        .encode(
+            x=x,
+            y=alt.Y("refills_joy:Q", aggregate="max"),
+            tooltip=[
+                alt.Tooltip("term_label:N", title="Term"),
+                alt.Tooltip("refills_joy:Q", aggregate="max", title="Refills (JOY)", format=",.0f"),
+            ],
+        )
+    )
+    return alt.layer(bars, refills).properties(height=300, width=WIDTH, autosize=FIT_WIDTH)

@@ -32,6 +32,13 @@ AMOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "councilor_reward_updates": ("reward_per_block",),
     "archive_election_stats": ("applicant_stake", "election_stake"),
     "kpi_rewards": ("reward",),
+    "working_groups": ("budget",),
+    "workers": ("stake", "reward_per_block", "missing_reward"),
+    "working_group_events": ("amount",),
+    "council_budget_funded": ("amount",),
+    "council_budget_decreased": ("amount",),
+    "budget_increment_updates": ("amount",),
+    "wg_budget_proposals": ("amount",),
 }
 TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("ended_at_time",),
@@ -42,7 +49,19 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "reward_payments": ("time",),
     "councilor_reward_updates": ("time",),
     "council_stage_updates": ("changed_at_time",),
+    "workers": ("hired_at_time", "ended_at_time"),
+    "working_group_events": ("time",),
+    "election_failures": ("time",),
+    "council_budget_funded": ("time",),
+    "council_budget_decreased": ("time",),
+    "budget_increment_updates": ("time",),
 }
+# The council budget's event tables an incremental refresh reads from their newest block on.
+BUDGET_EVENT_TABLES = (
+    "council_budget_funded",
+    "council_budget_decreased",
+    "budget_increment_updates",
+)
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpi_rewards": ("reward_usd",),
@@ -82,6 +101,7 @@ BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),
     "proposals": ("is_finalized",),
+    "workers": ("is_lead",),
 }
 
 
@@ -92,7 +112,10 @@ class CouncilData:
     ``proposals``, ``funding_destinations``, ``proposal_votes``, ``budget_refills``,
     ``reward_payments``, ``councilor_reward_updates``, the testnet archive's ``archive_terms``,
     ``council_roles``, ``council_budget_figures``, ``archive_election_stats`` and
-    ``kpi_rewards``, the query node's ``council_stage_updates``, and two vote totals. Votes
+    ``kpi_rewards``, the query node's ``council_stage_updates`` and ``election_failures``, its
+    working groups (``working_groups``, ``workers``, ``working_group_events``), the council
+    budget's ``council_budget_funded``, ``council_budget_decreased``,
+    ``budget_increment_updates`` and ``wg_budget_proposals``, and two vote totals. Votes
     are the one large table (about a million rows at 100x mainnet) and pages need only their
     totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
@@ -189,6 +212,16 @@ _TABLE_ATTRS = {
     "kpi_rewards": "kpi_rewards",
     "archive_vote_shares": "vote_shares",  # the mainnet archive (council/archive_mainnet.py)
     "council_stage_updates": "council_stage_updates",
+    # Working groups (council/working_groups/).
+    "working_groups": "working_groups",
+    "workers": "workers",
+    "working_group_events": "working_group_events",
+    "election_failures": "election_failures",  # council/stats/failed_elections.py
+    # The council's budget (council.transform.council_budget_rows).
+    "council_budget_funded": "council_budget_funded",
+    "council_budget_decreased": "council_budget_decreased",
+    "budget_increment_updates": "budget_increment_updates",
+    "wg_budget_proposals": "wg_budget_proposals",
 }
 
 
@@ -387,6 +420,25 @@ def load_round_votes(path: Path, network: str, cycle_id: int) -> pd.DataFrame:
     return _convert("votes", frame)
 
 
+# The columns of ``votes`` the voter statistics use (council/stats/voters.py).
+VOTER_COLUMNS = ("network", "cycle_id", "cast_by", "stake", "vote_power", "vote_for_candidate_id")
+
+
+def load_network_votes(path: Path, network: str) -> pd.DataFrame:
+    """Every vote of one network, only the columns the voter statistics use (amounts in JOY);
+    empty when the cache has none."""
+    if not Path(path).exists():
+        frame = _empty_frame("votes")[list(VOTER_COLUMNS)]
+        return _convert("votes", frame)
+    with _reading(Path(path)) as conn:
+        frame = pd.read_sql_query(
+            f"select {', '.join(VOTER_COLUMNS)} from votes where network = ?",
+            conn,
+            params=(network,),
+        )
+    return _convert("votes", frame)
+
+
 def table_sizes(path: Path) -> dict[str, int]:
     """Row count of every cache table (0 for a missing table or file).
 
@@ -460,6 +512,20 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
             )
         except sqlite3.Error:  # a cache from before the table existed: read them all
             window["council_stage_updates_from"] = 0
+        window["wg_event_blocks"] = _wg_event_blocks(conn, network)
+        try:
+            window["election_failures_from"] = one(
+                "select coalesce(max(block), 0) from election_failures where network = ?"
+            )
+        except sqlite3.Error:  # a cache from before the table existed: read them all
+            window["election_failures_from"] = 0
+        for table in BUDGET_EVENT_TABLES:
+            try:
+                window[f"{table}_from"] = one(
+                    f"select coalesce(max(block), 0) from {table} where network = ?"
+                )
+            except sqlite3.Error:  # a cache from before the table existed: read them all
+                window[f"{table}_from"] = 0
         window["cycle_of_round"] = dict(
             conn.execute(
                 "select round_id, cycle_id from election_rounds where network = ?", (network,)
@@ -472,3 +538,24 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
         window["council_block"] = {c[0]: c[1] for c in councils}
         window["elected_in"] = {c[0]: c[2] for c in councils if c[2] is not None}
     return window
+
+
+def _wg_event_blocks(conn: sqlite3.Connection, network: str) -> dict[str, int]:
+    """The newest block of each kind of working-group event in the cache, by query node
+    list field (an incremental refresh reads each list from there on; absent: from 0)."""
+    from council.working_groups.records import WG_EVENT_LISTS
+
+    try:
+        newest = dict(
+            conn.execute(
+                "select kind, max(block) from working_group_events where network = ? group by kind",
+                (network,),
+            ).fetchall()
+        )
+    except sqlite3.Error:  # a cache from before the table existed: read them all
+        return {}
+    return {
+        field: int(newest[kind])
+        for field, kind in WG_EVENT_LISTS.items()
+        if newest.get(kind) is not None
+    }

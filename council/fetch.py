@@ -19,8 +19,9 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -32,7 +33,7 @@ from gql.transport.exceptions import (
     TransportServerError,
 )
 from gql.transport.requests import RequestsHTTPTransport
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSchema, build_schema
 
 from council import archive_supersede, data, store
 from council.queries import query_text
@@ -47,6 +48,7 @@ from council.refresh_state import (
 )
 from council.schema_trim import TRIMMED_SCHEMA_PATH
 from council.transform import Known, MalformedRecord, QNRecords, records_to_rows
+from council.working_groups.records import WG_EVENT_LISTS
 
 DEFAULT_ENDPOINT = "https://query.joystream.org/graphql"
 DEFAULT_NETWORK = "mainnet"
@@ -114,6 +116,82 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "CouncilStageUpdatesCount",
         "CouncilStageUpdatesPageWithoutEndsAt",
     ),
+    # Working groups (council/working_groups/): the groups and workers are read whole on every
+    # refresh (they change in place); their events incrementally (see incremental_filters).
+    EntitySpec("wg_groups", "workingGroups", "WorkingGroupsPage", "WorkingGroupsCount"),
+    EntitySpec("wg_workers", "workers", "WorkersPage", "WorkersCount"),
+    EntitySpec(
+        "wg_opening_filled", "openingFilledEvents", "OpeningFilledPage", "OpeningFilledCount"
+    ),
+    EntitySpec(
+        "wg_terminated_workers",
+        "terminatedWorkerEvents",
+        "TerminatedWorkersPage",
+        "TerminatedWorkersCount",
+    ),
+    EntitySpec(
+        "wg_terminated_leaders",
+        "terminatedLeaderEvents",
+        "TerminatedLeadersPage",
+        "TerminatedLeadersCount",
+    ),
+    EntitySpec("wg_worker_exits", "workerExitedEvents", "WorkerExitsPage", "WorkerExitsCount"),
+    EntitySpec(
+        "wg_worker_leaving", "workerStartedLeavingEvents", "WorkerLeavingPage", "WorkerLeavingCount"
+    ),
+    EntitySpec("wg_leader_sets", "leaderSetEvents", "LeaderSetsPage", "LeaderSetsCount"),
+    EntitySpec("wg_leader_unsets", "leaderUnsetEvents", "LeaderUnsetsPage", "LeaderUnsetsCount"),
+    EntitySpec("wg_budget_sets", "budgetSetEvents", "BudgetSetsPage", "BudgetSetsCount"),
+    EntitySpec(
+        "wg_budget_updates", "budgetUpdatedEvents", "BudgetUpdatesPage", "BudgetUpdatesCount"
+    ),
+    EntitySpec(
+        "wg_budget_spending", "budgetSpendingEvents", "BudgetSpendingPage", "BudgetSpendingCount"
+    ),
+    EntitySpec("wg_rewards_paid", "rewardPaidEvents", "RewardsPaidPage", "RewardsPaidCount"),
+    EntitySpec("wg_stake_slashes", "stakeSlashedEvents", "StakeSlashesPage", "StakeSlashesCount"),
+    EntitySpec(
+        "wg_reward_updates",
+        "workerRewardAmountUpdatedEvents",
+        "WorkerRewardUpdatesPage",
+        "WorkerRewardUpdatesCount",
+    ),
+    EntitySpec(
+        "wg_missed_rewards",
+        "newMissedRewardLevelReachedEvents",
+        "MissedRewardLevelsPage",
+        "MissedRewardLevelsCount",
+    ),
+    EntitySpec(
+        "not_enough_candidates_events",
+        "notEnoughCandidatesEvents",
+        "NotEnoughCandidatesEventsPage",
+        "NotEnoughCandidatesEventsCount",
+    ),
+    EntitySpec(
+        "new_council_not_elected_events",
+        "newCouncilNotElectedEvents",
+        "NewCouncilNotElectedEventsPage",
+        "NewCouncilNotElectedEventsCount",
+    ),
+    EntitySpec(
+        "council_budget_funded",
+        "councilBudgetFundedEvents",
+        "CouncilBudgetFundedPage",
+        "CouncilBudgetFundedCount",
+    ),
+    EntitySpec(
+        "council_budget_decreased",
+        "councilBudgetDecreasedEvents",
+        "CouncilBudgetDecreasedPage",
+        "CouncilBudgetDecreasedCount",
+    ),
+    EntitySpec(
+        "budget_increment_updates",
+        "budgetIncrementUpdatedEvents",
+        "BudgetIncrementUpdatesPage",
+        "BudgetIncrementUpdatesCount",
+    ),
 )
 
 
@@ -144,7 +222,27 @@ def make_client(
         retries=retries,
         retry_backoff_factor=backoff,
     )
-    return Client(transport=transport, schema=TRIMMED_SCHEMA_PATH.read_text())
+    return _Client(transport=transport, schema=_trimmed_schema())
+
+
+class _Client(Client):
+    """A gql client that validates each operation document once per process, not on every
+    request: validating costs tens of milliseconds, and a refresh sends the same few
+    documents again and again (:func:`_document` keeps one object per query file)."""
+
+    _valid: ClassVar[set[int]] = set()
+
+    def validate(self, request: GraphQLRequest) -> None:
+        key = id(request.document)
+        if key not in self._valid:
+            super().validate(request)
+            self._valid.add(key)
+
+
+@cache
+def _trimmed_schema() -> GraphQLSchema:
+    """The trimmed query node schema, built once per process (building it takes a while)."""
+    return build_schema(TRIMMED_SCHEMA_PATH.read_text())
 
 
 def _one_line(error: BaseException) -> str:
@@ -185,7 +283,7 @@ def _execute(
 ) -> dict[str, Any]:
     """Run one named operation; turn every failure into a one-line FetchError."""
     request = GraphQLRequest(
-        gql(query_text(query_file)), variable_values=dict(variables), operation_name=operation
+        _document(query_file), variable_values=dict(variables), operation_name=operation
     )
     http_status = None
     try:
@@ -214,6 +312,12 @@ def _execute(
     if not isinstance(result, dict):
         raise FetchError(f"{operation}: the query node returned no data")
     return result
+
+
+@cache
+def _document(query_file: str) -> Any:
+    """The parsed operations of one query file (one object per file: see ``_Client``)."""
+    return gql(query_text(query_file)).document
 
 
 # graphql-js's error for a null in a non-null field (the node's data breaks its own schema).
@@ -356,6 +460,17 @@ def incremental_filters(window: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         # BigInt: sent as decimal text. The newest update is read again: the node raises its
         # candidatesCount in place while candidacies are announced.
         "councilStageUpdates": {"changedAt_gte": str(window["council_stage_updates_from"])},
+        # Working-group events: from the newest block of each kind in the cache on.
+        **{
+            list_field: {"inBlock_gte": window.get("wg_event_blocks", {}).get(list_field, 0)}
+            for list_field in WG_EVENT_LISTS
+        },
+        # Failed election attempts (council/stats/failed_elections.py), from the newest on.
+        "notEnoughCandidatesEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
+        "newCouncilNotElectedEvents": {"inBlock_gte": window.get("election_failures_from", 0)},
+        "councilBudgetFundedEvents": {"inBlock_gte": window["council_budget_funded_from"]},
+        "councilBudgetDecreasedEvents": {"inBlock_gte": window["council_budget_decreased_from"]},
+        "budgetIncrementUpdatedEvents": {"inBlock_gte": window["budget_increment_updates_from"]},
     }
 
 

@@ -2,7 +2,9 @@
 
     python -m council.report --term N|latest [--db PATH] [--network NAME]
 
-Sections follow the community's reports (community-repo/council/reports/): round overview,
+Mainnet terms are written in the mainnet council report's shape (:mod:`council.report_mainnet`).
+For the other networks, sections follow the community's testnet reports
+(community-repo/council/reports/): round overview,
 council members and vote participation, roles, budget status, proposal overview, proposal
 breakdown, plus spending by category and KPI status. Every section is built by a pure function
 from DataFrames (:class:`ReportSources`); a section without data says "not recorded". Blocks
@@ -579,10 +581,17 @@ def kpi_section(kpi_file: pd.DataFrame, term: Term, today: date) -> str:
 
 
 def term_report(sources: ReportSources, term: int | str, today: date | None = None) -> str:
-    """The whole term report as markdown (``term``: a number or ``"latest"``)."""
+    """The whole term report as markdown (``term``: a number or ``"latest"``).
+
+    Mainnet terms follow the mainnet council report's shape (:mod:`council.report_mainnet`).
+    """
     d = sources.data
-    chosen = find_term(d.councils, term)
     today = today or datetime.now(UTC).date()
+    from council import report_mainnet  # it builds on this module's sections
+
+    if report_mainnet.uses_mainnet_shape(sources.network):
+        return report_mainnet.mainnet_term_report(sources, term, today)
+    chosen = find_term(d.councils, term)
     handles = _handles(d.members)
     recorded = not d.proposals.empty
     proposals = term_proposals(d.proposals, chosen) if recorded else d.proposals

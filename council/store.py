@@ -305,8 +305,101 @@ TABLES: dict[str, TableSpec] = {
             pk=("network", "id"),
             indexes=(("network", "changed_at_block"),),
         ),
+        # Failed election attempts: the query node's notEnoughCandidatesEvents and
+        # newCouncilNotElectedEvents (council/queries/*_events.graphql), one row each.
+        TableSpec(
+            "election_failures",
+            {"network": str, "id": str, "kind": str, "block": int, "time": str},
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        # The council's budget (council/queries/council_budget_*.graphql,
+        # budget_increment_updates.graphql, and UpdateWorkingGroupBudget proposal details).
+        TableSpec(
+            "council_budget_funded",
+            {
+                "network": str,
+                "id": str,
+                "block": int,
+                "time": str,
+                "member_id": str,
+                "amount": str,
+                "rationale": str,
+            },
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        TableSpec(
+            "council_budget_decreased",
+            {"network": str, "id": str, "block": int, "time": str, "amount": str},
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        TableSpec(
+            "budget_increment_updates",
+            {"network": str, "id": str, "block": int, "time": str, "amount": str},
+            pk=("network", "id"),
+            indexes=(("network", "block"),),
+        ),
+        TableSpec(
+            "wg_budget_proposals",
+            {"network": str, "id": str, "group_id": str, "group_name": str, "amount": str},
+            pk=("network", "id"),
+        ),
     )
 }
+
+# --- Working groups (council/working_groups/records.py) ----------------------------------------
+WORKING_GROUP_TABLES = (
+    TableSpec(
+        "working_groups",
+        {"network": str, "id": str, "name": str, "budget": str, "leader_worker_id": str},
+        pk=("network", "id"),
+    ),
+    TableSpec(
+        "workers",
+        {
+            "network": str,
+            "id": str,
+            "group_id": str,
+            "runtime_id": int,
+            "member_id": str,
+            "is_lead": int,
+            "status": str,
+            "stake": str,
+            "reward_per_block": str,
+            "missing_reward": str,
+            "hired_at_block": int,
+            "hired_at_time": str,
+            "leaving_at_block": int,
+            "ended_at_block": int,
+            "ended_at_time": str,
+        },
+        pk=("network", "id"),
+        indexes=(("network", "group_id"),),
+    ),
+    TableSpec(
+        "working_group_events",
+        {
+            "network": str,
+            "id": str,
+            "kind": str,
+            "event_id": str,
+            "group_id": str,
+            "worker_id": str,
+            "member_id": str,
+            "amount": str,
+            "payment_type": str,
+            "account": str,
+            "rationale": str,
+            "block": int,
+            "time": str,
+        },
+        pk=("network", "id"),
+        indexes=(("network", "kind", "block"), ("network", "group_id")),
+    ),
+)
+TABLES.update({spec.name: spec for spec in WORKING_GROUP_TABLES})
 
 META_TABLE = "meta"
 

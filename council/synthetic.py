@@ -98,12 +98,22 @@ EXECUTION_FAILED_RATE = 0.03
 FUNDING_MEDIAN_JOY = 15_000
 
 QNRecords = dict[str, list[dict[str, Any]]]
+# The council budget's other events (council_budget_events): funding by members, decreases by
+# proposal and budget increment updates. Their record ids take a high index in their block, so
+# that adding them renamed no other event.
+BUDGET_EVENT_FIELDS = (
+    "councilBudgetFundedEvents",
+    "councilBudgetDecreasedEvents",
+    "budgetIncrementUpdatedEvents",
+)
+BUDGET_EVENT_INDEX = 90
 EVENT_FIELDS = (
     "proposals",
     "proposalVotedEvents",
     "budgetRefillEvents",
     "rewardPaymentEvents",
     "councilorRewardUpdatedEvents",
+    *BUDGET_EVENT_FIELDS,
 )
 LIST_FIELDS = (
     "electedCouncils",
@@ -215,6 +225,31 @@ _GROUPS = (
     "App",
     "Operations Alpha",
 )
+# The query node's working group ids (``WorkingGroup.id``) of the groups above.
+_GROUP_IDS = {
+    "Storage": "storageWorkingGroup",
+    "Distribution": "distributionWorkingGroup",
+    "Content": "contentWorkingGroup",
+    "Forum": "forumWorkingGroup",
+    "Membership": "membershipWorkingGroup",
+    "Builders": "operationsWorkingGroupAlpha",
+    "HR": "operationsWorkingGroupBeta",
+    "Marketing": "operationsWorkingGroupGamma",
+    "App": "appWorkingGroup",
+    "Operations Alpha": "operationsWorkingGroupAlpha",
+}
+
+
+def _budget_update_details(title: str, created: int) -> dict[str, Any]:
+    """An UpdateWorkingGroupBudget proposal's amount and group, worked out from its title
+    and creation block (no random draw, so every other record stays as it was): 50,000 to
+    275,000 JOY to the group, one in thirteen a return of 20,000 JOY to the council."""
+    group = next((g for g in sorted(_GROUPS, key=len, reverse=True) if g in title), "Storage")
+    joy = -20_000 if created % 13 == 0 else 50_000 + (created % 10) * 25_000
+    group_id = _GROUP_IDS[group]
+    return {"amount": str(joy * HAPI_PER_JOY), "group": {"id": group_id, "name": group_id}}
+
+
 _FUNDING_PURPOSES = (
     "KPI rewards",
     "community bounty",
@@ -530,6 +565,9 @@ class RoundBatch:
     stage_updates: list[dict[str, Any]] = field(default_factory=list)
     """The council stage updates of the round: announcing, election and, once it is finished,
     idle under the council it elected (the first round also has the genesis council's idle)."""
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """The failed election attempt before the round (``notEnoughCandidatesEvents``): only the
+    round opened after a failed one (stage ``failed``) has one."""
 
 
 def _council_start(index: int) -> int:
@@ -759,6 +797,7 @@ class _Governance:
             if changed is not None:
                 increments.append((changed, new_increment))
                 self.increment = new_increment
+        self.council_budget_events(council, roster, start, end, increments)
         first = -(-max(start, 1) // BUDGET_REFILL_PERIOD) * BUDGET_REFILL_PERIOD
         for block in range(first, end, BUDGET_REFILL_PERIOD):
             balance = next(v for b, v in reversed(increments) if b < block)
@@ -766,6 +805,43 @@ class _Governance:
             self.push(block, "budgetRefillEvents", {**record, "balance": str(balance)}, 0)
         if seats:
             self.pay(seats, roster, start, end - 1, rates, shortfall)
+
+    def council_budget_events(
+        self,
+        council: int,
+        roster: list[int],
+        start: int,
+        end: int,
+        increments: list[tuple[int, int]],
+    ) -> None:
+        """The council budget's other events in a term, drawn from no random stream (so the
+        rest of the history is the same with them): each change of the budget increment;
+        every seventh council its first councillor funds the budget with 10,000 JOY (plus 1,000
+        JOY per last digit of their member id) a day into the term; every eleventh council a
+        proposal takes 50,000 JOY (plus as much) out two days into it."""
+        for changed, amount in increments[1:]:
+            record = {"id": None, "createdAt": block_time(changed), "inBlock": changed}
+            self.push(
+                changed,
+                "budgetIncrementUpdatedEvents",
+                {**record, "amount": str(amount)},
+                BUDGET_EVENT_INDEX,
+            )
+        members = self.plan.members
+        for every, days, name, joy in (
+            (7, 1, "councilBudgetFundedEvents", 10_000),
+            (11, 2, "councilBudgetDecreasedEvents", 50_000),
+        ):
+            block = start + days * DAY_BLOCKS
+            if council % every != every - 1 or block >= end or not roster:
+                continue
+            record = {"id": None, "createdAt": block_time(block), "inBlock": block}
+            funder = members[roster[0]]
+            record["amount"] = str((joy + 1_000 * (int(funder.id) % 10)) * HAPI_PER_JOY)
+            if name == "councilBudgetFundedEvents":
+                record["memberId"] = int(funder.id)
+                record["rationale"] = "Keeping the council budget above a month of spending"
+            self.push(block, name, record, BUDGET_EVENT_INDEX + 1)
 
     def pay(
         self,
@@ -892,6 +968,8 @@ class _Governance:
                 )
                 destinations.append({"amount": str(joy * HAPI_PER_JOY), "account": account})
             details["destinationsList"] = {"destinations": destinations}
+        if kind.name == "UpdateWorkingGroupBudget":
+            details.update(_budget_update_details(title, created))
         outcome = self.decide(kind, created, forced)
         when = block_time(created)
         proposal = {
@@ -1110,7 +1188,7 @@ class _Chain:
         update = self.stage_update(
             again, cycle - 2, "CouncilStageAnnouncing", 0, again + ANNOUNCING_BLOCKS
         )
-        return RoundBatch(record, [], [], stage_updates=[update])
+        return RoundBatch(record, [], [], stage_updates=[update], failures=[failure_event(again)])
 
     def play(self, cycle: int) -> RoundBatch:
         """Run election ``cycle``: candidacies, votes and, when it is finished, the new council."""
@@ -1443,9 +1521,23 @@ def iter_round_batches(
     return chain.batches()
 
 
+def failure_event(block: int, qn_network: str = QN_NETWORK) -> dict[str, Any]:
+    """A ``notEnoughCandidatesEvents`` record: announcing ended at ``block`` with too few
+    candidates and began again (the stage ``failed``)."""
+    return {
+        "id": f"{qn_network}-{block}-0",
+        "createdAt": block_time(block),
+        "inBlock": block,
+        "indexInBlock": 0,
+    }
+
+
 def _keep(records: QNRecords, batch: RoundBatch, with_votes: bool = True) -> None:
     """Add ``batch`` to ``records``; without ``with_votes``, leave out the cast votes and the
-    proposal and budget event lists (the ones that grow with time)."""
+    proposal and budget event lists (the ones that grow with time). A failed attempt's event
+    adds the list ``notEnoughCandidatesEvents`` (only the stage ``failed`` has it)."""
+    if batch.failures:
+        records.setdefault("notEnoughCandidatesEvents", []).extend(batch.failures)
     records["electedCouncils"].extend(batch.councils)
     records["electionRounds"].append(batch.election_round)
     records["candidates"].extend(batch.candidates)
@@ -1496,8 +1588,9 @@ def generate_records(
     round is open with nobody standing and no votes. ``failed``: fewer candidates stood than
     there are seats, so at the end of announcing the round finished electing nobody (no end
     block, the ruling council as its next one, as the query node records it) and round
-    ``rounds`` + 1 opened under the same council, announcing again. Where candidacies or votes
-    are left out, there are fewer than ``candidates`` / ``votes``.
+    ``rounds`` + 1 opened under the same council, announcing again (its
+    ``notEnoughCandidatesEvents`` holds that restart: the one list only this stage has).
+    Where candidacies or votes are left out, there are fewer than ``candidates`` / ``votes``.
     """
     records = _empty_records()
     for batch in iter_round_batches(
@@ -1568,6 +1661,10 @@ _STREAMED = (
     "budget_refills",
     "reward_payments",
     "councilor_reward_updates",
+    "council_budget_funded",
+    "council_budget_decreased",
+    "budget_increment_updates",
+    "wg_budget_proposals",
 )
 _INSERT_ROWS = 20_000  # streamed rows buffered before an insert (one upsert per table)
 
@@ -1633,6 +1730,38 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# --- Working groups ---------------------------------------------------------------------------
+
+# Working-group sizes: mainnet's is about 20 workers and 2,000 rewards; 100x as below.
+WG_MAINNET = {"workers": 20, "rewards": 2_000}
+WG_100X = {"workers": 2_000, "rewards": 200_000}
+
+
+def working_group_records(
+    last_block: int, workers: int = 20, rewards: int = 2_000, seed: int = 0
+) -> QNRecords:
+    """Working-group query node records for blocks ``1..last_block`` on this chain's terms
+    (the nine mainnet groups; ``council.working_groups.synthetic``): about ``workers``
+    workers and ``rewards`` reward payments."""
+    from council.working_groups import synthetic as wg_synthetic
+
+    return wg_synthetic.generate(last_block, TERM_BLOCKS, workers, rewards, seed, block_time)
+
+
+def add_working_groups(
+    path: Path, network: str = "mainnet", workers: int = 20, rewards: int = 2_000, seed: int = 0
+) -> dict[str, int]:
+    """Add generated working-group data to the synthetic cache at ``path`` (up to its newest
+    budget refill block, the chain's current block); returns rows written per table."""
+    refills = store.read_rows(path, "budget_refills", "network = ?", [network])
+    last = max((r["block"] for r in refills), default=TERM_BLOCKS)
+    records = working_group_records(last, workers, rewards, seed)
+    rows = records_to_rows(records, network)
+    with store.atomic_update(path) as db:
+        store.insert_rows(db, rows)
+    return {table: len(r) for table, r in rows.items() if r}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(
@@ -1659,6 +1788,18 @@ def main(argv: list[str] | None = None) -> int:
         default="revealing",
         help="the last round's stage (default: revealing, part of its votes revealed)",
     )
+    parser.add_argument(
+        "--wg-workers",
+        type=int,
+        default=0,
+        help="add working groups with about this many workers (mainnet: 20; 100x: 2,000)",
+    )
+    parser.add_argument(
+        "--wg-rewards",
+        type=int,
+        default=2_000,
+        help="working-group reward payments with --wg-workers (mainnet: 2,000; 100x: 200,000)",
+    )
     args = parser.parse_args(argv)
     if not args.db and not args.json:
         parser.error("give --db PATH, --json PATH or both")
@@ -1675,6 +1816,11 @@ def main(argv: list[str] | None = None) -> int:
                 stage=args.stage,
             )
             written.append(f"{args.db} ({counts['members']:,} members)")
+            if args.wg_workers:
+                wg = add_working_groups(
+                    args.db, args.network, args.wg_workers, args.wg_rewards, args.seed
+                )
+                written.append(f"{wg.get('workers', 0):,} working-group workers")
         if args.json:
             write_records_json(
                 args.json, *sizes, proposals_per_term=args.proposals_per_term, stage=args.stage

@@ -75,6 +75,8 @@ def _round_status(row: pd.Series) -> str:
         return "running"
     if not row["losers_recorded"]:
         return "finished (winners only)"
+    if row.get("seats_filled") == 0:  # a failed attempt: the election started over
+        return "failed (started over)"
     return "finished"
 
 
@@ -124,7 +126,8 @@ def candidate_notes(candidates: pd.DataFrame) -> list[dict[str, object]]:
         notes.append(
             {
                 "candidate_id": row.id,
-                "header": row.note_header or "",
+                # A note without a header reads as null, which pandas may hold as NaN.
+                "header": row.note_header if isinstance(row.note_header, str) else "",
                 "bullet_points": [b for b in bullets if b],
             }
         )
@@ -382,3 +385,28 @@ def vote_share_table(shares: pd.DataFrame, members: pd.DataFrame) -> pd.DataFram
             "Source": frame["source"],
         }
     ).reset_index(drop=True)
+
+
+# --- Failed election attempts (council/stats/failed_elections.py) ------------------------------
+
+FAILED_ATTEMPT_LABELS = {
+    "cycle_id": "Round",
+    "failed": "Failed (block · date UTC)",
+    "reason": "Reason",
+    "started": "Attempt began (block)",
+    "delay_blocks": "Delay (blocks)",
+    "delay_days": "Delay (days)",
+}
+
+
+def failed_attempts_table(attempts: pd.DataFrame) -> pd.DataFrame:
+    """Failed election attempts as the election page shows them, newest first: the round, when
+    it failed, why, and how long the restart delayed the new council (the failed attempt's
+    length, which the election runs again)."""
+    frame = attempts.sort_values("block", ascending=False).copy()
+    frame["failed"] = [
+        block_with_date(b, t) for b, t in zip(frame["block"], frame["time"], strict=True)
+    ]
+    frame["started"] = [block_with_date(b, None) for b in frame["attempt_started_at_block"]]
+    frame["delay_days"] = frame["delay_days"].round(1)
+    return _labelled(frame, FAILED_ATTEMPT_LABELS)

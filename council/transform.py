@@ -332,6 +332,24 @@ CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
 )
 
 
+# --- Failed election attempts -----------------------------------------------------------------
+
+# GraphQL list field -> the ``kind`` of its rows in ``election_failures``.
+FAILURE_KINDS = {
+    "notEnoughCandidatesEvents": "not enough candidates",
+    "newCouncilNotElectedEvents": "new council not elected",
+}
+
+
+def _failures(records: QNRecords, ctx: _Context) -> list[Row]:
+    """Both failure event lists as ``election_failures`` rows (kind, block, time)."""
+    return [
+        {**_event_base(e, ctx, list_field.removesuffix("s")), "kind": kind}
+        for list_field, kind in FAILURE_KINDS.items()
+        for e in records.get(list_field, [])
+    ]
+
+
 def records_to_rows(
     records: QNRecords, network: str, known: Known | None = None
 ) -> dict[str, list[Row]]:
@@ -347,5 +365,80 @@ def records_to_rows(
     rows["funding_destinations"] = [
         row for p in records.get("proposals", []) for row in _funding_destinations(p, ctx)
     ]
+    rows.update(_working_group_rows(records, ctx))
+    rows["election_failures"] = _failures(records, ctx)
     rows["members"] = list(ctx.members.values())
+    rows.update(council_budget_rows(records, ctx))
     return rows
+
+
+# --- The council's budget: member funding, decreases, increments, WG budget proposals --------
+
+
+def _budget_funded(e: QNRecord, ctx: _Context) -> Row:
+    return {
+        **_event_base(e, ctx, "councilBudgetFunded"),
+        "member_id": None if e.get("memberId") is None else str(e["memberId"]),
+        "amount": _bigint(e, "amount", "councilBudgetFunded"),
+        "rationale": e.get("rationale"),
+    }
+
+
+def _budget_decreased(e: QNRecord, ctx: _Context) -> Row:
+    return {
+        **_event_base(e, ctx, "councilBudgetDecreased"),
+        "amount": _bigint(e, "amount", "councilBudgetDecreased"),
+    }
+
+
+def _budget_increment(e: QNRecord, ctx: _Context) -> Row:
+    return {
+        **_event_base(e, ctx, "budgetIncrementUpdated"),
+        "amount": _bigint(e, "amount", "budgetIncrementUpdated"),
+    }
+
+
+def _wg_budget_proposal(p: QNRecord, ctx: _Context) -> Row:
+    details = p.get("details") or {}
+    group = details.get("group") or {}
+    return {
+        "network": ctx.network,
+        "id": p["id"],
+        "group_id": group.get("id"),
+        "group_name": group.get("name"),
+        "amount": _bigint({**details, "id": p["id"]}, "amount", "UpdateWorkingGroupBudget"),
+    }
+
+
+BUDGET_CONVERTERS: tuple[tuple[str, str, Callable[[QNRecord, _Context], Row]], ...] = (
+    ("councilBudgetFundedEvents", "council_budget_funded", _budget_funded),
+    ("councilBudgetDecreasedEvents", "council_budget_decreased", _budget_decreased),
+    ("budgetIncrementUpdatedEvents", "budget_increment_updates", _budget_increment),
+)
+
+
+def council_budget_rows(records: QNRecords, ctx: _Context) -> dict[str, list[Row]]:
+    """The council budget tables: member funding, decreases and increment updates, and the
+    signed amount of every UpdateWorkingGroupBudget proposal (positive: council budget to
+    the group; negative: back to the council)."""
+    rows = {
+        table: [convert(record, ctx) for record in records.get(list_field, [])]
+        for list_field, table, convert in BUDGET_CONVERTERS
+    }
+    rows["wg_budget_proposals"] = [
+        _wg_budget_proposal(p, ctx)
+        for p in records.get("proposals", [])
+        if _typename(p.get("details")) == "UpdateWorkingGroupBudgetProposalDetails"
+    ]
+    return rows
+
+
+# --- Working groups ---------------------------------------------------------------------------
+
+
+def _working_group_rows(records: QNRecords, ctx: _Context) -> dict[str, list[Row]]:
+    """The working-group tables (``council.working_groups.records``; imported here, as it
+    imports this module's helpers)."""
+    from council.working_groups.records import working_group_rows
+
+    return working_group_rows(records, ctx.network, ctx.member)

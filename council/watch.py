@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from council.data import CouncilData
-from council.stats import elections
+from council.stats import elections, failed_elections
 
 BLOCK_SECONDS = 6
 
@@ -611,8 +611,13 @@ def concerns(
     tally: Tally,
     clock: ChainClock | None,
     thresholds: WatchThresholds = THRESHOLDS,
+    attempts: pd.DataFrame | None = None,
+    candidates: pd.DataFrame | None = None,
 ) -> list[Concern]:
     """The concerns for the current stage, most serious first.
+
+    With the network's failed attempts (``failed_elections.data_attempts``) and candidacies,
+    also :func:`failure_concerns`.
 
     - ``no_candidates_enough`` (error) / ``low_candidacy`` (warning): announcing with fewer
       candidates than seats / than seats + ``candidate_margin``.
@@ -691,7 +696,59 @@ def concerns(
                 ),
             )
         )
+    if attempts is not None and candidates is not None:
+        found.extend(failure_concerns(stage, attempts, candidates))
     return sorted(found, key=lambda c: c.level != "error")
+
+
+def failure_concerns(
+    stage: Stage, attempts: pd.DataFrame, candidates: pd.DataFrame
+) -> list[Concern]:
+    """Failed election attempts, as they happen.
+
+    - ``restarted`` (warning): the running round is a restart: the round(s) before it failed
+      (``attempts``, :func:`failed_elections.failed_attempts`), with the reason and the delay.
+    - ``not_enough_revealed`` (error): revealing, with fewer candidates holding revealed votes
+      than seats: unless more votes are revealed, no new council is elected and the election
+      starts over.
+    """
+    found: list[Concern] = []
+    cycle = stage.cycle_id
+    if cycle is None or stage.name not in ("announcing", "voting", "revealing"):
+        return found
+    failed = attempts.dropna(subset=["cycle_id"]).set_index("cycle_id")
+    streak = []
+    while cycle - len(streak) - 1 in failed.index:
+        streak.append(failed.loc[cycle - len(streak) - 1])
+    if streak:
+        last = streak[0]
+        reason = str(last["reason"])
+        days = pd.to_numeric(pd.Series([a["delay_days"] for a in streak])).sum(min_count=1)
+        delay = "" if pd.isna(days) else f"; the new council comes about {days:.0f} days later"
+        earlier = f" ({len(streak)} failed attempts in a row)" if len(streak) > 1 else ""
+        found.append(
+            Concern(
+                "restarted",
+                "warning",
+                f"Round {cycle} is a restart: round {cycle - 1} failed at block "
+                f"#{int(last['block']):,}{earlier}: {reason[0].lower()}{reason[1:]}{delay}.",
+            )
+        )
+    if stage.name == "revealing" and stage.seats:
+        with_votes = failed_elections.revealed_candidates(candidates, cycle)
+        if with_votes < stage.seats:
+            found.append(
+                Concern(
+                    "not_enough_revealed",
+                    "error",
+                    f"Only {_plural(with_votes, 'candidate')} "
+                    f"{'has' if with_votes == 1 else 'have'} revealed votes for {stage.seats} "
+                    "seats: unless more votes are revealed "
+                    "before revealing ends, no new council is elected and the election starts "
+                    "over (not enough revealed votes).",
+                )
+            )
+    return found
 
 
 def block_text(block: int | None, clock: ChainClock | None, estimated: bool = False) -> str:

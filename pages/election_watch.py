@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from council import ui, watch
+from council.stats import failed_elections
 
 ui.ensure_app_navigation()
 st.title("Election watch")
@@ -25,7 +26,8 @@ here = data.for_network(network)
 now = datetime.now(UTC)
 stage, clock = watch.watch_state(here, now)
 tally = watch.round_tally(here.candidates, here.round_votes, stage.cycle_id or 0, here.rounds)
-found = watch.concerns(stage, tally, clock)
+attempts = failed_elections.data_attempts(here)
+found = watch.concerns(stage, tally, clock, attempts=attempts, candidates=here.candidates)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

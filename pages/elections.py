@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from council import archive_views, tables, ui, views
-from council.stats import elections, overview
+from council.stats import elections, failed_elections, overview
 
 ui.ensure_app_navigation()
 st.title("Election history")
@@ -99,6 +99,11 @@ for pair in range(0, len(view.trends), 2):  # two a row; a phone stacks them
         column.vega_lite_chart(spec, width="stretch")
 
 here = data.for_network(network)
+attempts = failed_elections.data_attempts(here)
+attempts = attempts[attempts["cycle_id"].isin(view.shown_rounds)]
+if not attempts.empty:  # fetched caches only: the snapshot and the records have none
+    st.markdown("**Failed attempts**: the election started over (announcing again)")
+    ui.show_table(tables.failed_attempts_table(attempts), f"failed-elections-{network}.csv")
 if view.archive_rounds:
     st.info(archive_views.archive_note(here), icon="📜")
     archive_rounds = archive_views.round_figures_table(here)

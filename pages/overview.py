@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from council import tables, ui
+from council import budget_view, tables, ui
 from council.format import block_with_date
-from council.stats import overview
+from council.stats import budget, overview
 
 ui.ensure_app_navigation()
 st.title("Joystream Council Dashboard")
@@ -46,6 +46,20 @@ if end is not None:
         f"The data on {network} ends at block {block_with_date(end.block, end.time, end.estimated)}"
         ": nothing after it is shown."
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def budget_so_far(cache_key: tuple[str, float], network: str) -> budget.SoFar | None:
+    """The latest term's council budget so far (council.stats.budget)."""
+    d = ui.council_data()
+    return budget.term_so_far(budget.budget_by_term(budget.sources_from(d.for_network(network))))
+
+
+card, note = st.columns([1, 3])
+value, caption = budget_view.so_far_text(budget_so_far(ui.cache_key(), network))
+card.metric("Council budget spent this term", value, help=budget_view.SO_FAR_HELP)
+note.caption(caption)
+note.page_link("pages/spending.py", label="Budget per term", icon=":material/arrow_forward:")
 
 st.subheader(f"Latest council (elected in round {facts.last_elected_cycle})")
 latest = overview.latest_council(data.for_network(network))

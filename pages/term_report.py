@@ -9,11 +9,13 @@ from council import report, ui
 ui.ensure_app_navigation()
 st.title("Council term report")
 st.caption(
-    "The council's term report in the shape of the community's council reports: round "
-    "overview, councillors with their proposal votes and stakes, roles, budget, proposals, "
-    "spending by category and KPIs, filled from the cache. Sections the data does not cover "
-    "say “not recorded”. The same report on the command line: "
-    "`python -m council.report --term N` (or `--term latest`)."
+    "The council's term report, filled from the cache. Mainnet terms follow the mainnet "
+    "council report: boundaries, composition with each councillor's vote share, budget "
+    "overview and inflation, overall budget by item, working groups and proposals. Testnet "
+    "terms follow the community's testnet reports: round overview, councillors with their "
+    "proposal votes and stakes, roles, budget, proposals, spending by category and KPIs. "
+    "Sections the data does not cover say “not recorded”. The same report on the command "
+    "line: `python -m council.report --term N` (or `--term latest`)."
 )
 
 data = ui.council_data()

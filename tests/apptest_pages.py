@@ -13,12 +13,15 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ALL_PAGES = [
     "pages/overview.py",
     "pages/elections.py",
+    "pages/voters.py",
     "pages/leaderboard.py",
     "pages/spending.py",
+    "pages/working_groups.py",
     "pages/kpis.py",
     "pages/election_watch.py",
     "pages/term_report.py",
     "pages/upload.py",
+    "pages/council_log.py",
     "pages/about.py",
 ]
 

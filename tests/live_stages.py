@@ -22,7 +22,8 @@ council ``00000018`` (three seats, elected at block 403201) in office, and cycle
   three seats, so at the end of announcing (block 547201) the query node finished the round
   with the ruling council as its "next" council (as Joystream's mappings do on
   ``NotEnoughCandidates``; no end block) and opened cycle 4 (``00000033``) under the same
-  council, announcing again from 547201 with no candidates yet (update ``00000034``).
+  council, announcing again from 547201 with no candidates yet (update ``00000034``); the
+  node's ``notEnoughCandidatesEvents`` holds that restart (``OLYMPIA-547201-3``).
 
 ``referendum_records=False`` drops every round's referendum stage records (no
 ``winningTargetCount``, so no seats from the node), the shape of a mainnet cache whose seats
@@ -186,6 +187,14 @@ def _failed(records: QNRecords) -> None:
         if candidate["member"]["handle"] == "0x2bc" and candidate["electionRoundId"] == ROUND_3:
             candidate["status"] = "WITHDRAWN"
     records["electionRounds"].append(_next_round(COUNCIL_3, restart))
+    records["notEnoughCandidatesEvents"] = [
+        {
+            "id": f"OLYMPIA-{restart}-3",
+            "createdAt": block_time(restart),
+            "inBlock": restart,
+            "indexInBlock": 3,
+        }
+    ]
     records["councilStageUpdates"].append(
         {
             "id": "00000034",

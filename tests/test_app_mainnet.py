@@ -77,7 +77,7 @@ def test_term_report_shows_the_latest_mainnet_term_with_its_budget(
     at = run_page("pages/term_report.py", fresh_clone, monkeypatch)
     text = at.code[-1].value
     assert text.startswith("# Council term 35 report (mainnet)")
-    assert "- Council budget at end: 17,309,118 JOY" in text
+    assert "- Ending Council budget: 17,309,118 JOY" in text
     assert at.selectbox(key="term").value == 35
 
 

@@ -220,6 +220,7 @@ PAGES = [
     ("elections", "Election history", True),
     ("leaderboard", "Council leaderboard", True),
     ("spending", "Council spending", True),
+    ("working_groups", "Working groups", False),  # the bundle has none; live: fetched ones
     ("kpis", "KPI progress", False),  # mainnet: one OKR quarter, no trend across terms
     ("kpis?network=sumer", "KPI progress", True),
     ("election_watch", "Election watch", False),

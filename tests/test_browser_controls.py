@@ -22,13 +22,14 @@ from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ROOT,
+    SHOTS,
     UPLOAD_TOKEN,
     free_port,
     wait_healthy,
     wait_idle,
 )
 
-from council.synthetic import write_synthetic_cache
+from council.synthetic import add_working_groups, write_synthetic_cache
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,9 +75,11 @@ def app_url(snapshot_copy) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def synthetic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a small generated cache whose funding requests have decision dates."""
+    """The app on a small generated cache whose funding requests have decision dates, with
+    working groups."""
     path = tmp_path_factory.mktemp("browser-controls-synthetic") / "council.db"
     write_synthetic_cache(path, rounds=10, candidates=60, votes=400, seed=1)
+    add_working_groups(path, workers=20, rewards=300, seed=1)
     with serve_app(path) as url:
         yield url
 
@@ -337,6 +340,24 @@ def test_spending_dates_keep_each_of_two_changes(page, synthetic_url: str) -> No
         assert params(tab)["from"] == [seen[-1]]
     assert first < seen[0] < seen[1]
     assert "to" in params(tab)
+
+
+def test_working_group_filters_keep_each_of_two_changes(page, synthetic_url: str) -> None:
+    tab = open_page(page, f"{synthetic_url}/working_groups")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "working_groups.png"), full_page=True)
+    first, last = slider_value(tab, "terms")
+    assert last - first >= 5
+    for start in (first + 1, first + 2):
+        slide(tab, "terms")
+        assert slider_value(tab, "terms") == [start, last]
+        assert_url(tab, terms=f"{start}-{last}")
+    for label, group_id in (("Forum", "forumWorkingGroup"), ("HR", "operationsWorkingGroupBeta")):
+        choose(tab, "group", label)
+        assert chosen(tab, "group") == label
+        assert_url(tab, group=group_id, terms=f"{first + 2}-{last}")
+    assert tab.get_by_text("HR in detail").count() == 1
+    tab.screenshot(path=str(SHOTS / "working_groups-hr.png"), full_page=True)
 
 
 def test_kpi_filters_keep_each_of_two_changes(page, app_url: str) -> None:

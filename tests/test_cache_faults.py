@@ -8,6 +8,7 @@ without a traceback, never as "no data cache yet" (which an absent file is).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -119,8 +120,10 @@ def damaged_pages(path: Path) -> None:
         for n in range(2000)
     ]
     store.write_cache(path, {"election_rounds": rounds}, {"source": "hand-made"})
+    with contextlib.closing(sqlite3.connect(path)) as conn:  # the schema's pages come first
+        last_root = max(row[0] for row in conn.execute("select rootpage from sqlite_master"))
     with path.open("r+b") as file:  # past the root pages (tables, meta): rounds' leaves
-        file.seek(60 * 4096)
+        file.seek((last_root + 10) * 4096)
         file.write(b"\xff" * 20 * 4096)
 
 

@@ -63,6 +63,15 @@ KPI_SUMMARY = pd.DataFrame(
     }
 )
 
+BUDGET = pd.DataFrame(
+    {
+        "term_label": ["term 1", "term 1", "term 2"],
+        "item": ["Council rewards", "WG top-ups", "Spending (term report, not by item)"],
+        "amount_joy": [100.0, 50.0, 25.0],
+        "refills_joy": [120.0, 120.0, None],
+    }
+)
+
 
 def all_charts():
     return {
@@ -76,6 +85,7 @@ def all_charts():
         "top members": charts.top_members(TOTALS, "terms_served", "Terms served"),
         "heatmap": charts.participation_heatmap(MATRIX),
         "kpi rewards": charts.kpi_rewards(KPI_SUMMARY),
+        "council budget": charts.budget_by_term(BUDGET),
     }
 
 

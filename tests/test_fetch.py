@@ -260,8 +260,8 @@ def test_a_node_without_stage_ends_is_read_without_them(
 def test_other_errors_on_the_stage_update_page_still_fail(
     qn_server: QueryNodeServer, old_cache: Path
 ) -> None:
-    page = 1 + 2 * (len(fetch.ENTITIES) - 1) + 2  # the probe, the lists before, the count
-    assert fetch.ENTITIES[-1].list_field == "councilStageUpdates"
+    before = [spec.list_field for spec in fetch.ENTITIES].index("councilStageUpdates")
+    page = 1 + 2 * before + 2  # the probe, the lists before (count + one page), the count
     qn_server.inject(at_request=page, kind="graphql_errors")
     before = digest(old_cache)
     with pytest.raises(fetch.FetchError, match="CouncilStageUpdatesPage: the query node returned"):

@@ -154,7 +154,12 @@ def test_views_of_the_running_round_render(live_cache, page: str, params: dict, 
 
 
 TABLES = ["election_rounds", "candidates", "votes", "councils", "council_members"]
-TABLES += ["council_stage_updates", "round_vote_totals", "candidate_vote_totals"]
+TABLES += [
+    "council_stage_updates",
+    "round_vote_totals",
+    "candidate_vote_totals",
+    "election_failures",
+]
 
 
 def table_rows(path: Path) -> dict[str, list[tuple]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from failure_records import failure_records
 from graphql import build_schema, graphql_sync
 from qn_server import QueryNodeServer
 
@@ -21,6 +22,7 @@ from council.schema_trim import TRIMMED_SCHEMA_PATH
 from council.stats import leaderboard
 from council.synthetic import (
     BUDGET_REFILL_PERIOD,
+    DAY_BLOCKS,
     EVENT_FIELDS,
     HAPI_PER_JOY,
     LIST_FIELDS,
@@ -31,6 +33,7 @@ from council.synthetic import (
     block_time,
     generate_records,
     main,
+    working_group_records,
     write_records_json,
     write_synthetic_cache,
 )
@@ -260,6 +263,9 @@ def test_sizes_are_exact(records) -> None:
         "budgetRefillEvents": counts["budgetRefillEvents"],
         "rewardPaymentEvents": counts["rewardPaymentEvents"],
         "councilorRewardUpdatedEvents": counts["councilorRewardUpdatedEvents"],
+        "councilBudgetFundedEvents": counts["councilBudgetFundedEvents"],
+        "councilBudgetDecreasedEvents": counts["councilBudgetDecreasedEvents"],
+        "budgetIncrementUpdatedEvents": counts["budgetIncrementUpdatedEvents"],
         # The genesis council's idle, announcing and election in every round, idle after each
         # finished one.
         "councilStageUpdates": 1 + 2 * ROUNDS + (ROUNDS - 1),
@@ -460,8 +466,16 @@ def test_votes_fall_in_their_voting_stage(records) -> None:
 def test_records_answer_the_fetch_queries_exactly(records, long_records) -> None:
     """Served by graphql-core on the trimmed schema, the records come back unchanged."""
     schema = build_schema(TRIMMED_SCHEMA_PATH.read_text())
+    working_groups = working_group_records(90 * DAY_BLOCKS, workers=60, rewards=300, seed=1)
+    # Failed attempts: the generator makes none by default (tests/failure_records.py has both).
+    failures = failure_records()
     for spec in ENTITIES:
-        items = records[spec.list_field] or long_records[spec.list_field]
+        items = (
+            records.get(spec.list_field)
+            or long_records.get(spec.list_field)
+            or working_groups.get(spec.list_field)
+            or failures[spec.list_field]
+        )
         assert items, spec.list_field
         answer = graphql_sync(
             schema,
@@ -550,6 +564,9 @@ def test_mainnet_like_proposal_life(long_records) -> None:
     assert min(shares) < 0.3 and max(shares) > 0.7, "a per-member habit of explaining votes"
 
 
+BUDGET_JOY = [(50_000 + step * 25_000) * HAPI_PER_JOY for step in range(10)]
+
+
 def test_funding_requests(records) -> None:
     totals = []
     for proposal in records["proposals"]:
@@ -557,6 +574,9 @@ def test_funding_requests(records) -> None:
             amounts = [int(d["amount"]) for d in destinations(proposal)]
             assert 1 <= len(amounts) <= 3
             totals.append(sum(amounts))
+        elif proposal["details"]["__typename"] == "UpdateWorkingGroupBudgetProposalDetails":
+            assert set(proposal["details"]) == {"__typename", "amount", "group"}
+            assert int(proposal["details"]["amount"]) in (-20_000 * HAPI_PER_JOY, *BUDGET_JOY)
         else:
             assert set(proposal["details"]) == {"__typename"}
     assert all(total > 0 for total in totals)

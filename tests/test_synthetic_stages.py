@@ -121,6 +121,10 @@ def test_failed() -> None:
     assert update["stage"]["__typename"] == "CouncilStageAnnouncing"
     assert update["stage"]["candidatesCount"] == "0"
     assert len(records["electedCouncils"]) == ROUNDS  # nobody was elected
+    # The restart is recorded as the node records it, at the block announcing began again.
+    (event,) = records["notEnoughCandidatesEvents"]
+    assert event["inBlock"] == int(update["changedAt"])
+    assert "notEnoughCandidatesEvents" not in records_in("voting")
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +156,8 @@ def test_a_fetch_of_a_failed_round_builds_the_same_cache(tmp_path: Path) -> None
     with QueryNodeServer(records) as server:
         fetch.refresh(server.url, fetched, timeout=5, retries=0)
     write_synthetic_cache(written, *SIZES, stage="failed")
-    for name in ("rounds", "candidates", "councils", "council_members", "council_stage_updates"):
+    tables = ("rounds", "candidates", "councils", "council_members", "council_stage_updates")
+    for name in (*tables, "election_failures"):
         got, want = getattr(data.load(fetched), name), getattr(data.load(written), name)
         key = "cycle_id" if name == "rounds" else "id"
         got, want = got.sort_values(key), want.sort_values(key)

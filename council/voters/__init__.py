@@ -1,0 +1,1 @@
+"""The Voters page's tables and charts (its numbers: ``council.stats.voters``)."""

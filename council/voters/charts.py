@@ -1,0 +1,87 @@
+"""Altair charts of the voters across rounds. Data in, chart out; no Streamlit here."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from council.charts import FIT_WIDTH, WIDTH, _short_axis
+
+TRENDS = {
+    "vote_stake_joy": ("Vote stake (JOY)", ",.0f"),
+    "top_share_pct": ("Share of the top 10 accounts (%)", ",.1f"),
+    "majority_accounts": ("Accounts holding half the stake", ",.0f"),
+}
+# Returning and new voters: Okabe–Ito blue and orange.
+VOTER_KINDS = {"returning": "#0072B2", "new": "#E69F00"}
+
+
+def _rounds_scale(frame: pd.DataFrame) -> alt.Scale:
+    first, last = int(frame["cycle_id"].min()), int(frame["cycle_id"].max())
+    return alt.Scale(domain=[first, last], padding=8)
+
+
+def voters_by_kind(stats: pd.DataFrame) -> alt.Chart:
+    """Voting accounts per round as stacked bars: returning (voted in the previous round) and
+    new. Rounds whose returning voters are unknown show their voters as one bar, "unknown"."""
+    frame = stats[stats["recorded"]].copy()
+    known = frame["returning"].notna()
+    rows = []
+    for _, row in frame.iterrows():
+        if pd.notna(row["returning"]):
+            rows.append((row["cycle_id"], "returning", int(row["returning"])))
+            rows.append((row["cycle_id"], "new", int(row["new"])))
+        else:
+            rows.append((row["cycle_id"], "unknown", int(row["voters"])))
+    long = pd.DataFrame(rows, columns=["cycle_id", "kind", "accounts"])
+    kinds = {**VOTER_KINDS, **({} if known.all() else {"unknown": "#999999"})}
+    return (
+        alt.Chart(long, title="Voting accounts", height=180, width=WIDTH, autosize=FIT_WIDTH)
+        .mark_bar()
+        .encode(
+            x=alt.X("cycle_id:O", title="Round"),
+            y=alt.Y("accounts:Q", title=None, stack=True),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=list(kinds), range=list(kinds.values())),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip("cycle_id:O", title="Round"),
+                alt.Tooltip("kind:N", title="Voters"),
+                alt.Tooltip("accounts:Q", title="Accounts", format=",.0f"),
+            ],
+        )
+    )
+
+
+def voter_trends(stats: pd.DataFrame) -> list[alt.Chart]:
+    """The voting accounts chart, then one line chart per trend of :data:`TRENDS`, over the
+    rounds whose votes are recorded."""
+    frame = stats[stats["recorded"]]
+    charts: list[alt.Chart] = [voters_by_kind(stats)]
+    for column, (title, exact) in TRENDS.items():
+        charts.append(
+            alt.Chart(
+                frame[["cycle_id", column]],
+                title=title,
+                height=180,
+                width=WIDTH,
+                autosize=FIT_WIDTH,
+            )
+            .mark_line(point=True)
+            .encode(
+                x=alt.X(
+                    "cycle_id:Q",
+                    title="Round",
+                    axis=alt.Axis(format="d"),
+                    scale=_rounds_scale(frame),
+                ),
+                y=alt.Y(f"{column}:Q", title=None, axis=_short_axis()),
+                tooltip=[
+                    alt.Tooltip("cycle_id:Q", title="Round"),
+                    alt.Tooltip(f"{column}:Q", title=title, format=exact),
+                ],
+            )
+        )
+    return charts

@@ -1,0 +1,147 @@
+"""What the Voters page shows for one filter state, computed in pure calls (no Streamlit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from council.data import CouncilData
+from council.stats import elections, voters
+from council.voters import charts
+
+ROUND_LABELS = {
+    "cycle_id": "Round",
+    "votes": "Votes",
+    "voters": "Voting accounts",
+    "vote_stake_joy": "Vote stake (JOY)",
+    "returning": "Returning voters",
+    "new": "New voters",
+    "top_share_pct": "Top 10 accounts' share (%)",
+    "majority_accounts": "Accounts holding half the stake",
+}
+CHANGE_LABELS = {
+    "cycle_id": "Round",
+    "unrevealed_votes": "Unrevealed votes",
+    "unrevealed_stake_joy": "Unrevealed stake (JOY)",
+    "last_seat": "Last elected seat",
+    "last_seat_power_joy": "Last seat's vote power (JOY)",
+    "first_out": "First not elected",
+    "first_out_power_joy": "First out's vote power (JOY)",
+    "margin_joy": "Margin (JOY)",
+    "verdict": "Could the unrevealed stake have changed who was elected?",
+}
+VOTER_LABELS = {
+    "cast_by": "Voter account",
+    "rounds_voted": "Rounds voted",
+    "first_round": "First round",
+    "last_round": "Last round",
+    "total_stake_joy": "Total stake (JOY)",
+    "mean_stake_joy": "Mean stake (JOY)",
+    "max_stake_joy": "Largest stake (JOY)",
+    "revealed_share_pct": "Revealed (%)",
+    "backed_elected": "Votes for the elected",
+}
+ACCOUNT_LABELS = {
+    "cycle_id": "Round",
+    "stake_joy": "Stake (JOY)",
+    "vote_power_joy": "Vote power (JOY)",
+    "voted_for": "Voted for",
+    "outcome": "Candidate's outcome",
+}
+
+
+@dataclass
+class VoterStats:
+    """One network's voter statistics over all its rounds (shared, read-only)."""
+
+    results: pd.DataFrame
+    recorded: pd.DataFrame
+    rounds: pd.DataFrame
+    change: pd.DataFrame
+
+
+def voter_stats(d: CouncilData, votes: pd.DataFrame) -> VoterStats:
+    """The statistics of one network's data (``CouncilData.for_network``) and its votes."""
+    results = elections.data_results(d)
+    rounds = d.rounds.sort_values("cycle_id")
+    recorded = rounds[["cycle_id"]].assign(
+        recorded=elections.votes_recorded(rounds, d.rounds, d.round_votes).to_numpy()
+    )
+    return VoterStats(
+        results=results,
+        recorded=recorded.reset_index(drop=True),
+        rounds=voters.round_voter_stats(votes, recorded),
+        change=voters.unrevealed_could_change(votes, results, rounds, recorded),
+    )
+
+
+@dataclass
+class VotersView:
+    """What the page shows for a round range: headline, tables, trend charts."""
+
+    headline: dict[str, str]
+    round_table: pd.DataFrame
+    change_table: pd.DataFrame
+    voter_table: pd.DataFrame
+    trends: list[dict] = field(default_factory=list)
+    note: str = ""
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if column.endswith(("_joy", "_pct")):
+            frame[column] = pd.to_numeric(frame[column]).astype("float64").round(2)
+    return frame
+
+
+def _labelled(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    return _rounded(frame[list(labels)].copy()).rename(columns=labels).reset_index(drop=True)
+
+
+def _count(value: object) -> str:
+    return "not recorded" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def voters_view(stats: VoterStats, votes: pd.DataFrame, cycle_range: tuple[int, int]) -> VotersView:
+    """The page's tables and charts for the rounds in ``cycle_range``."""
+    in_range = stats.rounds["cycle_id"].between(*cycle_range)
+    rounds = stats.rounds[in_range].sort_values("cycle_id", ascending=False).copy()
+    rounds["votes"] = rounds["recorded"].map({True: "recorded", False: "not recorded"})
+    shown_votes = votes[votes["cycle_id"].between(*cycle_range)]
+    recorded = rounds[rounds["recorded"]]
+    accounts = shown_votes["cast_by"].nunique() if len(recorded) else None
+    view = VotersView(
+        headline={
+            "Rounds": f"{len(rounds):,}",
+            "Distinct voting accounts": _count(accounts),
+            "Votes": _count(len(shown_votes) if len(recorded) else None),
+            "Vote stake (JOY)": (
+                f"{shown_votes['stake_joy'].sum():,.0f}" if len(recorded) else "not recorded"
+            ),
+        },
+        round_table=_labelled(rounds, ROUND_LABELS),
+        change_table=_labelled(
+            stats.change[stats.change["cycle_id"].between(*cycle_range)], CHANGE_LABELS
+        ),
+        voter_table=_labelled(voters.voter_table(shown_votes, stats.results), VOTER_LABELS),
+    )
+    missing = len(rounds) - len(recorded)
+    if missing:
+        view.note = (
+            f"The votes of {missing} of these {len(rounds)} rounds are not recorded (their "
+            'record lists the elected seats only): their figures read "not recorded".'
+        )
+    if len(recorded) > 1:
+        view.trends = [chart.to_dict() for chart in charts.voter_trends(rounds)]
+    return view
+
+
+def account_view(
+    votes: pd.DataFrame, results: pd.DataFrame, account: str
+) -> tuple[pd.DataFrame, dict[str, float | int]]:
+    """Every vote of ``account`` as shown, and its totals (empty table: no vote)."""
+    cast = voters.account_votes(votes, results, account)
+    shown = cast.copy()
+    shown["voted_for"] = shown["voted_for"].where(shown["revealed"], "(not revealed)")
+    return _labelled(shown, ACCOUNT_LABELS), voters.account_totals(cast)

@@ -1,0 +1,249 @@
+"""The Working groups page's tables and charts for one filter state (pure; no Streamlit).
+
+Display tables carry people's column names (``… (JOY)`` amounts, block numbers with their
+dates, "no lead" / "not recorded" where the data is silent); charts are Vega-Lite dicts built
+with Altair (Okabe–Ito colours, as wide as their container).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from council.charts import FIT_WIDTH, WIDTH, _short_axis
+from council.format import block_with_date
+from council.working_groups import stats
+
+# Okabe–Ito, then two greys: nine groups, each its own colour on every chart.
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+                 "#000000", "#999999"]  # fmt: skip
+NO_LEAD = "no lead"
+# Per-term charts show at most this many terms (the latest of the range): a bar a term.
+CHART_TERMS = 60
+
+
+@dataclass
+class WorkingGroupsView:
+    """What the page shows for one network, term range and group."""
+
+    summary: pd.DataFrame
+    totals: dict[str, float]
+    budget_chart: dict | None = None
+    spending_chart: dict | None = None
+    headcount_chart: dict | None = None
+    chart_note: str = ""
+    workers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    leads: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
+    """``#2,408,400 · 2021-10-15`` for each block and time (``format.block_with_date``,
+    vectorised: a group's events run to tens of thousands); ``–`` without a block."""
+    blocks = pd.to_numeric(pd.Series(blocks), errors="coerce").reset_index(drop=True)
+    days = pd.to_datetime(pd.Series(times), utc=True, errors="coerce").reset_index(drop=True)
+    text = "#" + blocks.map("{:,.0f}".format, na_action="ignore")
+    dated = text + " · " + days.dt.strftime("%Y-%m-%d")
+    return dated.fillna(text).fillna("–").tolist()
+
+
+def _colour_scale(groups: list[str]) -> alt.Scale:
+    return alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)] or GROUP_COLOURS)
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The per-group table (one row per group) with people's column names."""
+    return pd.DataFrame(
+        {
+            "Group": summary["group"],
+            "Lead": summary["lead"].fillna(NO_LEAD),
+            "Lead since": _when(summary["lead_since_block"], summary["lead_since_time"]),
+            "Workers": summary["workers"],
+            "Hired": summary["hired"],
+            "Terminated": summary["terminated"],
+            "Left": summary["left"],
+            "Budget at start (JOY)": summary["budget_start"].round(0),
+            "Refilled by the council (JOY)": summary["refilled"].round(0),
+            "Spending (JOY)": summary["spending"].round(0),
+            "Worker rewards (JOY)": summary["worker_rewards"].round(0),
+            "Lead rewards (JOY)": summary["lead_rewards"].round(0),
+            "Budget at end (JOY)": summary["budget_end"].round(0),
+            "Missed rewards owed (JOY)": summary["debt"].round(0),
+            "Slashed (JOY)": summary["slashed"].round(0),
+        }
+    )
+
+
+def budget_chart(over_time: pd.DataFrame, groups: list[str]) -> alt.Chart:
+    """Lines: each group's budget at the end of every day it moved."""
+    return (
+        alt.Chart(over_time, height=300, width=WIDTH, autosize=FIT_WIDTH)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("day:T", title="Date (UTC)"),
+            y=alt.Y("budget:Q", title="Budget (JOY)", axis=_short_axis()),
+            color=alt.Color(
+                "group:N",
+                title="Group",
+                scale=_colour_scale(groups),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("day:T", title="Date"),
+                alt.Tooltip("budget:Q", title="Budget (JOY)", format=",.0f"),
+            ],
+        )
+    )
+
+
+def per_term_chart(table: pd.DataFrame, column: str, title: str, groups: list[str]) -> alt.Chart:
+    """Stacked bars per term, one colour a group: ``column`` of :func:`stats.per_term`."""
+    return (
+        alt.Chart(table, height=300, width=WIDTH, autosize=FIT_WIDTH)
+        .mark_bar()
+        .encode(
+            x=alt.X("term:O", title="Term", axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+            y=alt.Y(f"{column}:Q", title=title, axis=_short_axis(), stack="zero"),
+            color=alt.Color(
+                "group:N",
+                title="Group",
+                scale=_colour_scale(groups),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
+            tooltip=[
+                alt.Tooltip("term:O", title="Term"),
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip(f"{column}:Q", title=title, format=",.0f"),
+            ],
+        )
+    )
+
+
+def workers_table(workers: pd.DataFrame) -> pd.DataFrame:
+    """One group's workers with people's column names."""
+    return pd.DataFrame(
+        {
+            "Member": workers["handle"].fillna("not recorded"),
+            "Lead": np.where(
+                workers["current_lead"], "lead", np.where(workers["lead"], "former lead", "")
+            ),
+            "Since": _when(workers["hired_at_block"], workers["hired_at_time"]),
+            "Status": workers["status"],
+            "Reward per block (JOY)": workers["reward_per_block"].round(4),
+            "Reward per day (JOY)": workers["reward_per_day"].round(0),
+            "Stake (JOY)": workers["stake"].round(0),
+            "Missed reward owed (JOY)": workers["missing_reward"].round(0),
+            "Ended": _when(workers["ended_at_block"], workers["ended_at_time"]),
+        }
+    )
+
+
+def leads_table(history: pd.DataFrame, group_id: str) -> pd.DataFrame:
+    """One group's leads, in order."""
+    h = history[history["group_id"] == group_id]
+    return pd.DataFrame(
+        {
+            "Lead": h["handle"].fillna("not recorded"),
+            "From": _when(h["from_block"], h["from_time"]),
+            "Until": [
+                "still lead" if pd.isna(b) else block_with_date(int(b), None if pd.isna(t) else t)
+                for b, t in zip(h["until_block"], h["until_time"], strict=True)
+            ],
+            "How it ended": h["ended"].fillna(""),
+        }
+    )
+
+
+def events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """One group's events in chain order."""
+    return pd.DataFrame(
+        {
+            "Block": _when(events["block"], events["time"]),
+            "Event": events["event"],
+            "Member": events["handle"],
+            "Amount (JOY)": events["amount"].round(2),
+            "Payment": events["payment_type"],
+            "Rationale": events["rationale"],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A network's working-group data with the costly parts computed once."""
+
+    frames: stats.WGFrames
+    history: pd.DataFrame
+    changes: pd.DataFrame
+    terms: pd.DataFrame
+    per_term: pd.DataFrame
+    over_time: pd.DataFrame
+    groups: list[str]
+
+
+def prepare(frames: stats.WGFrames, terms: pd.DataFrame) -> Prepared:
+    """Compute what every filter state shares (``terms``: ``leaderboard.terms`` rows)."""
+    history = stats.lead_history(frames)
+    changes = stats.budget_changes(frames, history)
+    table = stats.per_term(frames, terms, changes)
+    return Prepared(
+        frames, history, changes, terms, table, stats.budget_over_time(changes),
+        [stats.group_label(g) for g in stats.group_ids(frames)],
+    )  # fmt: skip
+
+
+def term_blocks(terms: pd.DataFrame, term_range: tuple[int, int]) -> tuple[int, int | None]:
+    """The block range (inclusive; None: open) of the terms in ``term_range``."""
+    chosen = terms[terms["term"].between(*term_range)]
+    if chosen.empty:
+        return 0, None
+    end = chosen["end_block"].max()
+    return int(chosen["start_block"].min()), None if not np.isfinite(end) else int(end) - 1
+
+
+def page_view(p: Prepared, term_range: tuple[int, int], group_id: str | None) -> WorkingGroupsView:
+    """The page's tables and charts for one term range and group."""
+    start, end = term_blocks(p.terms, term_range)
+    summary = stats.group_summary(p.frames, start, end, p.history, p.changes)
+    totals = {
+        "workers": float(summary["workers"].sum()),
+        "budget_end": float(summary["budget_end"].sum()),
+        "spent": float(summary["spent"].sum()),
+        "debt": float(summary["debt"].sum()),
+    }
+    in_range = p.per_term[p.per_term["term"].between(*term_range)]
+    chart_terms = sorted(in_range["term"].unique())
+    if len(chart_terms) > CHART_TERMS:
+        in_range = in_range[in_range["term"].isin(chart_terms[-CHART_TERMS:])]
+        note = f"The per-term charts show the latest {CHART_TERMS} terms of the range"
+        note += f" ({chart_terms[-CHART_TERMS]}–{chart_terms[-1]}); the table covers all."
+    else:
+        note = ""
+    view = WorkingGroupsView(summary_table(summary), totals, chart_note=note)
+    shown = p.over_time
+    if end is not None:
+        shown = shown[shown["day"] <= _day_of(p.changes, end)]
+    if len(shown):
+        view.budget_chart = budget_chart(shown, p.groups).to_dict()
+    if len(in_range):
+        view.spending_chart = per_term_chart(in_range, "spent", "Spent (JOY)", p.groups).to_dict()
+        view.headcount_chart = per_term_chart(
+            in_range, "workers", "Workers at the term's end", p.groups
+        ).to_dict()
+    if group_id is not None:
+        view.workers = workers_table(stats.group_workers(p.frames, group_id, p.history))
+        view.leads = leads_table(p.history, group_id)
+        view.events = events_table(stats.group_events(p.frames, group_id))
+    return view
+
+
+def _day_of(changes: pd.DataFrame, block: int) -> pd.Timestamp:
+    """The last day with a movement at or before ``block`` (for cutting the budget chart)."""
+    before = changes[changes["block"] <= block]["time"]
+    if before.empty:
+        return pd.Timestamp.min.tz_localize("UTC")
+    return pd.to_datetime(before.max(), utc=True).floor("D")

@@ -1,0 +1,135 @@
+"""The council budget's events fetched from the test query node (qn_small.json plus
+tests/budget_records.py), checked row by row against literals worked out by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+from budget_records import with_budget_records
+from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records
+
+from council import data, fetch
+from council.stats import budget
+
+FAST = {"timeout": 5, "retries": 0, "backoff": 0}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[QueryNodeServer]:
+    with QueryNodeServer(with_budget_records(load_records(SMALL_FIXTURE))) as node:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def cache(server: QueryNodeServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("budget") / "c.db"
+    fetch.refresh(server.url, path, **FAST)
+    return path
+
+
+def rows(path: Path, table: str) -> dict[str, dict[str, Any]]:
+    db = sqlite_utils.Database(path)
+    try:
+        return {row["id"]: row for row in db[table].rows}
+    finally:
+        db.close()
+
+
+def test_council_budget_funded(cache: Path) -> None:
+    assert rows(cache, "council_budget_funded") == {
+        "OLYMPIA-100801-4": {
+            "network": "mainnet",
+            "id": "OLYMPIA-100801-4",
+            "block": 100801,
+            "time": "2023-01-09T10:00:06.000Z",
+            "member_id": "2096",
+            "amount": "250000000000000",
+            "rationale": "Returning unused bounty funds",
+        },
+        "OLYMPIA-432001-7": {
+            "network": "mainnet",
+            "id": "OLYMPIA-432001-7",
+            "block": 432001,
+            "time": "2023-02-01T10:00:06.000Z",
+            "member_id": "3253",
+            "amount": "100005000000000",
+            "rationale": "Top-up",
+        },
+    }
+
+
+def test_council_budget_decreased_and_increments(cache: Path) -> None:
+    assert rows(cache, "council_budget_decreased") == {
+        "OLYMPIA-302401-1": {
+            "network": "mainnet",
+            "id": "OLYMPIA-302401-1",
+            "block": 302401,
+            "time": "2023-01-23T10:00:06.000Z",
+            "amount": "400000000000000",
+        }
+    }
+    increments = rows(cache, "budget_increment_updates")
+    assert {i: (r["block"], r["amount"]) for i, r in increments.items()} == {
+        "OLYMPIA-1-3": (1, "3120000000000000"),
+        "OLYMPIA-230401-2": (230401, "1666666666666667"),
+        "OLYMPIA-432001-2": (432001, "2400000000000000"),
+    }
+
+
+def test_working_group_budget_proposals(cache: Path) -> None:
+    assert rows(cache, "wg_budget_proposals") == {
+        "00000023": {
+            "network": "mainnet",
+            "id": "00000023",
+            "group_id": "storageWorkingGroup",
+            "group_name": "storageWorkingGroup",
+            "amount": "1000000000000000",
+        }
+    }
+
+
+def test_every_list_was_paged_and_counted(server: QueryNodeServer, cache: Path) -> None:
+    pages = [r for r in server.requests if r.operation_name == "CouncilBudgetFundedPage"]
+    assert [(r.variables["offset"], r.variables["limit"]) for r in pages][:1] == [(0, 1000)]
+    names = {r.operation_name for r in server.requests}
+    assert {"CouncilBudgetDecreasedCount", "BudgetIncrementUpdatesCount"} <= names
+
+
+def test_loaded_amounts_are_joy(cache: Path) -> None:
+    loaded = data.load(cache)
+    assert list(loaded.council_budget_funded["amount_joy"]) == [25_000.0, 10_000.5]
+    assert loaded.council_budget_decreased["amount_joy"].tolist() == [40_000.0]
+    assert loaded.wg_budget_proposals["amount_joy"].tolist() == [100_000.0]
+
+
+def test_incremental_refresh_reads_budget_events_from_the_newest_block(
+    server: QueryNodeServer, cache: Path
+) -> None:
+    before = len(server.requests)
+    fetch.refresh(server.url, cache, **FAST)
+    sent = {r.operation_name: r.variables for r in server.requests[before:]}
+    assert sent["CouncilBudgetFundedCount"] == {"where": {"inBlock_gte": 432001}}
+    assert sent["CouncilBudgetDecreasedCount"] == {"where": {"inBlock_gte": 302401}}
+    assert sent["BudgetIncrementUpdatesCount"] == {"where": {"inBlock_gte": 432001}}
+    assert len(rows(cache, "council_budget_funded")) == 2
+
+
+def test_budget_per_term_from_the_fetched_cache(cache: Path) -> None:
+    """The table of tests/budget_records.py's docstring, term by term."""
+    mainnet = data.load(cache).for_network("mainnet")
+    table = budget.budget_by_term(budget.sources_from(mainnet))
+    assert list(table["council_id"]) == ["00000001", "0000000n", "00000018"]
+    assert table["refills_joy"].round(4).tolist() == [312_000.0, 166_666.6667, 240_000.0]
+    assert table["funded_joy"].tolist() == [25_000.0, 0.0, 10_000.5]
+    assert table["decreased_joy"].tolist() == [0.0, 40_000.0, 0.0]
+    assert table["council_rewards_joy"].tolist() == [0.0, 2_880.0, 4_320.0]
+    assert table["rewards_unpaid_joy"].tolist() == [0.0, 0.0, 1_440.0]
+    assert table["wg_top_ups_joy"].tolist() == [0.0, 100_000.0, 0.0]
+    assert table["funding_proposals_joy"].tolist() == [205_500.25, 0.0, 0.0]
+    assert table["spending_joy"].tolist() == [205_500.25, 102_880.0, 4_320.0]
+    assert table["budget_start_joy"].isna().all() and table["difference_joy"].isna().all()
+    assert set(table["source"]) == {"query node"}
