@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 DB ?= data/council.db
 PORT ?= 8501
+# Two pytest workers (pytest-xdist); each test file runs whole on one worker, so a module's
+# Streamlit server and browser start once; browser files first (tests/conftest.py).
+# `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test lint format cache bench clean
 
@@ -30,7 +34,7 @@ run: cache
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ for _path in (TESTS_DIR, TESTS_DIR.parent):
         sys.path.insert(0, str(_path))
 
 from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records  # noqa: E402
+
+from council.snapshot import build_cache_from_snapshot  # noqa: E402
 
 
 @pytest.fixture
@@ -42,3 +45,33 @@ def _no_test_touches_the_working_trees_data(
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("COUNCIL_DB", str(folder / "council.db"))
     monkeypatch.setenv("COUNCIL_UPLOADS_DB", str(folder / "uploads.db"))
+
+
+@pytest.fixture(scope="session")
+def snapshot_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A fresh copy of the cache built from the bundled snapshot: ``snapshot_copy("name")``.
+
+    The cache is built once per test run (once per xdist worker), on first use, and each call
+    copies it to ``<new tmp folder "name">/council.db``, so a test may change its copy. A build
+    takes seconds; a copy, milliseconds. The build itself is tested in tests/test_snapshot.py.
+    """
+    built = tmp_path_factory.mktemp("bundled-snapshot") / "council.db"
+    build_cache_from_snapshot(built)
+
+    def copy(name: str) -> Path:
+        path = tmp_path_factory.mktemp(name) / "council.db"
+        shutil.copyfile(built, path)
+        return path
+
+    return copy
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser test files first, each file's tests kept together and in order.
+
+    A browser file is the longest unit of work (one server, many page loads): under
+    ``make test`` (pytest-xdist, ``--dist loadfile --no-loadscope-reorder``) the workers start
+    on them while the many short files fill the gaps, instead of one worker running a long
+    browser file alone at the end.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)

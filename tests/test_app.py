@@ -7,7 +7,6 @@ import pytest
 from apptest_pages import frame_with_column, run_page
 
 from council import data
-from council.snapshot import build_cache_from_snapshot
 from council.stats import kpis
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -23,10 +22,8 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("app") / "council.db"
-    build_cache_from_snapshot(path)
-    return path
+def snapshot_db(snapshot_copy) -> Path:
+    return snapshot_copy("app")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -10,14 +10,10 @@ from pathlib import Path
 import pytest
 from apptest_pages import run_page
 
-from council.snapshot import build_cache_from_snapshot
-
 
 @pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("controls") / "council.db"
-    build_cache_from_snapshot(path)
-    return path
+def snapshot_db(snapshot_copy) -> Path:
+    return snapshot_copy("controls")
 
 
 # page, widget kind, key, URL parameter, two changes in a row: (value, URL value)

@@ -8,14 +8,11 @@ from apptest_pages import run_page
 from test_report import rows
 
 from council import data, store
-from council.snapshot import build_cache_from_snapshot
 
 
 @pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("desk") / "council.db"
-    build_cache_from_snapshot(path)
-    return path
+def snapshot_db(snapshot_copy) -> Path:
+    return snapshot_copy("desk")
 
 
 @pytest.fixture(scope="module")

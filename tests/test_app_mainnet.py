@@ -6,8 +6,6 @@ import pandas as pd
 import pytest
 from apptest_pages import frame_with_column, run_page
 
-from council.snapshot import build_cache_from_snapshot
-
 NETWORK_PAGES = [
     "pages/overview.py",
     "pages/elections.py",
@@ -19,10 +17,8 @@ NETWORK_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def fresh_clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fresh") / "council.db"
-    build_cache_from_snapshot(path)
-    return path
+def fresh_clone(snapshot_copy) -> Path:
+    return snapshot_copy("fresh")
 
 
 @pytest.mark.parametrize("page", NETWORK_PAGES)

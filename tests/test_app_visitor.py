@@ -11,16 +11,13 @@ import pytest
 from apptest_pages import run_page
 
 from council import store
-from council.snapshot import build_cache_from_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("visitor") / "council.db"
-    build_cache_from_snapshot(path)
-    return path
+def snapshot_db(snapshot_copy) -> Path:
+    return snapshot_copy("visitor")
 
 
 def texts(elements) -> str:

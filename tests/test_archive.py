@@ -510,12 +510,11 @@ def test_every_real_report_is_read_and_the_committed_csvs_are_its_import(tmp_pat
 
 @needs_reference
 def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
-    tmp_path: Path,
+    snapshot_copy,
 ) -> None:
     from council.archive_extra import parse_leaderboard
 
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+    db = snapshot_copy("leaderboard")
     d = data.load(db).for_network("alexandria")
     card = archive_views.scorecard(d)
     board = parse_leaderboard(REFERENCE / "reports/archived/alexandria-testnet" / LEADERBOARD.name)
@@ -550,10 +549,8 @@ def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
 
 
 @pytest.fixture(scope="module")
-def committed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("committed") / "council.db"
-    snapshot.build_cache_from_snapshot(db)
-    return db
+def committed_db(snapshot_copy) -> Path:
+    return snapshot_copy("committed")
 
 
 def test_leaderboard_page_shows_the_alexandria_leaderboard(committed_db: Path, monkeypatch) -> None:

@@ -29,7 +29,6 @@ from test_browser import (
     wait_idle,
 )
 
-from council.snapshot import build_cache_from_snapshot
 from council.synthetic import add_working_groups, write_synthetic_cache
 
 pytestmark = [
@@ -69,10 +68,8 @@ def serve_app(db: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("browser-controls") / "council.db"
-    build_cache_from_snapshot(path)
-    with serve_app(path) as url:
+def app_url(snapshot_copy) -> Iterator[str]:
+    with serve_app(snapshot_copy("browser-controls")) as url:
         yield url
 
 
@@ -107,7 +104,7 @@ def page(browser):
 def open_page(tab, url: str):
     tab.goto(url)
     tab.wait_for_selector("[data-testid='stApp']")
-    wait_idle(tab)
+    wait_idle(tab, after_input=False)
     return tab
 
 

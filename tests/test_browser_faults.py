@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from qn_server import QueryNodeServer
 from test_browser import (  # noqa: F401 (browser and page are fixtures)
+    QUIET_MS,
+    SETTLED,
     SHOTS,
     browser,
     open_page,
@@ -75,7 +77,7 @@ def test_a_directory_as_the_cache_is_one_message_on_every_page(
             tab = page
             tab.goto(f"{url}/{path}")
             tab.wait_for_selector("[data-testid='stAlertContentError']", timeout=60_000)
-            tab.wait_for_timeout(1000)
+            tab.wait_for_function(SETTLED, arg=QUIET_MS, polling=100, timeout=60_000)
             tab.screenshot(path=str(SHOTS / f"cache-fault-{name}.png"), full_page=True)
             errors = tab.locator("[data-testid='stAlertContentError']")
             assert errors.count() == 1

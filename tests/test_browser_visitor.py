@@ -15,9 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SHOTS, free_port, wait_healthy, wait_idle
-
-from council.snapshot import build_cache_from_snapshot
+from test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    QUIET_MS,
+    ROOT,
+    SETTLED,
+    SHOTS,
+    free_port,
+    wait_healthy,
+    wait_idle,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,10 +55,9 @@ WIDTHS = """() => {
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(snapshot_copy) -> Iterator[str]:
     """`streamlit run app.py` on the bundled snapshot; a generous start-up time (busy CI)."""
-    db = tmp_path_factory.mktemp("browser-visitor") / "council.db"
-    build_cache_from_snapshot(db)
+    db = snapshot_copy("browser-visitor")
     port = free_port()
     env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": str(db) + ".uploads"}
     command = [
@@ -83,10 +90,10 @@ def phone(app_url: str) -> Iterator[object]:
 def open_settled(tab, url: str, has_chart: bool) -> None:
     tab.goto(url)
     tab.wait_for_selector("[data-testid='stApp']", timeout=120_000)
-    wait_idle(tab)
+    wait_idle(tab, after_input=False)
     if has_chart:  # charts are drawn after the script ends, then take their width
         tab.wait_for_selector(".vega-embed svg, .vega-embed canvas", state="attached")
-        tab.wait_for_timeout(1500)
+        tab.wait_for_function(SETTLED, arg=QUIET_MS, polling=100, timeout=60_000)
 
 
 @pytest.mark.parametrize(("path", "has_chart"), PAGES, ids=[p[0] or "overview" for p in PAGES])

@@ -15,16 +15,13 @@ from streamlit.testing.v1 import AppTest
 from test_hostile_uploads import ACCEPTED, CORPUS, EXPECTED, dataset_of
 
 from council import uploads
-from council.snapshot import build_cache_from_snapshot
 
 PAGES = ["pages/kpis.py", "pages/spending.py", "pages/term_report.py"]
 
 
 @pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("app") / "council.db"
-    build_cache_from_snapshot(path)
-    return path
+def snapshot_db(snapshot_copy) -> Path:
+    return snapshot_copy("app")
 
 
 @pytest.fixture(autouse=True)

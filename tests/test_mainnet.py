@@ -150,10 +150,9 @@ def test_the_readme_lists_the_records_inconsistencies_and_spellings() -> None:
 
 
 def test_the_bundled_cache_holds_the_mainnet_terms_with_nulls_for_what_is_not_recorded(
-    tmp_path: Path,
+    snapshot_copy,
 ) -> None:
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+    db = snapshot_copy("bundled")
     assert query(
         db,
         "select min(cycle_id), max(cycle_id), count(*), sum(losers_recorded) from "
@@ -381,9 +380,8 @@ def test_report_latest_on_a_fresh_clone_is_the_last_mainnet_term(tmp_path: Path,
     assert "| Grand total | 6,256,080 | not recorded | the term report's total spending" in text
 
 
-def test_a_term_without_a_budget_figure_says_not_recorded(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+def test_a_term_without_a_budget_figure_says_not_recorded(snapshot_copy, capsys) -> None:
+    db = snapshot_copy("bundled")
     assert report.main(["--term", "24", "--db", str(db)]) == 0
     text = capsys.readouterr().out
     assert "- Spending from Council budget: not recorded" in text
@@ -425,9 +423,8 @@ def date_of(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def test_the_record_reads_as_mainnet_data(tmp_path: Path) -> None:
-    db = tmp_path / "council.db"
-    snapshot.build_cache_from_snapshot(db)
+def test_the_record_reads_as_mainnet_data(snapshot_copy) -> None:
+    db = snapshot_copy("bundled")
     cache = data.load(db)
     assert filters.default_network(cache.networks) == "mainnet"
     shares = cache.for_network("mainnet").vote_shares
