@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records
 from wg_records import wg_chain
 
-from council import archive_supersede, fetch, snapshot, store
+from council import archive_supersede, fetch, store
 from council.synthetic import generate_records
 from council.transform import records_to_rows
 
@@ -65,7 +66,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     [("fixture", "none", 4), ("working groups", "none", 5), ("synthetic", "snapshot", 40)],
 )
 def test_a_streamed_full_fetch_writes_the_cache_the_whole_conversion_wrote(
-    tmp_path: Path, data: str, old: str, page_size: int
+    tmp_path: Path, snapshot_copy: Callable[[str], Path], data: str, old: str, page_size: int
 ) -> None:
     records = {
         "fixture": lambda: load_records(SMALL_FIXTURE),
@@ -76,7 +77,7 @@ def test_a_streamed_full_fetch_writes_the_cache_the_whole_conversion_wrote(
     streamed = tmp_path / "streamed" / "council.db"
     previous = None
     if old == "snapshot":  # testnet rounds kept, and the mainnet archive resolved
-        snapshot.build_cache_from_snapshot(streamed)
+        streamed = snapshot_copy("streamed")
         previous = tmp_path / "previous.db"
         previous.write_bytes(streamed.read_bytes())
     expected = tmp_path / "expected.db"
