@@ -48,6 +48,7 @@ def stop_for(error: data.CacheError) -> None:
     st.stop()
 
 
+ui.ensure_cache()  # a fresh install (pip install .) builds its cache from the bundled snapshot
 try:
     ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
     pages.run()

@@ -15,7 +15,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from council import data, filters, refresh_state, store, uploads
+from council import data, filters, first_start, refresh_state, snapshot, store, uploads
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
 from council.stats import overview
@@ -36,6 +36,23 @@ def ensure_app_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def ensure_cache() -> None:
+    """On a fresh install (no cache file yet), build it from the bundled snapshot first.
+
+    Shows a spinner while it builds; the build runs once, under the refresh lock, however many
+    visitors or replicas arrive at the same time (``council.first_start``). A build that cannot
+    run says why instead of the page's empty state.
+    """
+    path = db_path()
+    if not first_start.needs_build(path):
+        return
+    with st.spinner("First start: building the data cache from the bundled snapshot…"):
+        try:
+            first_start.build_if_absent(path)
+        except (OSError, refresh_state.RefreshBusy, snapshot.SnapshotError) as error:
+            st.error(f"Could not build the data cache at `{path}`: {error}")
 
 
 def db_path() -> Path:
