@@ -23,15 +23,17 @@ st.html(NARROW_SCREEN_CSS)
 
 pages = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
-        st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
-        st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
-        st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),
-        st.Page("pages/election_watch.py", title="Election watch", icon=":material/timer:"),
-        st.Page("pages/term_report.py", title="Term report", icon=":material/description:"),
-        st.Page("pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
-        st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
+        st.Page(
+            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
+        ),
+        st.Page("app_pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
+        st.Page("app_pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
+        st.Page("app_pages/spending.py", title="Spending", icon=":material/payments:"),
+        st.Page("app_pages/kpis.py", title="KPIs", icon=":material/flag:"),
+        st.Page("app_pages/election_watch.py", title="Election watch", icon=":material/timer:"),
+        st.Page("app_pages/term_report.py", title="Term report", icon=":material/description:"),
+        st.Page("app_pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
+        st.Page("app_pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]
 )
 

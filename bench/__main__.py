@@ -32,14 +32,14 @@ SIZES = {
 }
 PAGES = {
     "empty": "bench/empty_page.py",
-    "overview": "pages/overview.py",
-    "elections": "pages/elections.py",
-    "leaderboard": "pages/leaderboard.py",
-    "spending": "pages/spending.py",
-    "kpis": "pages/kpis.py",
-    "election_watch": "pages/election_watch.py",
-    "term_report": "pages/term_report.py",
-    "about": "pages/about.py",
+    "overview": "app_pages/overview.py",
+    "elections": "app_pages/elections.py",
+    "leaderboard": "app_pages/leaderboard.py",
+    "spending": "app_pages/spending.py",
+    "kpis": "app_pages/kpis.py",
+    "election_watch": "app_pages/election_watch.py",
+    "term_report": "app_pages/term_report.py",
+    "about": "app_pages/about.py",
 }
 
 

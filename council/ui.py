@@ -24,18 +24,13 @@ T = TypeVar("T")
 
 
 def ensure_app_navigation() -> None:
-    """Make sure app.py's st.navigation is in charge, also on a server's very first visit.
+    """Nothing to do any more; kept only so that a page written before the change still runs.
 
-    Because the project has a pages/ folder, Streamlit starts in its older multipage mode and
-    runs a page file directly when the first visit after a server start is a page URL (such
-    as /elections), skipping app.py's navigation and sidebar. Every page calls this first: it
-    switches Streamlit to app.py's navigation and reruns, which then shows the same page.
+    The pages used to live in ``pages/``, which puts Streamlit in its older multipage mode: a
+    first visit to a page URL ran the page without app.py's navigation, and this function
+    forced a rerun. The pages now live in ``app_pages/``, so app.py's ``st.navigation`` is in
+    charge from the first visit. Pages should not call this; it will be removed.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def ensure_cache() -> None:

@@ -84,7 +84,7 @@ def test_the_first_visit_builds_the_cache_and_shows_its_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "council.db"
-    at = run_page("pages/overview.py", db, monkeypatch)
+    at = run_page("app_pages/overview.py", db, monkeypatch)
     assert store.read_meta(db)["source"] == "bundled snapshot"
     sidebar = " ".join(str(getattr(node, "value", "")) for node in at.sidebar)
     assert "No data cache yet" not in sidebar

@@ -6,7 +6,6 @@ import streamlit as st
 
 from council import report, ui
 
-ui.ensure_app_navigation()
 st.title("Council term report")
 st.caption(
     "The council's term report in the shape of the community's council reports: round "

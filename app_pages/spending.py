@@ -7,7 +7,6 @@ import streamlit as st
 from council import tables, ui, uploads, views
 from council.stats import spending
 
-ui.ensure_app_navigation()
 st.title("Council spending")
 st.caption(
     "How the council's budget is used: funding requests from the chain, categorised with the "

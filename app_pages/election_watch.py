@@ -6,7 +6,6 @@ import streamlit as st
 
 from council import ui, watch
 
-ui.ensure_app_navigation()
 st.title("Election watch")
 limits = watch.THRESHOLDS
 st.caption(
