@@ -31,3 +31,13 @@ def test_production_settings() -> None:
     assert values["browser.gatherUsageStats"] is False
     assert values["server.enableXsrfProtection"] is True
     assert values["server.maxUploadSize"] * 1024 * 1024 == MAX_BYTES_DEFAULT  # megabytes
+
+
+def test_no_pages_folder_beside_app_py() -> None:
+    """A pages/ folder beside app.py puts Streamlit in its older multipage mode: a first visit
+    to a page URL would run the page without app.py's navigation. Pages go in app_pages/."""
+    root = CONFIG.parents[1]
+    assert not (root / "pages").exists()
+    listed = sorted(p.name for p in (root / "app_pages").glob("*.py"))
+    app = (root / "app.py").read_text()
+    assert [name for name in listed if f'"app_pages/{name}"' not in app] == []
