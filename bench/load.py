@@ -251,6 +251,10 @@ def write_results(runs: list[Run], out: Path, note: str) -> None:
     out.write_text(header + body)
 
 
+def _order(run: Run) -> tuple[str, str, int]:
+    return (run.size, run.setup, run.sessions)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--sizes", default="mainnet,100x")
@@ -263,13 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--note", default="", help="a line added under the table")
     args = parser.parse_args(argv)
     runs: list[Run] = []
-    for size in args.sizes.split(","):
-        for setup in args.setups.split(","):
-            for sessions in (int(k) for k in args.sessions.split(",")):
+    # Fewest sessions first over every size and setup: a stopped run still covers them all.
+    for sessions in (int(k) for k in args.sessions.split(",")):
+        for size in args.sizes.split(","):
+            for setup in args.setups.split(","):
                 run = measure(size, setup, sessions, size in args.swap_sizes.split(","))
                 runs.append(run)
                 print(table([run]), flush=True)
-                write_results(runs, args.out, args.note)  # after every run: partial figures kept
+                write_results(sorted(runs, key=_order), args.out, args.note)  # after every run
     return 0
 
 

@@ -99,7 +99,7 @@ def test_a_refresh_swaps_the_cache_under_open_sessions(
     for _ in range(3):
         context = browser.new_context(viewport={"width": 1400, "height": 1600})
         tab = context.new_page()
-        tab.goto(f"{replicas.url}/leaderboard")
+        tab.goto(replicas.url)
         sessions.append((context, tab))
     for _, tab in sessions:
         settle(tab)
@@ -108,7 +108,7 @@ def test_a_refresh_swaps_the_cache_under_open_sessions(
     fetch.refresh(qn_server.url, replicas.db, retries=0, backoff=0)  # the timer's swap
 
     for n, (context, tab) in enumerate(sessions):
-        tab.locator("[data-testid='stSidebarNav'] a").filter(has_text="Overview").click()
+        tab.locator("[data-testid='stSidebarNav'] a").filter(has_text="Election watch").click()
         settle(tab)
         shot(tab, f"after-swap-{n}")
         sidebar = tab.locator("[data-testid='stSidebar']").inner_text()
