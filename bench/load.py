@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import os
 import platform
+import shutil
 import statistics
 import sys
 import threading
@@ -192,10 +193,12 @@ def _swap(db: Path, size: str) -> None:
 def measure(size: str, setup: str, sessions: int, swap: bool) -> Run:
     """Start the servers for ``setup`` on a copy of the ``size`` cache and run ``sessions``."""
     source, _ = build_cache(size)
-    work = ROOT / "bench" / "caches" / "load"
-    work.mkdir(parents=True, exist_ok=True)
-    db = work / f"{size}.db"
-    db.write_bytes(source.read_bytes())  # the swap must not touch the shared generated cache
+    db = source
+    if swap:  # the swap must not touch the shared generated cache: a copy is swapped
+        work = ROOT / "bench" / "caches" / "load"
+        work.mkdir(parents=True, exist_ok=True)
+        db = work / f"{size}.db"
+        shutil.copyfile(source, db)
     run = Run(size, setup, sessions)
     two = setup == "two"
     with local_replicas.running(db, replicas=2 if two else 1, with_nginx=two) as started:
