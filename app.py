@@ -26,6 +26,7 @@ pages = st.navigation(
         st.Page(
             "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
         ),
+        st.Page("app_pages/this_week.py", title="This week", icon=":material/event_available:"),
         st.Page("app_pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
         st.Page("app_pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
         st.Page("app_pages/spending.py", title="Spending", icon=":material/payments:"),
@@ -33,6 +34,7 @@ pages = st.navigation(
         st.Page("app_pages/election_watch.py", title="Election watch", icon=":material/timer:"),
         st.Page("app_pages/term_report.py", title="Term report", icon=":material/description:"),
         st.Page("app_pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
+        st.Page("app_pages/council_log.py", title="Council log", icon=":material/history_edu:"),
         st.Page("app_pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]
 )
@@ -53,6 +55,8 @@ def stop_for(error: data.CacheError) -> None:
 ui.ensure_cache()  # a fresh install (pip install .) builds its cache from the bundled snapshot
 try:
     ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
+    ui.as_of_line(pages.url_path)
+    ui.saved_views_sidebar(pages.url_path)
     pages.run()
 except data.CacheError as error:  # the file, or damage found only when a table is read
     stop_for(error)

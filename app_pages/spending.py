@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from council import tables, ui, uploads, views
-from council.stats import spending
+from council import spending_checks, tables, ui, uploads, views
+from council.stats import reconcile, reimbursement, spending
 
 st.title("Council spending")
 st.caption(
@@ -106,3 +106,80 @@ with st.expander("Periodic report (markdown for the forum, CSV for the records)"
     st.download_button(
         "Download report (.md)", view.report, f"spending-report-{date.today()}.md", "text/markdown"
     )
+
+
+@st.cache_data(show_spinner="Checking the file against the chain…", max_entries=8)
+def checked(cache_key: tuple[str, float], uploads_key: float, network: str):
+    """The spending file against the chain's funding requests of ``network`` (cached)."""
+    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    return reconcile.reconcile(categories, ui.council_data().proposals, network)
+
+
+st.subheader("The spending file checked against the chain")
+st.caption("The whole file and every funding request: the filters above do not apply here.")
+fetched = reconcile.fetched_networks(ui.council_data().proposals)
+if not fetched:
+    ui.empty_state(
+        "This needs funding requests fetched from a query node (Data & refresh): the bundled "
+        "data's proposals come from the council's term reports, not from the chain."
+    )
+else:
+    network = ui.url_selectbox("Network to check", "check", fetched, key="check")
+    result = checked(ui.cache_key(), ui.uploads_key(), network)
+    share = result.categorised.share
+    cols = st.columns(4)
+    cols[0].metric("On chain, not in the file", f"{len(result.missing):,}")
+    cols[1].metric("In the file, not on chain", f"{len(result.unknown):,}")
+    cols[2].metric("Cells that disagree", f"{len(result.disagreements):,}")
+    cols[3].metric("Paid spending categorised", "–" if share is None else f"{share:.1%}")
+    st.caption(
+        f"{result.categorised.categorised:,} of {result.categorised.proposals:,} executed "
+        f"funding requests ({result.categorised.categorised_joy:,.0f} of "
+        f"{result.categorised.amount_joy:,.0f} JOY) have a category in the file."
+    )
+    if result.agrees:
+        st.success(f"The file agrees with every {network} funding request on chain.")
+    for label, frame, name in (
+        ("On chain, not in the file", spending_checks.missing_table(result), "missing"),
+        ("In the file, not on chain", spending_checks.unknown_table(result), "not-on-chain"),
+        ("Status and amounts that disagree", spending_checks.disagreement_table(result), "differ"),
+    ):
+        if len(frame):
+            with st.expander(f"{label}: {len(frame):,}"):
+                ui.show_table(frame, f"spending-check-{network}-{name}.csv")
+    if len(result.missing_rows):
+        ui.csv_download(
+            result.missing_rows,
+            f"spending-missing-rows-{network}.csv",
+            "Download the missing rows in the file's columns (ready to paste)",
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def owed(cache_key: tuple[str, float], uploads_key: float):
+    """Bounty payments not reimbursed yet, and their totals per network and term (cached)."""
+    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    d = ui.council_data()
+    listed = reimbursement.report_terms(d.proposals, d.councils)
+    rows = reimbursement.pending(categories, spending_items(cache_key, uploads_key), listed)
+    return (
+        spending_checks.pending_table(rows),
+        spending_checks.pending_totals_table(reimbursement.totals(rows)),
+        spending_checks.owed_text(reimbursement.totals(rows, by=("network",))),
+    )
+
+
+st.subheader("Bounties pending reimbursement by Jsgenesis")
+st.caption(
+    "Bounty payments the council made (a Bounty in the file, paid) that the file's Reimbursed "
+    "column does not mark `Y` (`N`, or blank: not recorded). The whole file: the filters "
+    "above do not apply here."
+)
+pending_rows, pending_totals, owed_in_all = owed(ui.cache_key(), ui.uploads_key())
+if pending_rows.empty:
+    ui.empty_state("No bounty payment is waiting for reimbursement.")
+else:
+    st.markdown(owed_in_all)
+    ui.show_table(pending_totals, "bounties-pending-reimbursement-totals.csv")
+    with st.expander(f"Payments not reimbursed: {len(pending_rows):,}"):
+        ui.show_table(pending_rows, "bounties-pending-reimbursement.csv")

@@ -19,6 +19,7 @@ ALL_PAGES = [
     "app_pages/election_watch.py",
     "app_pages/term_report.py",
     "app_pages/upload.py",
+    "app_pages/council_log.py",
     "app_pages/about.py",
 ]
 
