@@ -84,7 +84,8 @@ def test_first_visit_to_a_page_url_then_a_refresh_on_the_other_replica(
     assert "rounds=4-6" in tab.url and slider_value(tab, "rounds") == [4, 6]
     # The new replica's websocket session works: navigation reruns the app there.
     tab.locator("[data-testid='stSidebarNav'] a").filter(has_text="Leaderboard").click()
-    settle(tab)
+    tab.wait_for_selector("h1:has-text('Council leaderboard')", timeout=60_000)
+    wait_idle(tab)
     assert tab.locator("h1").first.inner_text().strip() == "Council leaderboard"
     assert_no_error(tab)
     context.close()
@@ -102,14 +103,15 @@ def test_a_refresh_swaps_the_cache_under_open_sessions(
         tab.goto(replicas.url)
         sessions.append((context, tab))
     for _, tab in sessions:
-        settle(tab)
+        wait_idle(tab)
         assert "Source: bundled snapshot" in tab.locator("[data-testid='stSidebar']").inner_text()
 
     fetch.refresh(qn_server.url, replicas.db, retries=0, backoff=0)  # the timer's swap
 
     for n, (context, tab) in enumerate(sessions):
         tab.locator("[data-testid='stSidebarNav'] a").filter(has_text="Election watch").click()
-        settle(tab)
+        tab.wait_for_selector("h1:has-text('Election watch')", timeout=60_000)
+        wait_idle(tab)
         shot(tab, f"after-swap-{n}")
         sidebar = tab.locator("[data-testid='stSidebar']").inner_text()
         assert f"Source: {qn_server.url}" in sidebar
