@@ -133,7 +133,8 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            log = getattr(process, "log_path", None)
+            output = Path(log).read_text(errors="replace")[-3000:] if log else ""
             raise RuntimeError(f"{process.args[0]} exited early: {output}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
@@ -144,17 +145,22 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
     raise TimeoutError(f"no health at {url}/_stcore/health")
 
 
-def start_replica(port: int, env: Mapping[str, str]) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:``port`` (not yet healthy)."""
+def start_replica(port: int, env: Mapping[str, str], log: Path) -> subprocess.Popen:
+    """`streamlit run app.py` on 127.0.0.1:``port`` (not yet healthy), its output in ``log``.
+
+    A file, not a pipe: a pipe nobody reads fills up and then blocks the server.
+    """
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true",
     ]  # fmt: skip
-    return subprocess.Popen(
-        command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=dict(env), stdout=output, stderr=subprocess.STDOUT
+        )
+    process.log_path = log  # type: ignore[attr-defined]
+    return process
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -189,21 +195,22 @@ def running(
     front: subprocess.Popen | None = None
     with tempfile.TemporaryDirectory(prefix="council-nginx-") as work:
         try:
-            processes = [start_replica(p, environment) for p in ports]
+            workdir = Path(work)
+            processes = [start_replica(p, environment, workdir / f"replica-{p}.log") for p in ports]
             urls = [f"http://127.0.0.1:{p}" for p in ports]
             for url, process in zip(urls, processes, strict=True):
                 wait_healthy(url, process)
             url = urls[0]
             if nginx:
                 listen = port or free_port()
-                workdir = Path(work)
                 workdir.chmod(0o755)
                 conf = workdir / "nginx.conf"
                 conf.write_text(nginx_config(ports, listen, workdir))
                 front = subprocess.Popen(
                     [nginx, "-p", str(workdir), "-c", str(conf), "-e", str(workdir / "error.log")],
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )  # fmt: skip
+                front.log_path = workdir / "error.log"  # type: ignore[attr-defined]
                 url = f"http://127.0.0.1:{listen}"
                 wait_healthy(url, front, timeout=20)
             yield Replicas(url, urls, Path(db), processes, front)
