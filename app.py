@@ -23,19 +23,21 @@ st.html(NARROW_SCREEN_CSS)
 
 pages = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/this_week.py", title="This week", icon=":material/event_available:"),
-        st.Page("pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
-        st.Page("pages/voters.py", title="Voters", icon=":material/groups:"),
-        st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
-        st.Page("pages/spending.py", title="Spending", icon=":material/payments:"),
-        st.Page("pages/working_groups.py", title="Working groups", icon=":material/groups:"),
-        st.Page("pages/kpis.py", title="KPIs", icon=":material/flag:"),
-        st.Page("pages/election_watch.py", title="Election watch", icon=":material/timer:"),
-        st.Page("pages/term_report.py", title="Term report", icon=":material/description:"),
-        st.Page("pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
-        st.Page("pages/council_log.py", title="Council log", icon=":material/history_edu:"),
-        st.Page("pages/about.py", title="Data & refresh", icon=":material/database:"),
+        st.Page(
+            "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
+        ),
+        st.Page("app_pages/this_week.py", title="This week", icon=":material/event_available:"),
+        st.Page("app_pages/elections.py", title="Election history", icon=":material/how_to_vote:"),
+        st.Page("app_pages/voters.py", title="Voters", icon=":material/groups:"),
+        st.Page("app_pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:"),
+        st.Page("app_pages/spending.py", title="Spending", icon=":material/payments:"),
+        st.Page("app_pages/working_groups.py", title="Working groups", icon=":material/groups:"),
+        st.Page("app_pages/kpis.py", title="KPIs", icon=":material/flag:"),
+        st.Page("app_pages/election_watch.py", title="Election watch", icon=":material/timer:"),
+        st.Page("app_pages/term_report.py", title="Term report", icon=":material/description:"),
+        st.Page("app_pages/upload.py", title="Secretary uploads", icon=":material/upload_file:"),
+        st.Page("app_pages/council_log.py", title="Council log", icon=":material/history_edu:"),
+        st.Page("app_pages/about.py", title="Data & refresh", icon=":material/database:"),
     ]
 )
 
@@ -52,7 +54,7 @@ def stop_for(error: data.CacheError) -> None:
     st.stop()
 
 
-ui.mark_app_navigation()
+ui.ensure_cache()  # a fresh install (pip install .) builds its cache from the bundled snapshot
 try:
     ui.freshness_sidebar(ui.council_data().meta)  # reads tables: damage may show here
     ui.as_of_line(pages.url_path)

@@ -40,18 +40,18 @@ SIZES = {
 WG_SIZES = {"mainnet": (20, 2_000), "10x": (200, 20_000), "100x": (2_000, 200_000)}
 PAGES = {
     "empty": "bench/empty_page.py",
-    "overview": "pages/overview.py",
-    "elections": "pages/elections.py",
-    "voters": "pages/voters.py",
-    "leaderboard": "pages/leaderboard.py",
-    "spending": "pages/spending.py",
-    "working_groups": "pages/working_groups.py",
-    "kpis": "pages/kpis.py",
-    "election_watch": "pages/election_watch.py",
-    "term_report": "pages/term_report.py",
-    "about": "pages/about.py",
-    "this_week": "pages/this_week.py",
-    "council_log": "pages/council_log.py",
+    "overview": "app_pages/overview.py",
+    "elections": "app_pages/elections.py",
+    "voters": "app_pages/voters.py",
+    "leaderboard": "app_pages/leaderboard.py",
+    "spending": "app_pages/spending.py",
+    "working_groups": "app_pages/working_groups.py",
+    "kpis": "app_pages/kpis.py",
+    "election_watch": "app_pages/election_watch.py",
+    "term_report": "app_pages/term_report.py",
+    "about": "app_pages/about.py",
+    "this_week": "app_pages/this_week.py",
+    "council_log": "app_pages/council_log.py",
 }
 
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from council import archive_supersede, store
+from council import archive_supersede, locations, store
 
 NETWORK = "sumer"
 # Sumer balances were whole tJOY; the cache holds base units, 10^10 to the token as on mainnet.
@@ -48,7 +48,7 @@ SNAPSHOT_TABLES = (
     "councils",
     "council_members",
 )
-DEFAULT_SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "data" / "snapshot"
+DEFAULT_SNAPSHOT_DIR = locations.bundled_data_dir() / "snapshot"
 ARCHIVE_DIR = "archive"  # the testnet council archive, beside the snapshot CSVs
 MAINNET_ARCHIVE_DIR = "archive_mainnet"  # the mainnet council's record (council.archive_mainnet)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

@@ -23,6 +23,8 @@ from typing import Any
 
 import sqlite_utils
 
+from council import locations
+
 SCHEMA_VERSION = 1
 
 
@@ -412,11 +414,14 @@ TableRows = Mapping[str, Iterable[Mapping[str, Any]]]
 
 
 def default_db_path() -> Path:
-    """The cache path: $COUNCIL_DB, or data/council.db beside the project."""
+    """The cache path: $COUNCIL_DB, or data/council.db beside the project.
+
+    An installed copy without the project folder uses ./data/council.db (council.locations).
+    """
     env = os.environ.get("COUNCIL_DB")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "data" / "council.db"
+    return locations.writable_data_dir() / "council.db"
 
 
 def create_schema(db: sqlite_utils.Database) -> None:

@@ -16,7 +16,17 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from council import as_of, data, filters, refresh_state, saved_views, store, uploads
+from council import (
+    as_of,
+    data,
+    filters,
+    first_start,
+    refresh_state,
+    saved_views,
+    snapshot,
+    store,
+    uploads,
+)
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
 from council.stats import overview
@@ -24,30 +34,21 @@ from council.stats import overview
 T = TypeVar("T")
 
 
-def ensure_app_navigation() -> None:
-    """Make sure app.py's st.navigation is in charge, also on a server's very first visit.
+def ensure_cache() -> None:
+    """On a fresh install (no cache file yet), build it from the bundled snapshot first.
 
-    Because the project has a pages/ folder, Streamlit starts in its older multipage mode and
-    runs a page file directly when the first visit after a server start is a page URL (such
-    as /elections), skipping app.py's navigation and sidebar. Every page calls this first: it
-    switches Streamlit to app.py's navigation and reruns, which then shows the same page.
+    Shows a spinner while it builds; the build runs once, under the refresh lock, however many
+    visitors or replicas arrive at the same time (``council.first_start``). A build that cannot
+    run says why instead of the page's empty state.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # Not when app.py did run (Streamlit's AppTest sets the flag again on every run: a
-        # rerun there would swallow every button click).
-        if not st.session_state.get(_APP_NAVIGATION):
-            st.rerun()
-
-
-_APP_NAVIGATION = "_app_navigation_ran"
-
-
-def mark_app_navigation() -> None:
-    """Called by app.py before it runs a page: this session's pages run under its navigation."""
-    st.session_state[_APP_NAVIGATION] = True
+    path = db_path()
+    if not first_start.needs_build(path):
+        return
+    with st.spinner("First start: building the data cache from the bundled snapshot…"):
+        try:
+            first_start.build_if_absent(path)
+        except (OSError, refresh_state.RefreshBusy, snapshot.SnapshotError) as error:
+            st.error(f"Could not build the data cache at `{path}`: {error}")
 
 
 def db_path() -> Path:
@@ -524,8 +525,14 @@ def _open_view(view: pd.Series) -> None:
     st.switch_page(target, query_params=saved_views.query_params(view["params"]))
 
 
-APP_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_PAGE = "pages/overview.py"  # app.py's default page (its URL path is "")
+def _app_dir() -> Path:
+    """app.py's folder: the checkout's, or for an installed copy the folder it was started in."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "app.py").is_file() else Path.cwd()
+
+
+APP_DIR = _app_dir()
+DEFAULT_PAGE = "app_pages/overview.py"  # app.py's default page (its URL path is "")
 
 
 def page_file(url_path: str) -> str | None:
@@ -533,7 +540,7 @@ def page_file(url_path: str) -> str | None:
     None when there is no such page file."""
     if not url_path:
         return DEFAULT_PAGE
-    path = f"pages/{url_path}.py"
+    path = f"app_pages/{url_path}.py"
     return path if (APP_DIR / path).is_file() else None
 
 

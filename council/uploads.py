@@ -18,10 +18,11 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
+from council import locations
 from council.csv_schema import Column, CsvSchema, Problem, Validation, validate_csv
 from council.store import utc_now_iso
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = locations.bundled_data_dir()  # the starter files (data/ in a checkout)
 TOKEN_ENV = "COUNCIL_UPLOAD_TOKEN"
 VERSIONS_TABLE = "upload_versions"
 
@@ -75,7 +76,8 @@ STARTER_FILES: dict[str, Path] = {
 
 def uploads_db_path() -> Path:
     """Where versions live: $COUNCIL_UPLOADS_DB or data/uploads.db."""
-    return Path(os.environ.get("COUNCIL_UPLOADS_DB") or DATA_DIR / "uploads.db")
+    env = os.environ.get("COUNCIL_UPLOADS_DB")
+    return Path(env) if env else locations.writable_data_dir() / "uploads.db"
 
 
 def token_matches(given: str | None, expected: str | None) -> bool:

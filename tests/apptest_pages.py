@@ -11,18 +11,18 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # Every page of app.py's navigation.
 ALL_PAGES = [
-    "pages/overview.py",
-    "pages/elections.py",
-    "pages/voters.py",
-    "pages/leaderboard.py",
-    "pages/spending.py",
-    "pages/working_groups.py",
-    "pages/kpis.py",
-    "pages/election_watch.py",
-    "pages/term_report.py",
-    "pages/upload.py",
-    "pages/council_log.py",
-    "pages/about.py",
+    "app_pages/overview.py",
+    "app_pages/elections.py",
+    "app_pages/voters.py",
+    "app_pages/leaderboard.py",
+    "app_pages/spending.py",
+    "app_pages/working_groups.py",
+    "app_pages/kpis.py",
+    "app_pages/election_watch.py",
+    "app_pages/term_report.py",
+    "app_pages/upload.py",
+    "app_pages/council_log.py",
+    "app_pages/about.py",
 ]
 
 

@@ -11,13 +11,13 @@ from council.stats import kpis
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = [
-    "pages/overview.py",
-    "pages/elections.py",
-    "pages/leaderboard.py",
-    "pages/spending.py",
-    "pages/kpis.py",
-    "pages/upload.py",
-    "pages/about.py",
+    "app_pages/overview.py",
+    "app_pages/elections.py",
+    "app_pages/leaderboard.py",
+    "app_pages/spending.py",
+    "app_pages/kpis.py",
+    "app_pages/upload.py",
+    "app_pages/about.py",
 ]
 
 
@@ -34,7 +34,7 @@ def test_page_renders_without_exception(page: str, snapshot_db: Path, monkeypatc
 
 
 def test_election_page_shows_round_25_winners(snapshot_db: Path, monkeypatch) -> None:
-    at = run_page("pages/elections.py", snapshot_db, monkeypatch, network="sumer")
+    at = run_page("app_pages/elections.py", snapshot_db, monkeypatch, network="sumer")
     candidacies = frame_with_column(at, "Candidate")
     round_25 = candidacies[candidacies["Round"] == 25]
     assert len(round_25) == 16
@@ -45,7 +45,7 @@ def test_election_page_shows_round_25_winners(snapshot_db: Path, monkeypatch) ->
 
 def test_election_page_filters_from_the_url(snapshot_db: Path, monkeypatch) -> None:
     at = run_page(
-        "pages/elections.py",
+        "app_pages/elections.py",
         snapshot_db,
         monkeypatch,
         network="sumer",
@@ -59,14 +59,15 @@ def test_election_page_filters_from_the_url(snapshot_db: Path, monkeypatch) -> N
 
 
 def test_vote_table_shows_short_accounts(snapshot_db: Path, monkeypatch) -> None:
-    at = run_page("pages/elections.py", snapshot_db, monkeypatch, network="sumer", round="25")
+    at = run_page("app_pages/elections.py", snapshot_db, monkeypatch, network="sumer", round="25")
     votes = frame_with_column(at, "Voter account")
     assert len(votes) > 0
     assert votes["Voter account"].str.fullmatch(r"\w{5}…\w{5}").all()
 
 
 def test_empty_cache_shows_an_empty_state(tmp_path: Path, monkeypatch) -> None:
-    at = run_page("pages/elections.py", tmp_path / "missing.db", monkeypatch)
+    (tmp_path / "empty.db").touch()  # an absent file is a fresh install: see test_first_start
+    at = run_page("app_pages/elections.py", tmp_path / "empty.db", monkeypatch)
     assert any("No election data" in i.value for i in at.info)
 
 
@@ -75,7 +76,7 @@ def test_leaderboard_member_profile_from_the_url(snapshot_db: Path, monkeypatch)
     # testnet archive adds the term reports of rounds 1 and 28-37: 32 Antioch/Sumer reports
     # list blackmass as a councillor, and 284 of their proposals' participant lines.
     at = run_page(
-        "pages/leaderboard.py", snapshot_db, monkeypatch, network="sumer", member="blackmass"
+        "app_pages/leaderboard.py", snapshot_db, monkeypatch, network="sumer", member="blackmass"
     )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
@@ -91,10 +92,12 @@ def test_leaderboard_member_profile_from_the_url(snapshot_db: Path, monkeypatch)
 
 
 def test_spending_and_kpi_pages_show_the_starter_files(snapshot_db: Path, monkeypatch) -> None:
-    spending = run_page("pages/spending.py", snapshot_db, monkeypatch, category="Bounties")
+    spending = run_page("app_pages/spending.py", snapshot_db, monkeypatch, category="Bounties")
     totals = frame_with_column(spending, "Share (%)")
     assert totals["Category"].tolist() == ["Bounties"]
-    kpis = run_page("pages/kpis.py", snapshot_db, monkeypatch, network="sumer", term="KPI round 18")
+    kpis = run_page(
+        "app_pages/kpis.py", snapshot_db, monkeypatch, network="sumer", term="KPI round 18"
+    )
     shown = frame_with_column(kpis, "Days left")
     assert set(shown["Term"]) == {"KPI round 18"}
 
@@ -103,7 +106,7 @@ def test_spending_page_flags_rows_minted_but_not_paid(snapshot_db: Path, monkeyp
     """The starter file's two canceled Sumer rows and two expired Giza rows have an amount
     minted (10,000,000 + 12,077,294 + 11,000,000 + 20,000,000 = 53,077,294 tJOY): listed for
     the secretary, counted nowhere."""
-    at = run_page("pages/spending.py", snapshot_db, monkeypatch)
+    at = run_page("app_pages/spending.py", snapshot_db, monkeypatch)
     flagged = frame_with_column(at, "Amount minted (JOY)")
     assert flagged["Proposal #"].tolist() == ["1062", "1068", "1095", "1096"]
     assert flagged["Amount minted (JOY)"].sum() == 53_077_294
@@ -115,11 +118,11 @@ def test_kpi_page_current_term_is_the_networks_own(snapshot_db: Path, monkeypatc
     """The snapshot holds testnets only: the starter file's mainnet 2023 Q2 OKRs are never
     their current term. Sumer's is KPI round 18 (paid on Sumer), long over; Alexandria has
     none in the file."""
-    sumer = run_page("pages/kpis.py", snapshot_db, monkeypatch, network="sumer")
+    sumer = run_page("app_pages/kpis.py", snapshot_db, monkeypatch, network="sumer")
     headings = [h.value for h in sumer.subheader]
     assert "Latest term (over): KPI round 18" in headings
     assert not any("2023 Q2" in h for h in headings)
-    alexandria = run_page("pages/kpis.py", snapshot_db, monkeypatch, network="alexandria")
+    alexandria = run_page("app_pages/kpis.py", snapshot_db, monkeypatch, network="alexandria")
     assert "No KPIs recorded yet for alexandria. The secretary can upload a KPI file." in [
         i.value for i in alexandria.info
     ]
@@ -127,7 +130,7 @@ def test_kpi_page_current_term_is_the_networks_own(snapshot_db: Path, monkeypatc
         h.value.startswith(("Current term", "Latest term")) for h in alexandria.subheader
     )
     # The 2023 Q2 rows show -1,250-odd days left and count as overdue, not as 0 overdue.
-    okr = run_page("pages/kpis.py", snapshot_db, monkeypatch, term="2023 Q2")
+    okr = run_page("app_pages/kpis.py", snapshot_db, monkeypatch, term="2023 Q2")
     metrics = {m.label: m.value for m in okr.metric}
     assert (metrics["KPIs"], metrics["Overdue"]) == ("18", "18")
 
@@ -148,7 +151,7 @@ def test_kpi_rewards_reproduce_the_hand_made_kpi_leaderboard(snapshot_db: Path) 
 
 
 def test_kpi_page_shows_rewards_per_councillor(snapshot_db: Path, monkeypatch) -> None:
-    at = run_page("pages/kpis.py", snapshot_db, monkeypatch, network="sumer")
+    at = run_page("app_pages/kpis.py", snapshot_db, monkeypatch, network="sumer")
     rewards = frame_with_column(at, "KPI rounds rewarded").set_index("Councillor")
     assert tuple(rewards.loc["tomato", ["KPI rounds rewarded", "Reward (USD)"]]) == (18, 9949.0)
 
@@ -157,7 +160,7 @@ def test_leaderboard_chart_scorecard_and_archive_grid_choices_come_from_the_url(
     snapshot_db: Path, monkeypatch
 ) -> None:
     at = run_page(
-        "pages/leaderboard.py",
+        "app_pages/leaderboard.py",
         snapshot_db,
         monkeypatch,
         network="sumer",

@@ -34,7 +34,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_spending_page_budget_per_term_and_its_term_filter(fetched: Path, monkeypatch) -> None:
-    at = run_page("pages/spending.py", fetched, monkeypatch)
+    at = run_page("app_pages/spending.py", fetched, monkeypatch)
     table = frame_with_column(at, "Refills (JOY)")
     # Newest first: the term elected in round 2, round 1's, the genesis council (numbered 1
     # by its place, as on the leaderboard).
@@ -43,14 +43,14 @@ def test_spending_page_budget_per_term_and_its_term_filter(fetched: Path, monkey
     assert table["End (block · date UTC)"].iloc[0] == "in office"
     assert table["Start (block · date UTC)"].iloc[1] == "#201,601 · 2023-01-16"
     assert set(table["Not recorded"]) == {"start, creator payouts, end"}
-    at = run_page("pages/spending.py", fetched, monkeypatch, budget_terms="2-2")
+    at = run_page("app_pages/spending.py", fetched, monkeypatch, budget_terms="2-2")
     table = frame_with_column(at, "Refills (JOY)")
     assert table["Spending (JOY)"].tolist() == [4_320.0]
     assert at.query_params["budget_terms"] == "2-2"
 
 
 def test_overview_card_this_terms_budget(fetched: Path, monkeypatch) -> None:
-    at = run_page("pages/overview.py", fetched, monkeypatch)
+    at = run_page("app_pages/overview.py", fetched, monkeypatch)
     (card,) = [m for m in at.metric if m.label == "Council budget spent this term"]
     assert card.value == "4,320 JOY"
     captions = " ".join(c.value for c in at.caption)
@@ -58,7 +58,7 @@ def test_overview_card_this_terms_budget(fetched: Path, monkeypatch) -> None:
 
 
 def test_bundled_mainnet_budget_comes_from_the_term_reports(bundled: Path, monkeypatch) -> None:
-    at = run_page("pages/spending.py", bundled, monkeypatch, budget_terms="33-35")
+    at = run_page("app_pages/spending.py", bundled, monkeypatch, budget_terms="33-35")
     table = frame_with_column(at, "Refills (JOY)").set_index("Term")
     assert list(table.index) == [35, 34, 33]
     assert list(table["Source"]) == ["term report", "not recorded", "term report"]

@@ -68,7 +68,7 @@ def test_a_filter_keeps_two_changes_in_a_row(
     snapshot_db: Path, monkeypatch, page, kind, key, param, changes
 ) -> None:
     # The bundled data opens on mainnet; these filters are tried on the Sumer testnet's data.
-    at = run_page(f"pages/{page}.py", snapshot_db, monkeypatch, network="sumer")
+    at = run_page(f"app_pages/{page}.py", snapshot_db, monkeypatch, network="sumer")
     for value, in_url in changes:
         widget(at, kind, key).set_value(value).run()
         assert not at.exception, [e.value for e in at.exception]
@@ -82,7 +82,7 @@ def test_a_filter_keeps_two_changes_in_a_row(
 
 
 def test_a_round_range_belongs_to_its_network(snapshot_db: Path, monkeypatch) -> None:
-    at = run_page("pages/leaderboard.py", snapshot_db, monkeypatch, network="sumer")
+    at = run_page("app_pages/leaderboard.py", snapshot_db, monkeypatch, network="sumer")
     at.slider(key="terms").set_value((8, 41)).run()
     at.text_input(key="q").set_value("tomato").run()
     at.selectbox(key="network").set_value("alexandria").run()
@@ -99,7 +99,7 @@ def test_a_round_range_belongs_to_its_network(snapshot_db: Path, monkeypatch) ->
 def test_a_picked_round_does_not_carry_over_to_another_network(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/elections.py", snapshot_db, monkeypatch)
+    at = run_page("app_pages/elections.py", snapshot_db, monkeypatch)
     at.selectbox(key="round").set_value(20).run()
     at.selectbox(key="network").set_value("alexandria").run()
     assert at.selectbox(key="round").value == 12
@@ -110,7 +110,7 @@ def test_a_picked_round_does_not_carry_over_to_another_network(
 
 def test_round_detail_picks_from_the_filtered_rounds(snapshot_db: Path, monkeypatch) -> None:
     at = run_page(
-        "pages/elections.py",
+        "app_pages/elections.py",
         snapshot_db,
         monkeypatch,
         network="sumer",
@@ -125,7 +125,7 @@ def test_round_detail_picks_from_the_filtered_rounds(snapshot_db: Path, monkeypa
 
 def test_headline_and_archive_note_follow_the_filters(snapshot_db: Path, monkeypatch) -> None:
     at = run_page(
-        "pages/elections.py",
+        "app_pages/elections.py",
         snapshot_db,
         monkeypatch,
         network="sumer",
@@ -148,7 +148,7 @@ def test_headline_and_archive_note_follow_the_filters(snapshot_db: Path, monkeyp
 def test_round_detail_says_when_a_rounds_votes_are_not_recorded(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/elections.py", snapshot_db, monkeypatch, network="sumer", round="41")
+    at = run_page("app_pages/elections.py", snapshot_db, monkeypatch, network="sumer", round="41")
     notes = [i.value for i in at.info]
     assert any(
         n.startswith("Round 41 is known from a term report: its votes are not recorded.")

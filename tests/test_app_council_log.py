@@ -39,7 +39,7 @@ def test_spending_page_checks_the_file_against_the_chain(cache: Path, monkeypatc
         "Mainnet,7,Ask 7,Approved,21700,20000,,50,Bounties,4,,N\n"  # minted disagrees
         "Mainnet,999,Not on chain,Approved,10,10,,,Tools,,,\n"
     )
-    at = run_page("pages/spending.py", cache, monkeypatch)
+    at = run_page("app_pages/spending.py", cache, monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["On chain, not in the file"] == f"{len(funding) - 2:,}"
     assert metrics["In the file, not on chain"] == "1"
@@ -63,7 +63,7 @@ def test_log_page_reads_and_refuses_a_wrong_token(cache: Path, monkeypatch) -> N
     monkeypatch.setenv(uploads.TOKEN_ENV, TOKEN)
     fields = entries.check("2024-05-01", "3", "Pioneer <b>down</b>", "<script>x</script>")
     store.add(fields, "secretary", token=TOKEN, expected=TOKEN)
-    at = run_page("pages/council_log.py", cache, monkeypatch, tag="platform")
+    at = run_page("app_pages/council_log.py", cache, monkeypatch, tag="platform")
     assert at.multiselect(key="log_tags").value == ["platform"]
     assert not any("Pioneer" in m.value for m in at.markdown)  # filtered out: no tag
     at.multiselect(key="log_tags").set_value([]).run()
@@ -79,7 +79,7 @@ def test_log_page_reads_and_refuses_a_wrong_token(cache: Path, monkeypatch) -> N
 
 def test_log_page_adds_an_entry_and_names_bad_input(cache: Path, monkeypatch) -> None:
     monkeypatch.setenv(uploads.TOKEN_ENV, TOKEN)
-    at = run_page("pages/council_log.py", cache, monkeypatch)
+    at = run_page("app_pages/council_log.py", cache, monkeypatch)
     at.text_input(key="log_token").input(TOKEN).run()
     at.text_input(key="log_who").input("secretary").run()
     at.text_input(key="addd").input("2024-13-01")

@@ -41,7 +41,7 @@ def live_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_watch_on_the_snapshot_says_no_election_is_running(snapshot_db: Path, monkeypatch):
-    at = run_page("pages/election_watch.py", snapshot_db, monkeypatch, network="sumer")
+    at = run_page("app_pages/election_watch.py", snapshot_db, monkeypatch, network="sumer")
     sumer = data.load(snapshot_db).for_network("sumer")
     latest = int(sumer.rounds["cycle_id"].max())
     last = sumer.rounds.set_index("cycle_id").loc[latest]
@@ -74,7 +74,7 @@ def test_watch_on_the_snapshot_says_no_election_is_running(snapshot_db: Path, mo
 
 
 def test_watch_raises_low_candidacy_for_a_live_round(live_db: Path, monkeypatch):
-    at = run_page("pages/election_watch.py", live_db, monkeypatch)
+    at = run_page("app_pages/election_watch.py", live_db, monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Round"], metrics["Stage"]) == ("4", "announcing")
     assert metrics["Candidates / seats"] == "1 / 2"
@@ -117,7 +117,7 @@ def staged_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_watch_reads_the_stage_and_its_end_from_the_stage_updates(staged_db: Path, monkeypatch):
-    at = run_page("pages/election_watch.py", staged_db, monkeypatch)
+    at = run_page("app_pages/election_watch.py", staged_db, monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Round"], metrics["Stage"]) == ("4", "announcing")
     assert metrics["Stage ends at block"] == "#238,600"
@@ -153,7 +153,7 @@ def test_watch_reads_the_stage_and_its_end_from_the_stage_updates(staged_db: Pat
 
 
 def test_term_report_page_shows_a_snapshot_term(snapshot_db: Path, monkeypatch):
-    at = run_page("pages/term_report.py", snapshot_db, monkeypatch, network="sumer", term="25")
+    at = run_page("app_pages/term_report.py", snapshot_db, monkeypatch, network="sumer", term="25")
     source = at.code[0].value
     assert source.startswith("# Council term 25 report (sumer)\n")
     # tomato (member 2) held a seat of term 25 with 13,000,000 of own stake.
@@ -173,7 +173,7 @@ def test_term_report_page_shows_a_snapshot_term(snapshot_db: Path, monkeypatch):
 
 
 def test_term_report_page_takes_the_term_from_the_url(live_db: Path, monkeypatch):
-    at = run_page("pages/term_report.py", live_db, monkeypatch, term="2")
+    at = run_page("app_pages/term_report.py", live_db, monkeypatch, term="2")
     assert at.selectbox(key="term").value == 2
     expected = (Path(__file__).parent / "fixtures" / "report_expected_term2.md").read_text()
     shown = at.code[0].value

@@ -7,12 +7,12 @@ import pytest
 from apptest_pages import frame_with_column, run_page
 
 NETWORK_PAGES = [
-    "pages/overview.py",
-    "pages/elections.py",
-    "pages/leaderboard.py",
-    "pages/kpis.py",
-    "pages/election_watch.py",
-    "pages/term_report.py",
+    "app_pages/overview.py",
+    "app_pages/elections.py",
+    "app_pages/leaderboard.py",
+    "app_pages/kpis.py",
+    "app_pages/election_watch.py",
+    "app_pages/term_report.py",
 ]
 
 
@@ -30,7 +30,7 @@ def test_every_page_defaults_to_mainnet(page: str, fresh_clone: Path, monkeypatc
 
 
 def test_overview_shows_the_latest_mainnet_council(fresh_clone: Path, monkeypatch) -> None:
-    at = run_page("pages/overview.py", fresh_clone, monkeypatch)
+    at = run_page("app_pages/overview.py", fresh_clone, monkeypatch)
     assert "Latest council (elected in round 35)" in [s.value for s in at.subheader]
     council = frame_with_column(at, "Councillor")
     assert sorted(council["Councillor"]) == ["0x2bc", "Jenny", "leet_joy"]
@@ -42,7 +42,7 @@ def test_overview_shows_the_latest_mainnet_council(fresh_clone: Path, monkeypatc
 def test_election_history_shows_mainnet_councillors_and_vote_shares(
     fresh_clone: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/elections.py", fresh_clone, monkeypatch)
+    at = run_page("app_pages/elections.py", fresh_clone, monkeypatch)
     candidacies = frame_with_column(at, "Candidate")
     assert sorted(candidacies["Round"].unique()) == list(range(3, 36))
     assert set(candidacies["Outcome"]) == {"elected"}
@@ -61,7 +61,7 @@ def test_election_history_shows_mainnet_councillors_and_vote_shares(
 def test_leaderboard_counts_mainnet_terms_served_and_streaks(
     fresh_clone: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/leaderboard.py", fresh_clone, monkeypatch)
+    at = run_page("app_pages/leaderboard.py", fresh_clone, monkeypatch)
     board = frame_with_column(at, "Longest streak").set_index("Member")
     # leet_joy sat on terms 7, 9-16, 20-22, 29-30 and 32-35: 18 terms, 8 in a row (9-16).
     leet = board.loc["leet_joy"]
@@ -74,7 +74,7 @@ def test_leaderboard_counts_mainnet_terms_served_and_streaks(
 def test_term_report_shows_the_latest_mainnet_term_with_its_budget(
     fresh_clone: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/term_report.py", fresh_clone, monkeypatch)
+    at = run_page("app_pages/term_report.py", fresh_clone, monkeypatch)
     text = at.code[-1].value
     assert text.startswith("# Council term 35 report (mainnet)")
     assert "- Ending Council budget: 17,309,118 JOY" in text
@@ -82,12 +82,12 @@ def test_term_report_shows_the_latest_mainnet_term_with_its_budget(
 
 
 def test_kpis_show_the_mainnet_okr_key_results(fresh_clone: Path, monkeypatch) -> None:
-    at = run_page("pages/kpis.py", fresh_clone, monkeypatch)
+    at = run_page("app_pages/kpis.py", fresh_clone, monkeypatch)
     assert "Latest term (over): 2023 Q2" in [s.value for s in at.subheader]
     shown = frame_with_column(at, "Days left")
     assert set(shown["Term"]) == {"2023 Q2"}
     assert shown["KPI"].str.startswith("KR-").all()
-    testnet = run_page("pages/kpis.py", fresh_clone, monkeypatch, network="sumer")
+    testnet = run_page("app_pages/kpis.py", fresh_clone, monkeypatch, network="sumer")
     assert not any(s.value == "Current term: 2023 Q2" for s in testnet.subheader)
 
 
@@ -95,7 +95,7 @@ def test_a_mainnet_councillors_proposal_votes_read_not_recorded(
     fresh_clone: Path, monkeypatch
 ) -> None:
     """The mainnet record holds no proposal or proposal vote: not recorded, never 0."""
-    at = run_page("pages/leaderboard.py", fresh_clone, monkeypatch, member="0x2bc")
+    at = run_page("app_pages/leaderboard.py", fresh_clone, monkeypatch, member="0x2bc")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Terms served"] == "21"

@@ -14,7 +14,7 @@ from test_desk import KPI_FILE
 from council import agenda, fetch, uploads
 from council.snapshot import build_cache_from_snapshot
 
-PAGE = "pages/this_week.py"
+PAGE = "app_pages/this_week.py"
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +73,10 @@ def test_pending_proposals_with_filters(desk_db: Path, monkeypatch) -> None:
 
 def test_as_of_line_names_the_uploaded_version(snapshot_db: Path, monkeypatch) -> None:
     uploads.store_version(uploads.KPIS.name, KPI_FILE, "kpis.csv", "test")
-    at = run_page("pages/upload.py", snapshot_db, monkeypatch)  # reads both files
+    at = run_page("app_pages/upload.py", snapshot_db, monkeypatch)  # reads both files
     version = uploads.versions(uploads.KPIS.name)[0]
     assert at.caption[0].value.endswith(
         f"Files: spending categories: starter file, KPIs v1 ({version.uploaded_at[:10]})"
     )
-    overview = run_page("pages/overview.py", snapshot_db, monkeypatch)
+    overview = run_page("app_pages/overview.py", snapshot_db, monkeypatch)
     assert "Files:" not in overview.caption[0].value  # the overview reads no uploaded file

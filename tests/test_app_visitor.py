@@ -27,7 +27,7 @@ def texts(elements) -> str:
 def test_sidebar_says_when_the_snapshot_data_ends_not_that_it_was_just_refreshed(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/overview.py", snapshot_db, monkeypatch)
+    at = run_page("app_pages/overview.py", snapshot_db, monkeypatch)
     sidebar = texts(at.sidebar.caption)
     assert "Refreshed" not in sidebar
     assert "just now" not in sidebar
@@ -55,7 +55,7 @@ def test_sidebar_of_a_fetched_cache_says_when_it_was_refreshed(tmp_path: Path, m
         },
     )
     monkeypatch.setenv("COUNCIL_STALE_AFTER", "1d")
-    at = run_page("pages/elections.py", path, monkeypatch)
+    at = run_page("app_pages/elections.py", path, monkeypatch)
     sidebar = texts(at.sidebar.caption)
     assert f"Refreshed: {refreshed:%Y-%m-%d %H:%M} UTC (3 h ago)" in sidebar
     assert "mainnet: #400 · 2025-04-01" in sidebar  # exact time: no "~"
@@ -65,7 +65,7 @@ def test_sidebar_of_a_fetched_cache_says_when_it_was_refreshed(tmp_path: Path, m
 def test_overview_names_the_missing_round_and_where_the_data_ends(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/overview.py", snapshot_db, monkeypatch, network="sumer")
+    at = run_page("app_pages/overview.py", snapshot_db, monkeypatch, network="sumer")
     captions = texts(at.caption)
     assert "always current" not in captions
     assert "on the left" not in captions  # a phone's menu is behind a button
@@ -77,18 +77,18 @@ def test_overview_names_the_missing_round_and_where_the_data_ends(
 def test_election_history_names_the_rounds_missing_on_each_network(
     snapshot_db: Path, monkeypatch
 ) -> None:
-    sumer = run_page("pages/elections.py", snapshot_db, monkeypatch, network="sumer")
+    sumer = run_page("app_pages/elections.py", snapshot_db, monkeypatch, network="sumer")
     assert "Round 3 is not in the data." in texts(sumer.caption)
     constantinople = run_page(
-        "pages/elections.py", snapshot_db, monkeypatch, network="constantinople"
+        "app_pages/elections.py", snapshot_db, monkeypatch, network="constantinople"
     )
     assert "Rounds 10–16 and 20 are not in the data." in texts(constantinople.caption)
-    alexandria = run_page("pages/elections.py", snapshot_db, monkeypatch, network="alexandria")
+    alexandria = run_page("app_pages/elections.py", snapshot_db, monkeypatch, network="alexandria")
     assert "not in the data" not in texts(alexandria.caption)
 
 
 def test_data_page_calls_the_snapshot_a_record_of_the_past(snapshot_db: Path, monkeypatch):
-    at = run_page("pages/about.py", snapshot_db, monkeypatch)
+    at = run_page("app_pages/about.py", snapshot_db, monkeypatch)
     shown = texts(at.markdown)
     assert "**Cache built:**" in shown and "Last refreshed" not in shown
     assert "sumer at block #4,093,199 · ~2022-01-21" in shown

@@ -13,7 +13,7 @@ from wg_records import wg_chain
 from council import fetch
 from council.snapshot import build_cache_from_snapshot
 
-PAGE = "pages/working_groups.py"
+PAGE = "app_pages/working_groups.py"
 
 
 @pytest.fixture(scope="module")

@@ -554,7 +554,7 @@ def committed_db(snapshot_copy) -> Path:
 
 
 def test_leaderboard_page_shows_the_alexandria_leaderboard(committed_db: Path, monkeypatch) -> None:
-    at = run_page("pages/leaderboard.py", committed_db, monkeypatch, network="alexandria")
+    at = run_page("app_pages/leaderboard.py", committed_db, monkeypatch, network="alexandria")
     grid = next(f.value for f in at.dataframe if "Term 4" in f.value.columns).set_index("Member")
     # The hand-made leaderboard's rows for @blackmass (x x x 6 7 9) and @fierydev (5 x x 6 x x).
     assert grid.loc["blackmass", ["Term 1", "Term 2", "Term 3", "Term 4", "Term 5", "Term 6"]
@@ -571,7 +571,7 @@ def test_leaderboard_page_shows_the_alexandria_leaderboard(committed_db: Path, m
 def test_election_page_says_what_the_archive_does_not_record(
     committed_db: Path, monkeypatch
 ) -> None:
-    at = run_page("pages/elections.py", committed_db, monkeypatch, network="constantinople")
+    at = run_page("app_pages/elections.py", committed_db, monkeypatch, network="constantinople")
     note = next(i.value for i in at.info if "term reports" in i.value)
     assert note.startswith("7 rounds here come only from the council's hand-written term reports")
     assert "Losing candidates, individual votes and vote power are not recorded" in note
@@ -682,5 +682,5 @@ def test_overview_votes_cast_add_the_recorded_rounds(committed_db: Path, monkeyp
     # reports' 8 + 40 + 15 + 18 + 71; Constantinople: no record of votes.
     assert overview.headline(d.for_network("alexandria")).votes == 96 + 152
     assert overview.headline(d.for_network("constantinople")).votes is None
-    at = run_page("pages/overview.py", committed_db, monkeypatch, network="constantinople")
+    at = run_page("app_pages/overview.py", committed_db, monkeypatch, network="constantinople")
     assert next(m.value for m in at.metric if m.label == "Votes cast") == "not recorded"

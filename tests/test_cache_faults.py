@@ -177,7 +177,9 @@ def test_every_page_shows_the_problem_once_without_a_traceback(
     assert not at.dataframe, "no table, empty or not, is shown from the file"
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/elections.py", "pages/about.py"])
+@pytest.mark.parametrize(
+    "page", ["app_pages/overview.py", "app_pages/elections.py", "app_pages/about.py"]
+)
 def test_damage_found_while_a_page_reads_is_shown_without_a_traceback(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

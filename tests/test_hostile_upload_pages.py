@@ -16,7 +16,7 @@ from test_hostile_uploads import ACCEPTED, CORPUS, EXPECTED, dataset_of
 
 from council import uploads
 
-PAGES = ["pages/kpis.py", "pages/spending.py", "pages/term_report.py"]
+PAGES = ["app_pages/kpis.py", "app_pages/spending.py", "app_pages/term_report.py"]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_every_accepted_file_renders_the_pages(
     uploads.store_version(dataset, result.frame, name, "secretary")
     shown = run_pages(snapshot_db, monkeypatch)
     if dataset == uploads.KPIS.name:
-        tables = [t.value for t in shown["pages/kpis.py"].dataframe if "Title" in t.value]
+        tables = [t.value for t in shown["app_pages/kpis.py"].dataframe if "Title" in t.value]
         table = max(tables, key=len)  # "All KPIs"
         # Shown as stored, a formula cell prefixed with ' (table cells are formula-safe).
         expected = [f"'{t}" if t[:1] in "=+-@\t" else t for t in result.frame["Title"]]
@@ -67,7 +67,7 @@ def test_values_stored_before_the_check_refused_them_do_not_break_the_pages(
     )
     uploads.store_version("spending_categories", cats, "old.csv", "secretary")
     shown = run_pages(snapshot_db, monkeypatch)
-    table = frame_with_column(shown["pages/kpis.py"], "Days left")
+    table = frame_with_column(shown["app_pages/kpis.py"], "Days left")
     table = table[["Title", "Deadline", "Reward", "Progress %"]]
     assert table.astype(object).where(table.notna(), None).to_dict("records") == [
         {"Title": "Week date", "Deadline": None, "Reward": None, "Progress %": None},
@@ -79,7 +79,7 @@ def _upload_page(monkeypatch: pytest.MonkeyPatch, snapshot_db: Path) -> AppTest:
     monkeypatch.setenv("COUNCIL_DB", str(snapshot_db))
     monkeypatch.setenv(uploads.TOKEN_ENV, "s3cret")
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/upload.py")
+    at.switch_page("app_pages/upload.py")
     at.run()
     at.text_input(key="token").input("s3cret").run()
     return at

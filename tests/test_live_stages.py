@@ -47,7 +47,7 @@ def test_every_page_renders_in_every_stage(live_cache, page: str, monkeypatch) -
     _, db = live_cache
     at = run_page(page, db, monkeypatch)
     assert at.title, "page has no title"
-    if page != "pages/election_watch.py":  # there, an error box is a concern to raise
+    if page != "app_pages/election_watch.py":  # there, an error box is a concern to raise
         assert not at.error, [e.value for e in at.error]
 
 
@@ -63,7 +63,7 @@ NEWEST_ROUND = {"announcing": 3, "voting": 3, "revealing": 3, "idle": 4, "failed
 
 def test_election_watch_shows_the_stage(live_cache, monkeypatch) -> None:
     stage, db = live_cache
-    at = run_page("pages/election_watch.py", db, monkeypatch)
+    at = run_page("app_pages/election_watch.py", db, monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Round"] == str(NEWEST_ROUND[stage])
     if stage == "voting" and "no-referendum" in str(db):
@@ -73,7 +73,7 @@ def test_election_watch_shows_the_stage(live_cache, monkeypatch) -> None:
 
 def test_election_history_shows_the_running_round(live_cache, monkeypatch) -> None:
     stage, db = live_cache
-    at = run_page("pages/elections.py", db, monkeypatch)
+    at = run_page("app_pages/elections.py", db, monkeypatch)
     candidacies = frame_with_column(at, "Candidate")
     round_3 = candidacies[candidacies["Round"] == 3].set_index("Candidate")
     assert set(round_3.index) == {"leet_joy", "0x2bc", "kate_fm", "bwhm0"}
@@ -138,10 +138,10 @@ def test_seats_of_fetched_rounds_come_from_the_councils(tmp_path: Path) -> None:
 
 
 VIEWS = [
-    ("pages/elections.py", {"round": "3"}),
-    ("pages/elections.py", {"outcome": "running"}),
-    ("pages/leaderboard.py", {"member": "kate_fm"}),
-    ("pages/leaderboard.py", {"member": "bwhm0"}),
+    ("app_pages/elections.py", {"round": "3"}),
+    ("app_pages/elections.py", {"outcome": "running"}),
+    ("app_pages/leaderboard.py", {"member": "kate_fm"}),
+    ("app_pages/leaderboard.py", {"member": "bwhm0"}),
 ]
 
 

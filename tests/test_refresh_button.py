@@ -60,7 +60,7 @@ def test_a_failed_refresh_says_why_clears_the_progress_and_updates_the_sidebar(
 ) -> None:
     monkeypatch.setenv("COUNCIL_ENDPOINT", qn_server.url)
     before = hashlib.sha256(cache.read_bytes()).hexdigest()
-    at = run_page("pages/about.py", cache, monkeypatch)
+    at = run_page("app_pages/about.py", cache, monkeypatch)
     assert not at.sidebar.warning, "no failure recorded yet"
     qn_server.inject(at_request=at_request, kind=kind)
     click_refresh(at)
@@ -83,7 +83,7 @@ def test_an_unreachable_node_is_a_plain_reason_not_urllib3s(
     with QueryNodeServer({}) as server:
         url = server.url  # nothing listens there once the block ends
     monkeypatch.setenv("COUNCIL_ENDPOINT", url)
-    at = click_refresh(run_page("pages/about.py", cache, monkeypatch))
+    at = click_refresh(run_page("app_pages/about.py", cache, monkeypatch))
     host = url.split("/")[2]
     reason = f"Probe: cannot reach the query node at {host}: Connection refused"
     assert [e.value for e in at.error] == [
@@ -96,7 +96,7 @@ def test_a_refresh_that_succeeds_shows_the_new_source_in_the_sidebar_at_once(
     qn_server: QueryNodeServer, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COUNCIL_ENDPOINT", qn_server.url)
-    at = click_refresh(run_page("pages/about.py", cache, monkeypatch))
+    at = click_refresh(run_page("app_pages/about.py", cache, monkeypatch))
     assert len(at.success) == 1 and at.success[0].value.startswith("Refreshed:")
     assert not at.get("progress")
     captions = [c.value for c in at.sidebar.caption]

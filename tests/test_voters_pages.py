@@ -58,7 +58,7 @@ def test_failed_attempts_fetched_and_attached(failures_db: Path) -> None:
 
 
 def test_election_history_gives_each_failure_and_its_reason(failures_db, monkeypatch) -> None:
-    at = run_page("pages/elections.py", failures_db, monkeypatch)
+    at = run_page("app_pages/elections.py", failures_db, monkeypatch)
     assert not at.error, [e.value for e in at.error]
     failed = frame_with_column(at, "Reason").set_index("Round")
     assert failed.loc[3, "Reason"] == "Not enough candidates: 2 stood, 3 needed"
@@ -77,7 +77,7 @@ def test_election_history_gives_each_failure_and_its_reason(failures_db, monkeyp
 
 
 def test_election_watch_raises_the_restart(failures_db, monkeypatch) -> None:
-    at = run_page("pages/election_watch.py", failures_db, monkeypatch)
+    at = run_page("app_pages/election_watch.py", failures_db, monkeypatch)
     warnings = [w.value for w in at.warning]
     assert any(
         "Round 5 is a restart" in w and "not enough revealed votes" in w for w in warnings
@@ -85,7 +85,7 @@ def test_election_watch_raises_the_restart(failures_db, monkeypatch) -> None:
 
 
 def test_voters_page_on_the_failures_cache(failures_db, monkeypatch) -> None:
-    at = run_page("pages/voters.py", failures_db, monkeypatch, account="j4FailVoterC")
+    at = run_page("app_pages/voters.py", failures_db, monkeypatch, account="j4FailVoterC")
     assert not at.error, [e.value for e in at.error]
     per_round = frame_with_column(at, "Voting accounts").set_index("Round")
     assert per_round.loc[4, ["Voting accounts", "Vote stake (JOY)"]].tolist() == [3, 200000.0]
@@ -101,12 +101,14 @@ def test_voters_page_on_the_failures_cache(failures_db, monkeypatch) -> None:
 def test_voters_page_on_the_snapshot(snapshot_db, monkeypatch) -> None:
     """Sumer round 25 (the snapshot's KPI report): every backer's vote, all revealed; the
     mainnet record (the default network) records no votes: "not recorded", never 0."""
-    at = run_page("pages/voters.py", snapshot_db, monkeypatch)
+    at = run_page("app_pages/voters.py", snapshot_db, monkeypatch)
     assert not at.error, [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Distinct voting accounts"] == "not recorded"
     assert "No vote is recorded in the shown rounds." in [i.value for i in at.info]
-    sumer = run_page("pages/voters.py", snapshot_db, monkeypatch, network="sumer", rounds="25-25")
+    sumer = run_page(
+        "app_pages/voters.py", snapshot_db, monkeypatch, network="sumer", rounds="25-25"
+    )
     per_round = frame_with_column(sumer, "Voting accounts")
     assert per_round["Votes"].tolist() == ["recorded"]
     assert per_round["Voting accounts"].iloc[0] > 0

@@ -5,7 +5,6 @@ import streamlit as st
 from council import ui
 from council.voters import view as voters
 
-ui.ensure_app_navigation()
 st.title("Voters")
 st.caption(
     "Who votes in council elections: voting accounts per round, returning and new voters, how "

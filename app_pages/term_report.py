@@ -6,7 +6,6 @@ import streamlit as st
 
 from council import report, ui
 
-ui.ensure_app_navigation()
 st.title("Council term report")
 st.caption(
     "The council's term report, filled from the cache. Mainnet terms follow the mainnet "

@@ -7,7 +7,6 @@ import streamlit as st
 from council import archive_views, tables, ui, views
 from council.stats import elections, failed_elections, overview
 
-ui.ensure_app_navigation()
 st.title("Election history")
 st.caption(
     "Every council election round: who ran, who was elected, stakes, votes and vote power. "

@@ -6,7 +6,6 @@ from council import ui
 from council.stats import leaderboard
 from council.working_groups import stats, views
 
-ui.ensure_app_navigation()
 st.title("Working groups")
 st.caption(
     "How each working group is doing: its lead, its workers (hired, terminated, left), its "

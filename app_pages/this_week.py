@@ -9,7 +9,6 @@ from council.desk import build_desk, periods
 from council.desk import tables as desk_tables
 from council.desk.pending import AWAITING, DESK_THRESHOLDS, filter_pending
 
-ui.ensure_app_navigation()
 st.title("This week")
 st.caption(
     "The meeting's first screen: proposals awaiting the council (deciding, dormant, gracing) "

@@ -9,7 +9,6 @@ import streamlit as st
 from council import ui, uploads
 from council.council_log import entries, export, store, suggestions
 
-ui.ensure_app_navigation()
 st.title("Council log")
 st.caption(
     "The public log of important issues kept by the council secretary and deputy: elections, "

@@ -7,7 +7,6 @@ import streamlit as st
 from council import ui, watch
 from council.stats import failed_elections
 
-ui.ensure_app_navigation()
 st.title("Election watch")
 limits = watch.THRESHOLDS
 st.caption(

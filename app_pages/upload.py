@@ -4,7 +4,6 @@ import streamlit as st
 
 from council import format, ui, uploads
 
-ui.ensure_app_navigation()
 st.title("Secretary uploads")
 st.caption(
     "Upload an updated CSV. It is checked before anything is stored; you see what it changes "

@@ -6,7 +6,6 @@ import streamlit as st
 from council import archive_views, charts, tables, ui, views
 from council.stats import elections, leaderboard
 
-ui.ensure_app_navigation()
 st.title("Council leaderboard")
 st.caption(
     "Every member who ran or served: candidacies, wins, terms, stake, votes, proposal votes, "

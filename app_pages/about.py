@@ -8,7 +8,6 @@ from council import fetch, refresh_state, ui, uploads
 from council.format import block_with_date
 from council.stats import overview
 
-ui.ensure_app_navigation()
 st.title("Data & refresh")
 data = ui.council_data()
 meta = data.meta

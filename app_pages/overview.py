@@ -6,7 +6,6 @@ from council import budget_view, tables, ui
 from council.format import block_with_date
 from council.stats import budget, overview
 
-ui.ensure_app_navigation()
 st.title("Joystream Council Dashboard")
 st.caption(
     "Council elections, councillors' records, council spending and KPIs in one place. Every "
@@ -65,5 +64,5 @@ st.subheader(f"Latest council (elected in round {facts.last_elected_cycle})")
 latest = overview.latest_council(data.for_network(network))
 ui.show_table(tables.council_table(latest), f"latest-council-{network}.csv")
 st.page_link(
-    "pages/elections.py", label="See every election round", icon=":material/arrow_forward:"
+    "app_pages/elections.py", label="See every election round", icon=":material/arrow_forward:"
 )

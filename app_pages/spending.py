@@ -7,7 +7,6 @@ import streamlit as st
 from council import budget_view, charts, filters, spending_checks, tables, ui, uploads, views
 from council.stats import budget, reconcile, reimbursement, spending
 
-ui.ensure_app_navigation()
 st.title("Council spending")
 st.caption(
     "How the council's budget is used: funding requests from the chain, categorised with the "

@@ -7,7 +7,6 @@ import streamlit as st
 from council import format, tables, ui, uploads, views
 from council.stats import elections, kpis, leaderboard
 
-ui.ensure_app_navigation()
 st.title("KPI progress")
 st.caption(
     "Council KPIs (and, on mainnet, OKR key results) as the council secretary reports them, "
