@@ -47,9 +47,9 @@ def test_a_failed_refresh_clears_its_progress_and_the_sidebar_says_why(
 ) -> None:
     url, db = failing_node_app
     tab = open_page(page, f"{url}/about", "about-before-refresh")
-    # Slow pages before the fault, so that the progress bar is seen filling up first.
-    qn_server.inject(at_request=3, kind="timeout", delay=1)
-    qn_server.inject(at_request=8, kind="graphql_errors")
+    # A slow probe before the fault (the batched first pages), so the progress bar is seen.
+    qn_server.inject(at_request=1, kind="timeout", delay=2)
+    qn_server.inject(at_request=2, kind="graphql_errors")
     tab.get_by_role("button", name="Refresh now").click()
     tab.wait_for_selector("[data-testid='stProgress']", timeout=30_000)
     tab.wait_for_selector("[data-testid='stAlertContentError']", timeout=60_000)

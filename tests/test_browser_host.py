@@ -61,7 +61,7 @@ def test_first_visit_to_a_page_url_then_a_refresh_on_the_other_replica(
     shot(tab, "first-visit-elections")
     assert tab.locator("h1").first.inner_text().strip() == "Election history"
     navigation = tab.locator("[data-testid='stSidebarNav']").inner_text()
-    assert "Leaderboard" in navigation and "Data & refresh" in navigation  # app.py's titles
+    assert "Election history" in navigation and "Term report" in navigation  # app.py's titles
     assert "rounds=4-6" in tab.url
     assert slider_value(tab, "rounds") == [4, 6]
     assert_no_error(tab)

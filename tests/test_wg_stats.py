@@ -227,3 +227,17 @@ def test_per_term_charts_keep_the_latest_terms(frames: stats.WGFrames) -> None:
     assert "latest 60 terms of the range (11–70)" in view.chart_note
     bars = view.spending_chart["datasets"]
     assert {row["term"] for rows in bars.values() for row in rows} == set(range(11, 71))
+
+
+def test_block_and_date_cells_when_no_worker_has_ended() -> None:
+    """A group whose workers are all still in the role has no end block at all (the page
+    crashed on it once): every cell reads '–'."""
+    from council.working_groups import views
+
+    none_ended = views._when(pd.Series([float("nan")] * 2), pd.Series([None, None]))
+    assert none_ended == ["–", "–"]
+    mixed = views._when(
+        pd.Series([float("nan"), 2_408_400.0, 5.0]),
+        pd.Series([None, "2021-10-15T00:00:00Z", None]),
+    )
+    assert mixed == ["–", "#2,408,400 · 2021-10-15", "#5"]

@@ -45,9 +45,12 @@ def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
     vectorised: a group's events run to tens of thousands); ``–`` without a block."""
     blocks = pd.to_numeric(pd.Series(blocks), errors="coerce").reset_index(drop=True)
     days = pd.to_datetime(pd.Series(times), utc=True, errors="coerce").reset_index(drop=True)
-    text = "#" + blocks.map("{:,.0f}".format, na_action="ignore")
-    dated = text + " · " + days.dt.strftime("%Y-%m-%d")
-    return dated.fillna(text).fillna("–").tolist()
+    out = pd.Series("–", index=blocks.index, dtype=object)
+    known = blocks.notna()
+    out[known] = ["#" + f"{block:,.0f}" for block in blocks[known]]
+    dated = known & days.notna()
+    out[dated] = out[dated] + " · " + days[dated].dt.strftime("%Y-%m-%d").astype(object)
+    return out.tolist()
 
 
 def _colour_scale(groups: list[str]) -> alt.Scale:
