@@ -252,6 +252,10 @@ def write_results(runs: list[Run], out: Path, note: str) -> None:
     if errors:
         body += "Errors (first five per run):\n\n" + "\n".join(errors) + "\n"
     out.write_text(header + body)
+    # The same figures as a section of bench/results/latest.md, beside the page timings.
+    from bench.__main__ import write_section
+
+    write_section("load", "## Load: concurrent sessions (`python -m bench.load`)\n\n" + body)
 
 
 def _order(run: Run) -> tuple[str, str, int]:
