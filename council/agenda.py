@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from council import data, filters, store, uploads, watch
+from council import cli_cache, uploads, watch
 from council.desk import Desk, build_desk
 from council.desk.pending import DESK_THRESHOLDS
 from council.desk.term import TermGlance
@@ -232,19 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None, help="cache path ($COUNCIL_DB)")
     parser.add_argument("--now", default=None, help=argparse.SUPPRESS)  # reproducible tests
     args = parser.parse_args(argv)
-    db_path = args.db or store.default_db_path()
-    if not db_path.exists():
-        print(f"error: no cache file yet at {db_path}: run `make cache`", file=sys.stderr)
-        return 1
     try:
-        cache = data.load(db_path)
-        networks = cache.networks
-    except data.CacheError as error:
+        _, cache, network = cli_cache.open_for_network(args.db, args.network)
+    except cli_cache.NoUsableCache as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
-    network = args.network or filters.default_network(networks) or "mainnet"
-    if network not in networks:
-        print(f"error: no data for network {network!r} in {db_path}", file=sys.stderr)
         return 1
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
     desk = build_desk(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from council import data, filters, store, uploads
+from council import cli_cache, data, uploads
 from council.format import block_with_date
 from council.stats import elections, kpis, leaderboard, spending
 
@@ -625,25 +625,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.term != "latest" and not args.term.isdigit():
         parser.error("--term must be a number or 'latest'")
-    db_path = args.db or store.default_db_path()
-    if not db_path.exists():
-        print(
-            f"error: no cache file yet at {db_path}: build it with `make cache` "
-            "(python -m council.snapshot build) or fetch with python -m council.fetch",
-            file=sys.stderr,
-        )
-        return 1
     try:
-        networks = data.load(db_path).networks
-    except data.CacheError as error:
+        db_path, cache, network = cli_cache.open_for_network(args.db, args.network)
+    except cli_cache.NoUsableCache as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    network = args.network or filters.default_network(networks) or "mainnet"
-    if network not in networks:
-        print(f"error: no data for network {network!r} in {db_path}", file=sys.stderr)
-        return 1
     try:
-        text = term_report(load_sources(db_path, network), args.term)
+        text = term_report(load_sources(db_path, network, cache), args.term)
     except LookupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
