@@ -25,6 +25,7 @@ from test_browser import (
     SHOTS,
     UPLOAD_TOKEN,
     free_port,
+    stop_server,
     wait_healthy,
     wait_idle,
 )
@@ -63,8 +64,7 @@ def serve_app(db: Path) -> Iterator[str]:
         wait_healthy(url, process, timeout=START_UP_TIMEOUT)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")

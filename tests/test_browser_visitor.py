@@ -23,6 +23,7 @@ from test_browser import (
     SETTLED,
     SHOTS,
     free_port,
+    stop_server,
     wait_healthy,
     wait_idle,
 )
@@ -73,8 +74,7 @@ def app_url(snapshot_copy) -> Iterator[str]:
         wait_healthy(url, process, timeout=180)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")
