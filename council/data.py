@@ -56,11 +56,13 @@ TIME_COLUMNS: dict[str, tuple[str, ...]] = {
     "council_budget_decreased": ("time",),
     "budget_increment_updates": ("time",),
 }
-# The council budget's event tables an incremental refresh reads from their newest block on.
-BUDGET_EVENT_TABLES = (
+# Event tables an incremental refresh reads from their newest block on (the council budget's,
+# and the failed election attempts').
+INCREMENTAL_EVENT_TABLES = (
     "council_budget_funded",
     "council_budget_decreased",
     "budget_increment_updates",
+    "election_failures",
 )
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -513,13 +515,7 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
         except sqlite3.Error:  # a cache from before the table existed: read them all
             window["council_stage_updates_from"] = 0
         window["wg_event_blocks"] = _wg_event_blocks(conn, network)
-        try:
-            window["election_failures_from"] = one(
-                "select coalesce(max(block), 0) from election_failures where network = ?"
-            )
-        except sqlite3.Error:  # a cache from before the table existed: read them all
-            window["election_failures_from"] = 0
-        for table in BUDGET_EVENT_TABLES:
+        for table in INCREMENTAL_EVENT_TABLES:
             try:
                 window[f"{table}_from"] = one(
                     f"select coalesce(max(block), 0) from {table} where network = ?"
