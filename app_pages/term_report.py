@@ -36,10 +36,17 @@ with st.sidebar:
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def report_sources(cache_key: tuple[str, float], uploads_key: float, network: str):
+    """The network's report sources, kept per cache file and uploads: what every term's report
+    shares (budget table, working-group histories, scorecard) is worked out once in them."""
+    return report.load_sources(ui.db_path(), network, ui.council_data())
+
+
 @st.cache_data(show_spinner="Writing the report…", max_entries=32)
 def term_report(cache_key: tuple[str, float], uploads_key: float, network: str, term: int, today):
     """The report's markdown (cached per cache file, uploaded files, network, term and day)."""
-    sources = report.load_sources(ui.db_path(), network, ui.council_data())
+    sources = report_sources(cache_key, uploads_key, network)
     return report.term_report(sources, term, today=today)
 
 

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from council import cli_cache, data, uploads
 from council.format import block_with_date
-from council.stats import elections, kpis, leaderboard, spending
+from council.stats import kpis, leaderboard, one_round, spending
 
+T = TypeVar("T")
 BLOCK_SECONDS = 6
 NOT_RECORDED = "Not recorded."
 CANCELLED = {"cancelled", "canceled by runtime"}
@@ -38,6 +41,11 @@ class ReportSources:
     ``data``: the cache restricted to the network; ``roles`` and ``budget_figures``: the
     archive's ``council_roles`` / ``council_budget_figures`` rows (may be empty);
     ``categories``: the secretary's spending categories file; ``kpis``: the KPI file.
+
+    What every term's report of the network shares (the term table, the scorecard, handles,
+    the budget table, the working groups' histories) is worked out on first use and kept
+    (:meth:`shared`), so a page that keeps the sources per cache version writes another term
+    without redoing them. Treat the sources and their tables as read-only.
     """
 
     network: str
@@ -46,6 +54,36 @@ class ReportSources:
     budget_figures: pd.DataFrame
     categories: pd.DataFrame
     kpis: pd.DataFrame
+    _kept: dict[Hashable, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def shared(self, name: Hashable, make: Callable[[], T]) -> T:
+        """The figure ``name``, made by ``make()`` the first time it is asked, then kept."""
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]  # type: ignore[return-value]
+
+    @property
+    def term_table(self) -> pd.DataFrame:
+        """:func:`council.stats.leaderboard.terms` of the network's councils."""
+        return self.shared("term_table", lambda: leaderboard.terms(self.data.councils))
+
+    @property
+    def handles(self) -> dict[str, str]:
+        """Member handles by member id."""
+        return self.shared("handles", lambda: _handles(self.data.members))
+
+    @property
+    def scorecard(self) -> pd.DataFrame:
+        """:func:`council.stats.leaderboard.scorecard` of every term of the network."""
+        d = self.data
+        return self.shared(
+            "scorecard",
+            lambda: leaderboard.scorecard(
+                self.term_table, d.council_members, d.proposals, d.proposal_votes
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -230,16 +268,19 @@ def round_overview(term: Term, rounds: pd.DataFrame, archive_terms: pd.DataFrame
     return "\n".join(lines) + "\n"
 
 
-def _seat_stakes(term: Term, d: data.CouncilData) -> pd.DataFrame:
+def _seat_stakes(term: Term, sources: ReportSources) -> pd.DataFrame:
     """The elected candidacies of the round that elected the term, as the election page shows
-    them: member_id, stake_joy (own), backing_stake_joy (voter), votes_received."""
-    results = elections.data_results(d)
-    won = results[
-        (results["cycle_id"] == term.elected_in_cycle) & (results["outcome"] == "elected")
-    ]
-    # Results come best first: a member with two elected candidacies keeps the stronger one.
-    won = won.drop_duplicates("member_id", keep="first")
-    return won[["member_id", "stake_joy", "backing_stake_joy", "votes_received"]]
+    them: member_id, stake_joy (own), backing_stake_joy (voter), votes_received (kept per
+    round on ``sources``)."""
+
+    def make() -> pd.DataFrame:
+        results = one_round.data_round_results(sources.data, term.elected_in_cycle)
+        won = results[results["outcome"] == "elected"]
+        # Results come best first: a member with two elected candidacies keeps the stronger.
+        won = won.drop_duplicates("member_id", keep="first")
+        return won[["member_id", "stake_joy", "backing_stake_joy", "votes_received"]]
+
+    return sources.shared(("seat_stakes", term.elected_in_cycle), make)
 
 
 def member_rows(
@@ -258,13 +299,12 @@ def member_rows(
     carries one (``proposal_votes_cast``).
     """
     d = sources.data
-    term_table = leaderboard.terms(d.councils)
-    card = leaderboard.scorecard(term_table, d.council_members, d.proposals, d.proposal_votes)
+    card = sources.scorecard
     card = card[card["council_id"] == term.council_id]
-    won = _seat_stakes(term, d)
+    won = _seat_stakes(term, sources)
     own_stake = dict(zip(won["member_id"], won["stake_joy"], strict=True))
     voter_stake = dict(zip(won["member_id"], won["backing_stake_joy"], strict=True))
-    handles = _handles(d.members)
+    handles = sources.handles
     seats = d.council_members[d.council_members["council_id"] == term.council_id]
     reported_votes = _by_member(seats, "proposal_votes_cast")
     reported_backing = _by_member(seats, "backing_stake_joy")
@@ -301,7 +341,7 @@ def stakes_note(term: Term, sources: ReportSources) -> list[str]:
     electing = d.rounds[d.rounds["cycle_id"] == term.elected_in_cycle]
     record = electing["source"].iloc[0] if len(electing) and "source" in electing else None
     record = record if isinstance(record, str) and record else "not recorded"
-    won = _seat_stakes(term, d)
+    won = _seat_stakes(term, sources)
     if won["votes_received"].notna().any():
         lines = [
             f"- Own stake and voter stake: the councillor's candidacy in {round_text} and the "
@@ -592,7 +632,7 @@ def term_report(sources: ReportSources, term: int | str, today: date | None = No
     if report_mainnet.uses_mainnet_shape(sources.network):
         return report_mainnet.mainnet_term_report(sources, term, today)
     chosen = find_term(d.councils, term)
-    handles = _handles(d.members)
+    handles = sources.handles
     recorded = not d.proposals.empty
     proposals = term_proposals(d.proposals, chosen) if recorded else d.proposals
     header = [

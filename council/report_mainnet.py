@@ -101,7 +101,7 @@ def vote_shares(term: report.Term, sources: report.ReportSources) -> pd.DataFram
     Columns: councillor, member_id, share_pct, how.
     """
     d = sources.data
-    handles = report._handles(d.members)
+    handles = sources.handles
     mine = d.council_members[d.council_members["council_id"] == term.council_id]
     members = sorted({str(m) for m in mine["member_id"]}, key=report._id_order)
     seats = pd.DataFrame(
@@ -109,7 +109,7 @@ def vote_shares(term: report.Term, sources: report.ReportSources) -> pd.DataFram
     )
     reported = d.vote_shares[d.vote_shares["cycle_id"] == term.elected_in_cycle]
     reported_by = dict(zip(reported["member_id"].astype(str), reported["share_pct"], strict=True))
-    results = report._seat_stakes(term, d)
+    results = report._seat_stakes(term, sources)
     backing = dict(zip(results["member_id"].astype(str), results["backing_stake_joy"], strict=True))
     totals = d.round_votes[d.round_votes["cycle_id"] == term.elected_in_cycle]
     total = float(totals["total_backing_stake_joy"].sum()) if len(totals) else math.nan
@@ -268,7 +268,7 @@ def _working_group_sections(sources: report.ReportSources, term: report.Term) ->
     """Sections 4 and 5: the working groups' workers and budgets in the term, one row per
     group (``council.working_groups.stats.term_tables``: start + refilled - spent = end).
     "Not recorded" when the cache has no working-group data (the bundled snapshot)."""
-    frames = wg_stats.frames_of(sources.data)
+    frames = sources.shared("wg_frames", lambda: wg_stats.frames_of(sources.data))
     lines = ["## 4. Working groups' workers", ""]
     if frames.is_empty:
         lines += [
@@ -280,7 +280,7 @@ def _working_group_sections(sources: report.ReportSources, term: report.Term) ->
             f"{NOT_RECORDED.capitalize()}: the data holds no working groups.",
         ]
         return "\n".join(lines) + "\n"
-    workers, budgets = wg_stats.term_tables(frames, term.start_block, term.end_block)
+    workers, budgets = _wg_term_tables(sources, frames, term)
     lines += ["| Group | Headcount | Hired | Fired | Left |", "|---|---:|---:|---:|---:|"]
     for row in workers.itertuples(index=False):
         counts = (row.headcount, row.hired, row.fired, row.left)
@@ -306,6 +306,25 @@ def _working_group_sections(sources: report.ReportSources, term: report.Term) ->
     return "\n".join(lines) + "\n"
 
 
+def _wg_term_tables(
+    sources: report.ReportSources, frames: wg_stats.WGFrames, term: report.Term
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`council.working_groups.stats.term_tables` of the term, with the network's lead
+    history and budget movements worked out once for every term (kept on ``sources``)."""
+    history = sources.shared("wg_history", lambda: wg_stats.lead_history(frames))
+    changes = sources.shared("wg_changes", lambda: wg_stats.budget_changes(frames, history))
+    s = wg_stats.group_summary(frames, term.start_block, term.end_block, history, changes)
+    # The same columns as term_tables (tested equal).
+    workers = s[["group_id", "group", "workers", "hired", "terminated", "left"]].rename(
+        columns={"workers": "headcount", "terminated": "fired"}
+    )
+    budgets = s[
+        ["group_id", "group", "budget_start", "refilled", "spent", "spending", "worker_rewards",
+         "lead_rewards", "budget_end", "debt"]
+    ]  # fmt: skip
+    return workers.reset_index(drop=True), budgets.reset_index(drop=True)
+
+
 def proposals_section(sources: report.ReportSources, term: report.Term) -> str:
     """Section 6: the proposals created in the term (as the testnet report counts them) and
     Pioneer's page of the council's proposals."""
@@ -327,7 +346,7 @@ def mainnet_term_report(sources: report.ReportSources, term: int | str, today: d
     """The whole mainnet term report as markdown (``term``: a number or ``"latest"``)."""
     d = sources.data
     chosen = report.find_term(d.councils, term)
-    table = budget.budget_by_term(budget.sources_from(d))
+    table = sources.shared("budget_table", lambda: budget.budget_by_term(budget.sources_from(d)))
     mine = table[table["council_id"] == chosen.council_id]
     row = mine.iloc[0] if len(mine) else None
     header = [

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from council.data import CouncilData
-from council.stats import elections, failed_elections
+from council.stats import elections, failed_elections, one_round
 
 BLOCK_SECONDS = 6
 
@@ -575,8 +575,10 @@ CANDIDATE_LABELS = {
 def candidate_table(d: CouncilData, cycle_id: int) -> pd.DataFrame:
     """The round's candidacies as shown: candidate, status, own stake, revealed votes and
     their stake, vote power and rank so far (the election page's statistics), best first."""
-    results = elections.candidacy_results(d.rounds, d.candidates, d.candidate_votes, d.members)
-    mine = results[results["cycle_id"] == cycle_id].sort_values(
+    results = one_round.round_results(
+        d.rounds, d.candidates, d.candidate_votes, d.members, cycle_id
+    )
+    mine = results.sort_values(
         ["rank", "stake_joy", "handle"], ascending=[True, False, True], na_position="last"
     )
     shown = mine[list(CANDIDATE_LABELS)].copy()
