@@ -16,7 +16,7 @@ import pandas as pd
 from council import watch
 from council.data import CouncilData
 from council.desk.pending import DESK_THRESHOLDS, DeskThresholds, pending_proposals, usd_rates
-from council.desk.term import TermGlance, councillors, kpis_due, term_glance
+from council.desk.term import TermGlance, councillors, kpis_due, term_glance, term_scorecard
 from council.stats import leaderboard
 
 
@@ -68,7 +68,6 @@ def build_desk(
     stage, clock = watch.watch_state(d, now)
     historical = clock is None or clock.stopped
     term_table = leaderboard.terms(d.councils)
-    card = leaderboard.scorecard(term_table, d.council_members, d.proposals, d.proposal_votes)
     glance = term_glance(d, term_table, stage, clock)
     seats: list[str] = []
     if glance is not None:
@@ -86,11 +85,12 @@ def build_desk(
     )
     if historical:
         pending = pending.iloc[0:0]
-    people = (
-        councillors(card, glance.council_id, d.members, pending)
-        if glance is not None
-        else pd.DataFrame()
-    )
+    people = pd.DataFrame()
+    if glance is not None:
+        card = term_scorecard(
+            term_table, glance.council_id, d.council_members, d.proposals, d.proposal_votes
+        )
+        people = councillors(card, glance.council_id, d.members, pending)
     as_of = _as_of(glance, clock, historical, now)
     kpi_term, due = kpis_due(kpi_file, network, d.kpi_rewards, as_of, thresholds)
     tally = watch.round_tally(d.candidates, d.round_votes, stage.cycle_id or 0, d.rounds)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from council import data
 from council.desk.pending import DESK_THRESHOLDS, DeskThresholds, awaiting_vote, name_of
-from council.stats import kpis
+from council.stats import kpis, leaderboard
 from council.watch import BLOCK_SECONDS, ChainClock, Stage
 
 BUDGET_START = "Council budget at start"  # the mainnet record's labels (archive_mainnet)
@@ -141,6 +141,68 @@ def term_glance(
         budget_spent_joy=spent,
         budget_source=source,
     )
+
+
+def _recorded_elsewhere(
+    rows: pd.DataFrame, block: str, council_id: str, start: float, end: float
+) -> bool:
+    """Whether a row records ``council_id`` itself but has a block outside the term."""
+    if "council_id" not in rows.columns or rows.empty:
+        return False
+    blocks = rows[block].astype(float)
+    outside = blocks.notna() & ((blocks < start) | (blocks >= end))
+    return bool((outside & (rows["council_id"].astype(str) == council_id)).any())
+
+
+def term_scorecard(
+    term_table: pd.DataFrame,
+    council_id: str,
+    council_members: pd.DataFrame,
+    proposals: pd.DataFrame,
+    votes: pd.DataFrame,
+) -> pd.DataFrame:
+    """The scorecard rows of one term (:func:`council.stats.leaderboard.scorecard`'s rows for
+    ``council_id``, the same figures), worked out with the term table cut to that term.
+
+    A vote or decision is the term's when its block falls in the term, else when its record
+    names the term; with only this term in the table, a block elsewhere finds no term and the
+    record's own term decides instead. The two agree unless a row names this term but has a
+    block outside it, or another term starts inside this one: then the whole network's
+    scorecard is worked out, as before. Only the votes the term's rows rest on are read.
+    """
+    mine = term_table[term_table["council_id"].astype(str) == council_id]
+    exact = not mine.empty
+    if exact:
+        start, end = float(mine["start_block"].iloc[0]), float(mine["end_block"].iloc[0])
+        others = term_table["start_block"].astype(float)
+        exact = not (
+            ((others > start) & (others < end)).any()  # a later term starts inside this one
+            or _recorded_elsewhere(votes, "voted_at_block", council_id, start, end)
+            or _recorded_elsewhere(proposals, "status_set_at_block", council_id, start, end)
+        )
+    if exact:
+        term_votes = _term_votes(votes, proposals, mine, start, end)
+        card = leaderboard.scorecard(mine, council_members, proposals, term_votes)
+    else:
+        card = leaderboard.scorecard(term_table, council_members, proposals, votes)
+    return card[card["council_id"].astype(str) == council_id].reset_index(drop=True)
+
+
+def _term_votes(
+    votes: pd.DataFrame, proposals: pd.DataFrame, mine: pd.DataFrame, start: float, end: float
+) -> pd.DataFrame:
+    """The votes the term's scorecard rows rest on: cast in the term (or without a block,
+    whose record names their term), or on a proposal decided in the term. All votes when
+    dropping the others would change which networks record proposal figures."""
+    blocks = votes["voted_at_block"].astype(float)
+    decided = leaderboard.decided_proposals(proposals, mine).dropna(subset=["council_id"])
+    keep = blocks.isna() | ((blocks >= start) & (blocks < end))
+    keep |= votes["proposal_id"].isin(decided["id"])
+    kept = votes[keep]
+    recorded = set(proposals["network"].unique())
+    if recorded | set(kept["network"].unique()) != recorded | set(votes["network"].unique()):
+        return votes
+    return kept
 
 
 COUNCILLOR_COLUMNS = [
