@@ -57,7 +57,8 @@ def proposal_line(row: pd.Series, clock: watch.ChainClock | None) -> str:
     if row["overdue"] or row["nearly_expiring"]:
         flag = " ⚠ overdue" if row["overdue"] else " ⚠ nearly expiring"
     money = amount_text(row["amount_joy"], row["amount_usd"])
-    facts = ", ".join(x for x in (row["type"], f"by {row['creator']}", money) if x)
+    kind = row["type"] if isinstance(row["type"], str) else ""  # an archive's row may lack it
+    facts = ", ".join(x for x in (kind, f"by {row['creator']}", money) if x)
     line = f"- **#{row['id']} {row['title']}** ({facts}): {row['stage']}, {_deadline(row, clock)}"
     if row["stage"] == "deciding":
         needed = "not known" if pd.isna(row["approvals_needed"]) else int(row["approvals_needed"])

@@ -237,3 +237,15 @@ def test_agenda_command_prints_the_same(
     assert "no cache file yet" in capsys.readouterr().err
     assert agenda.main(["--db", str(desk_db), "--network", "sumer"]) == 1
     assert "no data for network 'sumer'" in capsys.readouterr().err
+
+
+def test_a_proposal_without_a_recorded_type_is_listed_without_one() -> None:
+    # An archived testnet proposal may lack its type; the agenda line leaves it out.
+    row = pd.Series(
+        {"id": "7", "title": "Hire", "type": float("nan"), "stage": "dormant",
+         "creator": "@ana", "amount_joy": float("nan"), "amount_usd": None, "overdue": False,
+         "nearly_expiring": False, "councils_approved": 1, "councils_needed": 2.0}
+    )  # fmt: skip
+    assert agenda.proposal_line(row, None) == (
+        "- **#7 Hire** (by @ana): dormant, waits for the next council; councils approved 1 of 2"
+    )
