@@ -46,7 +46,8 @@ def _deadline(row: pd.Series, clock: watch.ChainClock | None) -> str:
     if row["stage"] == "dormant":
         return "waits for the next council"
     if pd.isna(row["deadline_block"]):
-        return f"{row['deadline']}: not known (no periods for {row['type']})"
+        kind = row["type"] if isinstance(row["type"], str) else "a proposal without a type"
+        return f"{row['deadline']}: not known (no periods for {kind})"
     block = watch.block_text(int(row["deadline_block"]), clock)
     return f"{row['deadline']} {block} ({left_text(row['hours_left'])})"
 

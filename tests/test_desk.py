@@ -249,3 +249,9 @@ def test_a_proposal_without_a_recorded_type_is_listed_without_one() -> None:
     assert agenda.proposal_line(row, None) == (
         "- **#7 Hire** (by @ana): dormant, waits for the next council; councils approved 1 of 2"
     )
+    gracing = {**row, "stage": "gracing", "deadline": "executes", "deadline_block": None,
+               "hours_left": None}  # fmt: skip
+    assert agenda.proposal_line(pd.Series(gracing), None) == (
+        "- **#7 Hire** (by @ana): gracing, executes: not known (no periods for a proposal "
+        "without a type); councils approved 1 of 2"
+    )
