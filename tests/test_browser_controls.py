@@ -158,17 +158,21 @@ def input_value(tab, key: str) -> str:
 def pick_option(tab, key: str, text: str) -> None:
     """Type ``text`` into a selectbox or multiselect and click the option it narrows to."""
     # Clicked, not Enter: on a slow machine Enter can land before the typing has filtered the
-    # list and pick another entry; and keys typed before the list opens can get lost (retry).
+    # list and pick another entry. The text is filled only once the list is open (keys typed
+    # before it opens get lost), and filled, not typed key by key: an empty multiselect list
+    # starts with a "Select all" entry. On a loaded machine each step may take a while (retry).
     option = tab.get_by_role("option", name=text, exact=True)
     for attempt in range(3):
-        widget(tab, key).locator("input[role='combobox']").click()
-        tab.keyboard.press("ControlOrMeta+a")
-        tab.keyboard.type(text, delay=50)
+        box = widget(tab, key).locator("input[role='combobox']")
+        box.click()
         try:
-            option.click(timeout=15_000)
+            tab.get_by_role("listbox").first.wait_for(timeout=30_000)
+            box.fill(text)
+            option.click(timeout=30_000)
             break
         except playwright.TimeoutError:
             tab.keyboard.press("Escape")
+            wait_idle(tab)
             if attempt == 2:
                 raise
     wait_idle(tab)
