@@ -206,13 +206,13 @@ _TABLE_ATTRS = {
     "budget_refills": "budget_refills",
     "reward_payments": "reward_payments",
     "councilor_reward_updates": "councilor_reward_updates",
-    # The testnet council archive (council/archive.py).
+    # The testnet council archive (council/archive/importer.py).
     "archive_terms": "archive_terms",
     "council_roles": "council_roles",
     "council_budget_figures": "council_budget_figures",
     "archive_election_stats": "archive_election_stats",
     "kpi_rewards": "kpi_rewards",
-    "archive_vote_shares": "vote_shares",  # the mainnet archive (council/archive_mainnet.py)
+    "archive_vote_shares": "vote_shares",  # the mainnet archive (council/archive/mainnet.py)
     "council_stage_updates": "council_stage_updates",
     # Working groups (council/working_groups/).
     "working_groups": "working_groups",
