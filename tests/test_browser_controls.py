@@ -9,10 +9,6 @@ another). Same set-up as tests/test_browser.py (marked ``browser``, Debian's chr
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -21,12 +17,8 @@ import pytest
 from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    ROOT,
     SHOTS,
-    UPLOAD_TOKEN,
-    free_port,
-    stop_server,
-    wait_healthy,
+    serve_app,
     wait_idle,
 )
 
@@ -37,34 +29,6 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
 ]
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-START_UP_TIMEOUT = 240  # the machine is shared: Streamlit can take long to come up
-
-
-@contextlib.contextmanager
-def serve_app(db: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port, reading ``db``; yields the base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "COUNCIL_DB": str(db),
-        "COUNCIL_UPLOADS_DB": str(db) + ".uploads",
-        "COUNCIL_UPLOAD_TOKEN": UPLOAD_TOKEN,
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, timeout=START_UP_TIMEOUT)
-        yield url
-    finally:
-        stop_server(process)
 
 
 @pytest.fixture(scope="module")
