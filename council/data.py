@@ -503,6 +503,10 @@ def refresh_window(path: Path, network: str) -> dict[str, Any] | None:
                 "select coalesce(max(voted_at_block), 0) from proposal_votes where network = ?"
             ),
         }
+        if "wg_budget_proposals" not in _tables(conn):
+            # A cache from before the table: read every proposal again, or the amounts of the
+            # working-group budget proposals decided before the upgrade would stay missing.
+            window["proposal_block_from"] = 0
         for table in ("budget_refills", "reward_payments", "councilor_reward_updates"):
             window[f"{table}_from"] = one(
                 f"select coalesce(max(block), 0) from {table} where network = ?"
