@@ -75,10 +75,16 @@ PAGES: dict[str, tuple[str, tuple[str, Callable] | None]] = {
     "election_watch": ("election_watch", None),
     "term_report": ("term_report", ("another term", lambda t: _pick_next(t, "term"))),
     "about": ("about", None),
-    "this_week": ("this_week", None),
-    "voters": ("voters", None),
-    "working_groups": ("working_groups", None),
-    "council_log": ("council_log", None),
+    "this_week": ("this_week", ("add a stage", lambda t: _pick_next(t, "stage", multi=True))),
+    "voters": ("voters", ("rounds slider one step", lambda t: _slide(t, "rounds"))),
+    "working_groups": (
+        "working_groups",
+        ("terms slider one step", lambda t: _slide(t, "terms")),
+    ),
+    "council_log": (
+        "council_log",
+        ("text contains 'budget'", lambda t: _type(t, "log_text", "budget")),
+    ),
 }
 
 
