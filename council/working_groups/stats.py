@@ -184,9 +184,11 @@ def budget_changes(f: WGFrames, history: pd.DataFrame | None = None) -> pd.DataF
     events = f.events[f.events["kind"].isin(BUDGET_KINDS)]
     events = _ordered(events).reset_index(drop=True)
     amount = events["amount_joy"].astype(float).fillna(0.0)
-    is_set = events["kind"] == "budget_set"
-    flow = np.select([events["kind"] == "budget_updated", is_set], [amount, 0.0], default=-amount)
-    out = events[["group_id", "block", "time", "kind", "worker_id"]].copy()
+    kind = events["kind"].to_numpy()
+    is_set, is_update = kind == "budget_set", kind == "budget_updated"
+    is_set = pd.Series(is_set, index=events.index)
+    flow = np.select([is_update, is_set], [amount, 0.0], default=-amount)
+    out = events[["group_id", "block", "time"]].copy()
     out["group_id"] = out["group_id"].astype("category")  # fast filters and group-bys
     segment = is_set.groupby(events["group_id"]).cumsum()
     base = amount.where(is_set).groupby([events["group_id"], segment]).transform("first")
@@ -195,25 +197,31 @@ def budget_changes(f: WGFrames, history: pd.DataFrame | None = None) -> pd.DataF
     out["balance"] = base + flow_s.groupby([events["group_id"], segment]).cumsum()
     before = out.groupby("group_id")["balance"].shift(1).fillna(0.0)
     out["delta"] = np.where(is_set, out["balance"] - before, flow)
-    out["item"] = np.select(
-        [
-            events["kind"].isin(["budget_updated", "budget_set"]),
-            events["kind"] == "budget_spending",
-        ],
-        ["refill", "spending"],
-        default="worker reward",
+    # The item as codes into ITEMS (sorted, as a category of the labels would be).
+    item = np.select(
+        [is_update | is_set.to_numpy(), kind == "budget_spending"],
+        [ITEMS.index("refill"), ITEMS.index("spending")],
+        default=ITEMS.index("worker reward"),
     )
-    paid = out["kind"] == "reward_paid"
+    paid = kind == "reward_paid"
     if paid.any() and len(history):
-        leads = _paid_as_lead(out[paid], history)
-        out.loc[paid & leads.reindex(out.index, fill_value=False), "item"] = "lead reward"
-    out["item"] = out["item"].astype("category")
-    return out.drop(columns=["worker_id", "kind"])
+        rewards = events.loc[paid, ["worker_id", "block"]]
+        leads = _paid_as_lead(rewards, history).reindex(events.index, fill_value=False)
+        item[paid & leads.to_numpy()] = ITEMS.index("lead reward")
+    categories = pd.Categorical.from_codes(item, categories=ITEMS)
+    out["item"] = categories.remove_unused_categories()
+    return out
+
+
+# The items of a budget movement, sorted.
+ITEMS = ["lead reward", "refill", "spending", "worker reward"]
 
 
 def _paid_as_lead(rewards: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Whether each reward row went to its worker while they were lead."""
-    rows = rewards[["worker_id", "block"]].reset_index()
+    # Only the rewards of workers who were ever lead can be lead rewards.
+    rows = rewards.loc[rewards["worker_id"].isin(set(history["worker_id"])), ["worker_id", "block"]]
+    rows = rows.reset_index()
     matched = rows.merge(history[["worker_id", "from_block", "until_block"]], on="worker_id")
     inside = (matched["block"] >= matched["from_block"]) & (
         matched["until_block"].isna() | (matched["block"] < matched["until_block"])
