@@ -49,7 +49,10 @@ def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
     known = blocks.notna()
     out[known] = ["#" + f"{block:,.0f}" for block in blocks[known]]
     dated = known & days.notna()
-    out[dated] = out[dated] + " · " + days[dated].dt.strftime("%Y-%m-%d").astype(object)
+    # Each distinct day formatted once (a group's events fall on a few hundred days).
+    codes, uniques = pd.factorize(days[dated].dt.floor("D"))
+    labels = np.asarray(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"), dtype=object)
+    out[dated] = out[dated] + " · " + pd.Series(labels[codes], index=out[dated].index)
     return out.tolist()
 
 
