@@ -147,3 +147,18 @@ def test_lead_rewards_only_while_lead() -> None:
     assert list(stats.group_summary(f, 35, 40)[["lead_rewards", "worker_rewards"]].iloc[0]) == [
         2, 3,
     ]  # fmt: skip
+
+
+def test_block_and_date_cells_format_each_day_alike() -> None:
+    """Several events on one day, either side of midnight, without a time or a block."""
+    from council.format import block_with_date
+
+    blocks = pd.Series([10.0, 11.0, float("nan"), 12.0, 13.0])
+    times = pd.Series(
+        ["2024-03-01T23:59:59Z", "2024-03-02T00:00:00Z", "2024-03-02T01:00:00Z", None,
+         "2024-03-01T00:00:00Z"]
+    )  # fmt: skip
+    assert views._when(blocks, times) == [
+        "#10 · 2024-03-01", "#11 · 2024-03-02", "–", "#12", "#13 · 2024-03-01",
+    ]  # fmt: skip
+    assert views._when(blocks[:1], times[:1]) == [block_with_date(10, pd.Timestamp(times[0]))]
