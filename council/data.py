@@ -593,9 +593,27 @@ def load_wg_events(path: Path, network: str) -> pd.DataFrame:
         ).fetchall()
     if not rows:
         return empty
-    table = np.array(rows, dtype=object).T  # one C pass; row tuples -> columns
-    frame = pd.DataFrame({name: pd.Series(table[i], dtype=object) for i, name in enumerate(names)})
-    frame["block"] = pd.to_numeric(frame["block"])
-    for name in WG_COMPARED_COLUMNS:  # compared and grouped on often: pandas text is faster
-        frame[name] = frame[name].astype("str")
-    return _convert("working_group_events", frame)
+    # One C pass from row tuples to columns; every column is then built anew, so that no
+    # view keeps the whole array (and every string the read made) alive.
+    table = np.array(rows, dtype=object).T
+    del rows
+    raw = {name: table[i] for i, name in enumerate(names)}
+    converted = _convert(
+        "working_group_events", pd.DataFrame({"amount": raw["amount"], "time": raw["time"]})
+    )
+    columns: dict[str, pd.Series] = {}
+    for name in names:
+        if name in WG_COMPARED_COLUMNS:  # compared and grouped on often: pandas text is faster
+            columns[name] = pd.Series(raw[name], dtype="str")
+        elif name in ("member_id", "payment_type"):  # few values: one string each, shared
+            codes, values = pd.factorize(raw[name])
+            shared = np.append(np.asarray(values, dtype=object), None)[codes]  # -1: None
+            columns[name] = pd.Series(shared, dtype=object)
+        elif name == "block":
+            columns[name] = pd.to_numeric(pd.Series(raw[name].copy()))
+        elif name in ("event_id", "rationale"):
+            columns[name] = pd.Series(raw[name].copy(), dtype=object)
+    columns["time"] = converted["time"]
+    columns["amount_joy"] = converted["amount_joy"]
+    del table, raw, converted
+    return pd.DataFrame(columns)
