@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from council import archive_views, tables, ui, views
+from council import tables, ui, views
+from council.archive import views as archive_views
 from council.stats import elections, failed_elections, overview
 
 st.title("Election history")

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from council import archive_views, charts, tables, ui, views
+from council import charts, tables, ui, views
+from council.archive import views as archive_views
 from council.stats import elections, leaderboard
 
 st.title("Council leaderboard")

@@ -1,7 +1,10 @@
 """Working groups: each group's lead, workers, budget and spending, term by term."""
 
+from pathlib import Path
+
 import streamlit as st
 
+from council import data as cache
 from council import ui
 from council.stats import leaderboard
 from council.working_groups import stats, views
@@ -24,7 +27,8 @@ def prepared(cache_key: tuple[str, float], network: str) -> views.Prepared | Non
     """The network's working-group data with its lead history, budgets and per-term table
     (shared, read-only); None when the cache holds no working-group data for it."""
     d = ui.council_data().for_network(network)
-    frames = stats.frames_of(d)
+    # The events alone, only the columns the page uses: the largest table by far.
+    frames = stats.frames_of(d, cache.load_wg_events(Path(cache_key[0]), network))
     if frames.is_empty:
         return None
     return views.prepare(frames, leaderboard.terms(d.councils))
@@ -51,13 +55,19 @@ with st.sidebar:
 
 
 @st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
-def page_view(cache_key, network, term_range, group):
-    """The page's tables and charts for one filter state (shared, read-only: a rerun lays
-    them out without copying them)."""
-    return views.page_view(prepared(cache_key, network), term_range, group)
+def range_view(cache_key, network, term_range):
+    """The per-group table, totals and charts for one term range (shared, read-only: a
+    rerun lays them out without copying them)."""
+    return views.range_view(prepared(cache_key, network), term_range)
 
 
-view = page_view(ui.cache_key(), network, tuple(term_range), group)
+@st.cache_resource(show_spinner="Preparing the group's tables…", max_entries=32)
+def group_view(cache_key, network, group):
+    """One group's workers, leads and events tables (shared, read-only)."""
+    return views.group_view(prepared(cache_key, network), group)
+
+
+view = range_view(ui.cache_key(), network, tuple(term_range))
 cols = st.columns(4)
 cols[0].metric("Workers at the end", f"{view.totals['workers']:,.0f}")
 cols[1].metric("Budgets at the end (JOY)", f"{view.totals['budget_end']:,.0f}")
@@ -91,11 +101,12 @@ with right:
         st.vega_lite_chart(view.headcount_chart, width="stretch")
 
 if group is not None:
+    workers, leads, events = group_view(ui.cache_key(), network, group)
     label = stats.group_label(group)
     st.subheader(f"{label} in detail")
     st.markdown("**Workers** (rewards and stakes as the query node has them now)")
-    ui.show_table(view.workers, f"working-group-{group}-workers.csv")
+    ui.show_table(workers, f"working-group-{group}-workers.csv")
     st.markdown("**Leads**")
-    ui.show_table(view.leads, f"working-group-{group}-leads.csv")
+    ui.show_table(leads, f"working-group-{group}-leads.csv")
     st.markdown("**Events, oldest first**")
-    ui.show_table(view.events, f"working-group-{group}-events.csv", height=400)
+    ui.show_table(events, f"working-group-{group}-events.csv", height=400)

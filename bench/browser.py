@@ -18,14 +18,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
+import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from deploy.local_replicas import free_port, start_replica, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -75,10 +75,16 @@ PAGES: dict[str, tuple[str, tuple[str, Callable] | None]] = {
     "election_watch": ("election_watch", None),
     "term_report": ("term_report", ("another term", lambda t: _pick_next(t, "term"))),
     "about": ("about", None),
-    "this_week": ("this_week", None),
-    "voters": ("voters", None),
-    "working_groups": ("working_groups", None),
-    "council_log": ("council_log", None),
+    "this_week": ("this_week", ("add a stage", lambda t: _pick_next(t, "stage", multi=True))),
+    "voters": ("voters", ("rounds slider one step", lambda t: _slide(t, "rounds"))),
+    "working_groups": (
+        "working_groups",
+        ("terms slider one step", lambda t: _slide(t, "terms")),
+    ),
+    "council_log": (
+        "council_log",
+        ("text contains 'budget'", lambda t: _type(t, "log_text", "budget")),
+    ),
 }
 
 
@@ -180,12 +186,6 @@ def visit(tab, meter: Meter, base: str, page: str, pid: int) -> Visit:
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def memory_mb(pid: int) -> tuple[float, float]:
     """(resident, peak resident) MB of process ``pid`` (Linux /proc)."""
     fields = {}
@@ -200,30 +200,15 @@ def serve(db: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
     """The bench app on a free port reading ``db``: (base URL, process, seconds to healthy)."""
     port = free_port()
     env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": f"{db}.uploads"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "bench/bench_app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-    ]  # fmt: skip
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the bench app server exited")
-            health = f"{base}/_stcore/health"
-            with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2) as answer:
-                if answer.status == 200:
-                    break
-            time.sleep(0.1)
-        yield base, process, time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="council-bench-") as logs:
+        process = start_replica(port, env, Path(logs) / "streamlit.log", "bench/bench_app.py")
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(base, process, timeout=600)
+            yield base, process, time.perf_counter() - started
+        finally:
+            stop(process)
 
 
 def measure(db: Path, pages: list[str], first_page: str = "overview") -> dict:

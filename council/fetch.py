@@ -36,7 +36,8 @@ from gql.transport.exceptions import (
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_schema
 
-from council import archive_supersede, batch, data, store
+from council import batch, data, store
+from council.archive import supersede as archive_supersede
 from council.queries import query_text
 from council.refresh_state import (
     CannotRefresh,
@@ -816,7 +817,7 @@ def _set_lookup_columns(db: sqlite_utils.Database, network: str, known: Known) -
 def _copy_rows_kept(db_path: Path, db: sqlite_utils.Database, network: str) -> set[str]:
     """Copy into the new cache ``db`` the old cache's rows of other networks (archive,
     snapshot) and its archive rows of ``network`` for terms the node did not return
-    (``council.archive_supersede``), table by table; the networks the new cache holds."""
+    (``council.archive.supersede``), table by table; the networks the new cache holds."""
     networks = {network}
     if not db_path.exists():
         return networks

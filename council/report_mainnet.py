@@ -25,9 +25,9 @@ NETWORK = "mainnet"
 NOT_RECORDED = "not recorded"
 PIONEER_ELECTION_URL = "https://pioneerapp.xyz/#/election/past-elections/{id}"
 PIONEER_COUNCIL_URL = "https://pioneerapp.xyz/#/council/past-councils/{id}"
-MINTED_LABEL = "JOY minted in the term"  # council.archive_mainnet_read.MINTED_LABEL
-INFLATION_LABEL = "Inflation in the term"  # council.archive_mainnet_read.INFLATION_LABEL
-TERM_TOTAL_LABEL = "Term total"  # council.archive_mainnet_read.BUDGET_LABELS
+MINTED_LABEL = "JOY minted in the term"  # council.archive.mainnet_read.MINTED_LABEL
+INFLATION_LABEL = "Inflation in the term"  # council.archive.mainnet_read.INFLATION_LABEL
+TERM_TOTAL_LABEL = "Term total"  # council.archive.mainnet_read.BUDGET_LABELS
 
 
 def uses_mainnet_shape(network: str) -> bool:

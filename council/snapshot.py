@@ -28,7 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from council import archive_supersede, locations, store
+from council import locations, store
+from council.archive import supersede as archive_supersede
 
 NETWORK = "sumer"
 # Sumer balances were whole tJOY; the cache holds base units, 10^10 to the token as on mainnet.
@@ -50,7 +51,7 @@ SNAPSHOT_TABLES = (
 )
 DEFAULT_SNAPSHOT_DIR = locations.bundled_data_dir() / "snapshot"
 ARCHIVE_DIR = "archive"  # the testnet council archive, beside the snapshot CSVs
-MAINNET_ARCHIVE_DIR = "archive_mainnet"  # the mainnet council's record (council.archive_mainnet)
+MAINNET_ARCHIVE_DIR = "archive_mainnet"  # the mainnet council's record (council.archive.mainnet)
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 Row = dict[str, Any]
@@ -856,7 +857,7 @@ def add_mainnet_archive(db_path: Path, snapshot_dir: Path = DEFAULT_SNAPSHOT_DIR
     """Add the mainnet record to a fetched cache when it has changed since last added.
 
     The query node's rows are kept; the record's rows are added for the terms the cache does
-    not have (``council.archive_supersede``). True when the cache was changed.
+    not have (``council.archive.supersede``). True when the cache was changed.
     """
     archive_dir = Path(snapshot_dir) / MAINNET_ARCHIVE_DIR
     meta = store.read_meta(Path(db_path))

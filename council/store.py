@@ -225,7 +225,7 @@ TABLES: dict[str, TableSpec] = {
             {"network": str, "id": str, "block": int, "time": str, "reward_per_block": str},
             pk=("network", "id"),
         ),
-        # The testnet council archive (council/archive.py): hand-written term reports.
+        # The testnet council archive (council/archive/importer.py): hand-written term reports.
         TableSpec(
             "archive_terms",
             {
@@ -284,7 +284,7 @@ TABLES: dict[str, TableSpec] = {
             },
             pk=("network", "kpi_round", "member_id"),
         ),
-        # The mainnet council archive (council/archive_mainnet.py): vote shares the term
+        # The mainnet council archive (council/archive/mainnet.py): vote shares the term
         # reports give for the elected seats (percent of the election's vote stake).
         TableSpec(
             "archive_vote_shares",

@@ -124,10 +124,19 @@ def _frame_from_text(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False)
 
 
-def _db(path: Path | None = None) -> sqlite_utils.Database:
-    path = path or uploads_db_path()
+def open_store(path: Path | None = None) -> sqlite_utils.Database:
+    """The uploads store at ``path`` (default :func:`uploads_db_path`), its folder created.
+
+    Every versioned dataset of the app lives here: the uploads, the saved views and the
+    council log, each creating its own tables.
+    """
+    path = Path(path) if path is not None else uploads_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    return sqlite_utils.Database(path)
+
+
+def _db(path: Path | None = None) -> sqlite_utils.Database:
+    db = open_store(path)
     db.table(VERSIONS_TABLE).create(
         {
             "dataset": str,

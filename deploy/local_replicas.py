@@ -145,15 +145,18 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> No
     raise TimeoutError(f"no health at {url}/_stcore/health")
 
 
-def start_replica(port: int, env: Mapping[str, str], log: Path) -> subprocess.Popen:
-    """`streamlit run app.py` on 127.0.0.1:``port`` (not yet healthy), its output in ``log``.
+def start_replica(
+    port: int, env: Mapping[str, str], log: Path, script: str = "app.py"
+) -> subprocess.Popen:
+    """`streamlit run SCRIPT` on 127.0.0.1:``port`` (not yet healthy), its output in ``log``.
 
     A file, not a pipe: a pipe nobody reads fills up and then blocks the server.
     """
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", "--server.runOnSave", "false",
     ]  # fmt: skip
     with log.open("w") as output:
         process = subprocess.Popen(

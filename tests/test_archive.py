@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 from apptest_pages import run_page
 
-from council import archive, archive_views, data, report, snapshot, store
-from council.archive_extra import parse_tokenomics
-from council.archive_parse import parse_report
-from council.archive_rows import member_sums
+from council import data, report, snapshot, store
+from council.archive import importer as archive
+from council.archive import views as archive_views
+from council.archive.extra import parse_tokenomics
+from council.archive.parse import parse_report
+from council.archive.rows import member_sums
 from council.stats import archive as archive_stats
 from council.stats import elections
 
@@ -512,7 +514,7 @@ def test_every_real_report_is_read_and_the_committed_csvs_are_its_import(tmp_pat
 def test_full_leaderboard_reproduction_matches_except_where_report_5_differs(
     snapshot_copy,
 ) -> None:
-    from council.archive_extra import parse_leaderboard
+    from council.archive.extra import parse_leaderboard
 
     db = snapshot_copy("leaderboard")
     d = data.load(db).for_network("alexandria")

@@ -11,11 +11,9 @@ import contextlib
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,11 +23,14 @@ import pytest
 from council import data, tables
 from council.stats import elections
 from council.synthetic import write_synthetic_cache
+from deploy.local_replicas import free_port, start_replica, wait_healthy
+from deploy.local_replicas import stop as stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 UPLOAD_TOKEN = "browser-test-token"
+START_UP_TIMEOUT = 240  # the machine is shared: Streamlit can take long to come up
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,65 +48,30 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early: {process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not become healthy at {url}")
-
-
 @pytest.fixture(scope="module")
 def cache_db(snapshot_copy) -> Path:
     return snapshot_copy("browser")
 
 
 @contextlib.contextmanager
-def serve_app(db: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port, reading ``db``; yields the base URL."""
+def serve_app(db: Path, upload_token: str | None = UPLOAD_TOKEN) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port, reading ``db``; yields the base URL.
+
+    ``upload_token`` None: a server where nobody can upload (a visitor's).
+    """
     port = free_port()
-    env = {
-        **os.environ,
-        "COUNCIL_DB": str(db),
-        "COUNCIL_UPLOADS_DB": str(db) + ".uploads",
-        "COUNCIL_UPLOAD_TOKEN": UPLOAD_TOKEN,
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process)
-        yield url
-    finally:
-        stop_server(process)
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    """Stop a Streamlit server; kill it when a loaded machine keeps it from stopping in time."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=20)
+    env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": str(db) + ".uploads"}
+    if upload_token:
+        env["COUNCIL_UPLOAD_TOKEN"] = upload_token
+    with tempfile.TemporaryDirectory(prefix="council-server-") as logs:
+        process = start_replica(port, env, Path(logs) / "streamlit.log")
+        url = f"http://127.0.0.1:{port}"
+        try:
+            # Generous: a loaded 2-core machine runs two test workers and their browsers.
+            wait_healthy(url, process, timeout=START_UP_TIMEOUT)
+            yield url
+        finally:
+            stop_server(process)
 
 
 @pytest.fixture(scope="module")

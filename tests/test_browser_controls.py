@@ -9,10 +9,6 @@ another). Same set-up as tests/test_browser.py (marked ``browser``, Debian's chr
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -21,12 +17,8 @@ import pytest
 from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    ROOT,
     SHOTS,
-    UPLOAD_TOKEN,
-    free_port,
-    stop_server,
-    wait_healthy,
+    serve_app,
     wait_idle,
 )
 
@@ -37,34 +29,6 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
 ]
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-START_UP_TIMEOUT = 240  # the machine is shared: Streamlit can take long to come up
-
-
-@contextlib.contextmanager
-def serve_app(db: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port, reading ``db``; yields the base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "COUNCIL_DB": str(db),
-        "COUNCIL_UPLOADS_DB": str(db) + ".uploads",
-        "COUNCIL_UPLOAD_TOKEN": UPLOAD_TOKEN,
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, timeout=START_UP_TIMEOUT)
-        yield url
-    finally:
-        stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -158,17 +122,21 @@ def input_value(tab, key: str) -> str:
 def pick_option(tab, key: str, text: str) -> None:
     """Type ``text`` into a selectbox or multiselect and click the option it narrows to."""
     # Clicked, not Enter: on a slow machine Enter can land before the typing has filtered the
-    # list and pick another entry; and keys typed before the list opens can get lost (retry).
+    # list and pick another entry. The text is filled only once the list is open (keys typed
+    # before it opens get lost), and filled, not typed key by key: an empty multiselect list
+    # starts with a "Select all" entry. On a loaded machine each step may take a while (retry).
     option = tab.get_by_role("option", name=text, exact=True)
     for attempt in range(3):
-        widget(tab, key).locator("input[role='combobox']").click()
-        tab.keyboard.press("ControlOrMeta+a")
-        tab.keyboard.type(text, delay=50)
+        box = widget(tab, key).locator("input[role='combobox']")
+        box.click()
         try:
-            option.click(timeout=15_000)
+            tab.get_by_role("listbox").first.wait_for(timeout=30_000)
+            box.fill(text)
+            option.click(timeout=30_000)
             break
         except playwright.TimeoutError:
             tab.keyboard.press("Escape")
+            wait_idle(tab)
             if attempt == 2:
                 raise
     wait_idle(tab)

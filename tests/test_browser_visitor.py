@@ -8,9 +8,6 @@ Screenshots of the phone-sized pages go to artifacts/screenshots/phone-*.png.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +16,9 @@ from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     QUIET_MS,
-    ROOT,
     SETTLED,
     SHOTS,
-    free_port,
-    stop_server,
-    wait_healthy,
+    serve_app,
     wait_idle,
 )
 
@@ -59,22 +53,8 @@ WIDTHS = """() => {
 def app_url(snapshot_copy) -> Iterator[str]:
     """`streamlit run app.py` on the bundled snapshot; a generous start-up time (busy CI)."""
     db = snapshot_copy("browser-visitor")
-    port = free_port()
-    env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": str(db) + ".uploads"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, timeout=180)
+    with serve_app(db, upload_token=None) as url:
         yield url
-    finally:
-        stop_server(process)
 
 
 @pytest.fixture(scope="module")

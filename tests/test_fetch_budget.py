@@ -136,6 +136,25 @@ def test_incremental_refresh_reads_budget_events_from_the_newest_block(
     assert len(rows(cache, "council_budget_funded")) == 2
 
 
+def test_a_refresh_of_a_cache_from_before_the_budget_proposals_fills_them(
+    server: QueryNodeServer, cache: Path, tmp_path: Path
+) -> None:
+    """An older cache has no wg_budget_proposals: its first refresh reads every proposal."""
+    older = tmp_path / "older.db"
+    older.write_bytes(cache.read_bytes())
+    db = sqlite_utils.Database(older)
+    db["wg_budget_proposals"].drop()
+    db.close()
+    before = len(server.requests)
+    fetch.refresh(server.url, older, **FAST)
+    (batched,) = (r for r in server.requests[before:] if r.operation_name == fetch.FIRST_PAGES)
+    number = count_numbers()["ProposalsCount"]
+    assert batched.variables[f"count{number}_where"] == {"statusSetAtBlock_gte": 0}
+    assert data.refresh_window(cache, "mainnet")["proposal_block_from"] > 0  # unlike a new cache
+    assert rows(older, "wg_budget_proposals") == rows(cache, "wg_budget_proposals")
+    assert rows(older, "proposals") == rows(cache, "proposals")
+
+
 def test_budget_per_term_from_the_fetched_cache(cache: Path) -> None:
     """The table of tests/budget_records.py's docstring, term by term."""
     mainnet = data.load(cache).for_network("mainnet")

@@ -14,7 +14,8 @@ import pytest
 from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records
 from wg_records import wg_chain
 
-from council import archive_supersede, fetch, store
+from council import fetch, store
+from council.archive import supersede as archive_supersede
 from council.synthetic import generate_records
 from council.transform import records_to_rows
 

@@ -1,4 +1,4 @@
-"""The bundled mainnet record (council.archive_mainnet): import, cache, fetch, default network."""
+"""The bundled mainnet record (council.archive.mainnet): import, cache, fetch, default network."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ import pandas as pd
 import pytest
 
 from council import (
-    archive,
-    archive_mainnet,
-    archive_supersede,
     data,
     fetch,
     filters,
@@ -23,6 +20,9 @@ from council import (
     snapshot,
     store,
 )
+from council.archive import importer as archive
+from council.archive import mainnet as archive_mainnet
+from council.archive import supersede as archive_supersede
 from council.stats import kpis
 from council.uploads import KPIS
 

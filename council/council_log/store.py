@@ -34,9 +34,7 @@ class NotAllowed(PermissionError):
 
 
 def _db(path: Path | None) -> sqlite_utils.Database:
-    path = Path(path) if path is not None else uploads.uploads_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    db = uploads.open_store(path)
     db.table(VERSIONS_TABLE).create(
         {
             "entry_id": int,

@@ -35,7 +35,7 @@ import pandas as pd
 from council.data import CouncilData
 from council.stats import leaderboard
 
-# Labels of the mainnet record's budget figures (council.archive_mainnet_read.BUDGET_LABELS).
+# Labels of the mainnet record's budget figures (council.archive.mainnet_read.BUDGET_LABELS).
 START_LABEL = "Council budget at start"
 SPENT_LABEL = "Council budget spent"
 REFILL_LABEL = "Council budget refill"

@@ -55,9 +55,11 @@ class WGFrames:
         return self.groups.empty and self.workers.empty and self.events.empty
 
 
-def frames_of(d: Any) -> WGFrames:
-    """The working-group frames of a ``CouncilData`` (one network's, via ``for_network``)."""
-    return WGFrames(d.working_groups, d.workers, d.working_group_events, d.members)
+def frames_of(d: Any, events: pd.DataFrame | None = None) -> WGFrames:
+    """The working-group frames of a ``CouncilData`` (one network's, via ``for_network``);
+    ``events``: the network's events when read apart (``data.load_wg_events``)."""
+    events = d.working_group_events if events is None else events
+    return WGFrames(d.working_groups, d.workers, events, d.members)
 
 
 def group_label(group_id: str) -> str:
@@ -179,12 +181,15 @@ def budget_changes(f: WGFrames, history: pd.DataFrame | None = None) -> pd.DataF
     (JOY; a budget set's is the change it made), ``balance`` after it, and ``item``
     (categorical): refill, spending, worker reward or lead reward."""
     history = lead_history(f) if history is None else history
-    events = f.events[f.events["kind"].isin(BUDGET_KINDS)]
+    used = ["kind", "group_id", "block", "time", "worker_id", "amount_joy", "event_id"]
+    events = f.events.loc[f.events["kind"].isin(BUDGET_KINDS), used]  # sorting moves less
     events = _ordered(events).reset_index(drop=True)
     amount = events["amount_joy"].astype(float).fillna(0.0)
-    is_set = events["kind"] == "budget_set"
-    flow = np.select([events["kind"] == "budget_updated", is_set], [amount, 0.0], default=-amount)
-    out = events[["group_id", "block", "time", "kind", "worker_id"]].copy()
+    kind = events["kind"].to_numpy()
+    is_set, is_update = kind == "budget_set", kind == "budget_updated"
+    is_set = pd.Series(is_set, index=events.index)
+    flow = np.select([is_update, is_set], [amount, 0.0], default=-amount)
+    out = events[["group_id", "block", "time"]].copy()
     out["group_id"] = out["group_id"].astype("category")  # fast filters and group-bys
     segment = is_set.groupby(events["group_id"]).cumsum()
     base = amount.where(is_set).groupby([events["group_id"], segment]).transform("first")
@@ -193,25 +198,31 @@ def budget_changes(f: WGFrames, history: pd.DataFrame | None = None) -> pd.DataF
     out["balance"] = base + flow_s.groupby([events["group_id"], segment]).cumsum()
     before = out.groupby("group_id")["balance"].shift(1).fillna(0.0)
     out["delta"] = np.where(is_set, out["balance"] - before, flow)
-    out["item"] = np.select(
-        [
-            events["kind"].isin(["budget_updated", "budget_set"]),
-            events["kind"] == "budget_spending",
-        ],
-        ["refill", "spending"],
-        default="worker reward",
+    # The item as codes into ITEMS (sorted, as a category of the labels would be).
+    item = np.select(
+        [is_update | is_set.to_numpy(), kind == "budget_spending"],
+        [ITEMS.index("refill"), ITEMS.index("spending")],
+        default=ITEMS.index("worker reward"),
     )
-    paid = out["kind"] == "reward_paid"
+    paid = kind == "reward_paid"
     if paid.any() and len(history):
-        leads = _paid_as_lead(out[paid], history)
-        out.loc[paid & leads.reindex(out.index, fill_value=False), "item"] = "lead reward"
-    out["item"] = out["item"].astype("category")
-    return out.drop(columns=["worker_id", "kind"])
+        rewards = events.loc[paid, ["worker_id", "block"]]
+        leads = _paid_as_lead(rewards, history).reindex(events.index, fill_value=False)
+        item[paid & leads.to_numpy()] = ITEMS.index("lead reward")
+    categories = pd.Categorical.from_codes(item, categories=ITEMS)
+    out["item"] = categories.remove_unused_categories()
+    return out
+
+
+# The items of a budget movement, sorted.
+ITEMS = ["lead reward", "refill", "spending", "worker reward"]
 
 
 def _paid_as_lead(rewards: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Whether each reward row went to its worker while they were lead."""
-    rows = rewards[["worker_id", "block"]].reset_index()
+    # Only the rewards of workers who were ever lead can be lead rewards.
+    rows = rewards.loc[rewards["worker_id"].isin(set(history["worker_id"])), ["worker_id", "block"]]
+    rows = rows.reset_index()
     matched = rows.merge(history[["worker_id", "from_block", "until_block"]], on="worker_id")
     inside = (matched["block"] >= matched["from_block"]) & (
         matched["until_block"].isna() | (matched["block"] < matched["until_block"])
@@ -278,9 +289,20 @@ def in_role_at(workers: pd.DataFrame, block: float) -> pd.Series:
 
 def debt_at(f: WGFrames, groups: list[str], block: float) -> pd.Series:
     """Missed rewards owed per group at ``block`` (JOY)."""
-    levels = f.events[(f.events["kind"] == "missed_reward_level") & (f.events["block"] <= block)]
-    last = _ordered(levels).groupby("worker_id")["amount_joy"].last()
-    present = f.workers[in_role_at(f.workers, block)].set_index("id")
+    return _debt(missed_levels(f), f.workers, groups, block)
+
+
+def missed_levels(f: WGFrames) -> pd.DataFrame:
+    """The missed-reward level events in chain order (what :func:`debt_at` reads)."""
+    return _ordered(f.events[f.events["kind"] == "missed_reward_level"])
+
+
+def _debt(
+    levels: pd.DataFrame, workers: pd.DataFrame, groups: list[str], block: float
+) -> pd.Series:
+    # ``levels`` in chain order: cutting whole blocks off keeps the order of the rest.
+    last = levels[levels["block"] <= block].groupby("worker_id")["amount_joy"].last()
+    present = workers[in_role_at(workers, block)].set_index("id")
     owed = last.reindex(present.index).fillna(0.0)
     return owed.groupby(present["group_id"]).sum().reindex(groups).fillna(0.0)
 
@@ -299,6 +321,40 @@ def _count_in(blocks: pd.Series, keys: pd.Series, start: float, end: float) -> p
     return keys[inside].value_counts()
 
 
+@dataclass(frozen=True)
+class Basis:
+    """What :func:`group_summary` needs for any range, computed once: the groups, the newest
+    block, the lead history, the budget movements (in chain order) and their ledger, the
+    missed-reward levels and the stake slashes (both in chain order), the workers and the
+    groups' current budgets."""
+
+    groups: list[str]
+    newest: int
+    history: pd.DataFrame
+    changes: pd.DataFrame
+    book: Ledger
+    levels: pd.DataFrame
+    slashes: pd.DataFrame
+    workers: pd.DataFrame
+    budget_now: pd.Series
+
+
+def basis(
+    f: WGFrames, history: pd.DataFrame | None = None, changes: pd.DataFrame | None = None
+) -> Basis:
+    """The :class:`Basis` of ``f`` (``history``/``changes``: precomputed :func:`lead_history`
+    and :func:`budget_changes`)."""
+    history = lead_history(f) if history is None else history
+    changes = budget_changes(f, history) if changes is None else changes
+    ev = f.events
+    slashes = ev[ev["kind"] == "stake_slashed"][["group_id", "block", "amount_joy"]]
+    budget_now = f.groups.set_index("id")["budget_joy"] if len(f.groups) else pd.Series()
+    return Basis(
+        group_ids(f), _end(f, None), history, changes, ledger(changes), missed_levels(f),
+        slashes, f.workers, budget_now,
+    )  # fmt: skip
+
+
 def group_summary(
     f: WGFrames,
     start: int,
@@ -315,17 +371,21 @@ def group_summary(
     query node's current budget). ``history``/``changes``: precomputed :func:`lead_history`
     and :func:`budget_changes`.
     """
-    groups = group_ids(f)
-    last = _end(f, end)
-    history = lead_history(f) if history is None else history
-    changes = budget_changes(f, history) if changes is None else changes
+    return summary_of(basis(f, history, changes), start, end)
+
+
+def summary_of(b: Basis, start: int, end: int | None) -> pd.DataFrame:
+    """:func:`group_summary` from a precomputed :class:`Basis` (what a page does per range)."""
+    groups = b.groups
+    last = b.newest if end is None else int(end)
+    history, changes = b.history, b.changes
     out = pd.DataFrame({"group_id": groups})
     out["group"] = out["group_id"].map(group_label)
     lead = lead_at(history, last)
     out["lead"] = out["group_id"].map(lead["handle"])
     out["lead_since_block"] = out["group_id"].map(lead["from_block"])
     out["lead_since_time"] = out["group_id"].map(lead["from_time"])
-    w = f.workers
+    w = b.workers
     out["workers"] = out["group_id"].map(w[in_role_at(w, last)]["group_id"].value_counts())
     ended = w["ended_at_block"].astype(float)
     hired = _count_in(w["hired_at_block"].astype(float), w["group_id"], start, last)
@@ -335,8 +395,11 @@ def group_summary(
         out[name] = out["group_id"].map(counts)
     for name in ("workers", "hired", "terminated", "left"):
         out[name] = out[name].fillna(0).astype(int)
-    out["budget_start"] = balances_at(changes, groups, start - 1).to_numpy()
-    inside = changes[(changes["block"] >= start) & (changes["block"] <= last)]
+    out["budget_start"] = np.array([balance(b.book, g, start - 1) for g in groups], dtype=float)
+    # Movements are in chain order, so by block: the range is one slice (same rows, same order).
+    blocks = changes["block"].to_numpy()
+    lo, hi = np.searchsorted(blocks, start, "left"), np.searchsorted(blocks, last, "right")
+    inside = changes.iloc[lo:hi]
     sums = inside.groupby(["group_id", "item"], observed=True)["delta"].sum()
     sums = sums.unstack(fill_value=0.0)
     for column, item, sign in (
@@ -348,14 +411,13 @@ def group_summary(
         values = sums[item] if item in sums.columns else pd.Series(dtype=float)
         out[column] = (sign * values).reindex(groups).fillna(0.0).to_numpy() + 0.0
     out["spent"] = out["spending"] + out["worker_rewards"] + out["lead_rewards"]
-    out["budget_end"] = balances_at(changes, groups, last).to_numpy()
-    out["debt"] = debt_at(f, groups, last).to_numpy()
-    ev = f.events
-    slashes = ev[(ev["kind"] == "stake_slashed") & (ev["block"] >= start) & (ev["block"] <= last)]
+    out["budget_end"] = np.array([balance(b.book, g, last) for g in groups], dtype=float)
+    out["debt"] = _debt(b.levels, w, groups, last).to_numpy()
+    s = b.slashes
+    slashes = s[(s["block"] >= start) & (s["block"] <= last)]
     out["slashed"] = out["group_id"].map(slashes.groupby("group_id")["amount_joy"].sum())
     out["slashed"] = out["slashed"].fillna(0.0)
-    budget_now = f.groups.set_index("id")["budget_joy"] if len(f.groups) else pd.Series()
-    out["budget_now"] = out["group_id"].map(budget_now).astype(float)
+    out["budget_now"] = out["group_id"].map(b.budget_now).astype(float)
     return out[SUMMARY_COLUMNS]
 
 
@@ -467,14 +529,17 @@ def term_tables(f: WGFrames, start: int, end: int | None) -> tuple[pd.DataFrame,
 # --- One group -------------------------------------------------------------------------------
 
 
-def group_workers(f: WGFrames, group_id: str, history: pd.DataFrame | None = None) -> pd.DataFrame:
+def group_workers(
+    f: WGFrames, group_id: str, history: pd.DataFrame | None = None, newest: int | None = None
+) -> pd.DataFrame:
     """The workers of one group, the newest hires first: worker_id, handle, lead (ever its lead),
     current_lead, hired_at_block/_time, status, reward_per_block, reward_per_day, stake,
-    missing_reward, ended_at_block/_time (JOY)."""
+    missing_reward, ended_at_block/_time (JOY). ``newest``: the data's newest block, when
+    known (``Basis.newest``)."""
     history = lead_history(f) if history is None else history
     w = f.workers[f.workers["group_id"] == group_id]
     leads = set(history.loc[history["group_id"] == group_id, "worker_id"])
-    current = lead_at(history, _end(f, None))
+    current = lead_at(history, _end(f, None) if newest is None else newest)
     out = pd.DataFrame(
         {
             "worker_id": w["id"],

@@ -49,7 +49,10 @@ def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
     known = blocks.notna()
     out[known] = ["#" + f"{block:,.0f}" for block in blocks[known]]
     dated = known & days.notna()
-    out[dated] = out[dated] + " · " + days[dated].dt.strftime("%Y-%m-%d").astype(object)
+    # Each distinct day formatted once (a group's events fall on a few hundred days).
+    codes, uniques = pd.factorize(days[dated].dt.floor("D"))
+    labels = np.asarray(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"), dtype=object)
+    out[dated] = out[dated] + " · " + pd.Series(labels[codes], index=out[dated].index)
     return out.tolist()
 
 
@@ -177,7 +180,8 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A network's working-group data with the costly parts computed once."""
+    """A network's working-group data with the costly parts computed once (shared by every
+    filter state): ``rows_of`` holds each group's event positions in ``frames.events``."""
 
     frames: stats.WGFrames
     history: pd.DataFrame
@@ -186,6 +190,8 @@ class Prepared:
     per_term: pd.DataFrame
     over_time: pd.DataFrame
     groups: list[str]
+    basis: stats.Basis
+    rows_of: dict[str, np.ndarray]
 
 
 def prepare(frames: stats.WGFrames, terms: pd.DataFrame) -> Prepared:
@@ -193,9 +199,11 @@ def prepare(frames: stats.WGFrames, terms: pd.DataFrame) -> Prepared:
     history = stats.lead_history(frames)
     changes = stats.budget_changes(frames, history)
     table = stats.per_term(frames, terms, changes)
+    basis = stats.basis(frames, history, changes)
     return Prepared(
         frames, history, changes, terms, table, stats.budget_over_time(changes),
-        [stats.group_label(g) for g in stats.group_ids(frames)],
+        [stats.group_label(g) for g in basis.groups], basis,
+        dict(frames.events.groupby("group_id", sort=False).indices),
     )  # fmt: skip
 
 
@@ -209,9 +217,18 @@ def term_blocks(terms: pd.DataFrame, term_range: tuple[int, int]) -> tuple[int, 
 
 
 def page_view(p: Prepared, term_range: tuple[int, int], group_id: str | None) -> WorkingGroupsView:
-    """The page's tables and charts for one term range and group."""
+    """The page's tables and charts for one term range and group (:func:`range_view` with
+    :func:`group_view`'s tables)."""
+    view = range_view(p, term_range)
+    if group_id is not None:
+        view.workers, view.leads, view.events = group_view(p, group_id)
+    return view
+
+
+def range_view(p: Prepared, term_range: tuple[int, int]) -> WorkingGroupsView:
+    """The per-group table, totals and charts for one term range (no group detail)."""
     start, end = term_blocks(p.terms, term_range)
-    summary = stats.group_summary(p.frames, start, end, p.history, p.changes)
+    summary = stats.summary_of(p.basis, start, end)
     totals = {
         "workers": float(summary["workers"].sum()),
         "budget_end": float(summary["budget_end"].sum()),
@@ -230,23 +247,38 @@ def page_view(p: Prepared, term_range: tuple[int, int], group_id: str | None) ->
     shown = p.over_time
     if end is not None:
         shown = shown[shown["day"] <= _day_of(p.changes, end)]
+    # Charts built here from our own columns: the schema check Altair repeats on every
+    # to_dict adds nothing but time.
     if len(shown):
-        view.budget_chart = budget_chart(shown, p.groups).to_dict()
+        view.budget_chart = budget_chart(shown, p.groups).to_dict(validate=False)
     if len(in_range):
-        view.spending_chart = per_term_chart(in_range, "spent", "Spent (JOY)", p.groups).to_dict()
+        spent = per_term_chart(in_range, "spent", "Spent (JOY)", p.groups)
+        view.spending_chart = spent.to_dict(validate=False)
         view.headcount_chart = per_term_chart(
             in_range, "workers", "Workers at the term's end", p.groups
-        ).to_dict()
-    if group_id is not None:
-        view.workers = workers_table(stats.group_workers(p.frames, group_id, p.history))
-        view.leads = leads_table(p.history, group_id)
-        view.events = events_table(stats.group_events(p.frames, group_id))
+        ).to_dict(validate=False)
     return view
+
+
+def group_view(p: Prepared, group_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One group's workers, leads and events tables (display columns)."""
+    f = p.frames
+    rows = p.rows_of.get(group_id, np.array([], dtype=np.int64))
+    own = stats.WGFrames(f.groups, f.workers, f.events.iloc[rows], f.members)
+    workers = stats.group_workers(f, group_id, p.history, newest=p.basis.newest)
+    return (
+        workers_table(workers),
+        leads_table(p.history, group_id),
+        events_table(stats.group_events(own, group_id)),
+    )
 
 
 def _day_of(changes: pd.DataFrame, block: int) -> pd.Timestamp:
     """The last day with a movement at or before ``block`` (for cutting the budget chart)."""
-    before = changes[changes["block"] <= block]["time"]
+    # Movements are in chain order (by block): those up to ``block`` are the first ones.
+    before = changes["time"].iloc[
+        : int(np.searchsorted(changes["block"].to_numpy(), block, "right"))
+    ]
     if before.empty:
         return pd.Timestamp.min.tz_localize("UTC")
     return pd.to_datetime(before.max(), utc=True).floor("D")

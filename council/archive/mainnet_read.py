@@ -1,6 +1,6 @@
 """Read the mainnet council's record (the DAO's Notion backup tables) into typed records.
 
-Used by :mod:`council.archive_mainnet`. A cell that cannot be read is named (file, line,
+Used by :mod:`council.archive.mainnet`. A cell that cannot be read is named (file, line,
 column) in ``Notes.problems`` and read as not recorded; a file without its columns raises
 :class:`MainnetRecordError` with a one-line message.
 """

@@ -1,6 +1,6 @@
 """Inconsistencies within and between the mainnet record's files, listed, never corrected.
 
-Used by :mod:`council.archive_mainnet`: every finding goes to the archive README.
+Used by :mod:`council.archive.mainnet`: every finding goes to the archive README.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from council.archive_mainnet_read import (
+from council.archive.mainnet_read import (
     BUDGET_LABELS,
     HASHES_FILE,
     INDEX_FILE,

@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from council.archive_extra import KpiReward, Leaderboard, TokenomicsReport
-from council.archive_parse import Report, ReportMember
+from council.archive.extra import KpiReward, Leaderboard, TokenomicsReport
+from council.archive.parse import Report, ReportMember
 from council.snapshot import HAPI_PER_TJOY, Anchor, block_time
 
 Row = dict[str, Any]

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from council.archive_parse import NETWORK_OF_ERA, detect_era, number, title_of
+from council.archive.parse import NETWORK_OF_ERA, detect_era, number, title_of
 
 
 @dataclass

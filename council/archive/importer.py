@@ -9,7 +9,7 @@ cache's) with a README on origin and mapping; ``python -m council.snapshot build
 with the snapshot. Every file or part of a file that cannot be read is named on stderr and in
 the README; importing the same files again writes the same CSVs. A new import adds to the
 folder's CSVs: rows it does not have are kept. Paths holding the mainnet record (the DAO's
-Notion backup CSVs) go to ``council.archive_mainnet`` instead.
+Notion backup CSVs) go to ``council.archive.mainnet`` instead.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from council import archive_mainnet, archive_merge, store
-from council.archive_extra import (
+from council import store
+from council.archive import mainnet as archive_mainnet
+from council.archive import merge as archive_merge
+from council.archive.extra import (
     KpiReward,
     Leaderboard,
     TokenomicsReport,
@@ -31,8 +33,8 @@ from council.archive_extra import (
     parse_leaderboard,
     parse_tokenomics,
 )
-from council.archive_parse import ERA_RULES, Report, parse_report
-from council.archive_rows import ARCHIVE_TABLES, Notes, Row, Tables, build_rows
+from council.archive.parse import ERA_RULES, Report, parse_report
+from council.archive.rows import ARCHIVE_TABLES, Notes, Row, Tables, build_rows
 from council.snapshot import DEFAULT_SNAPSHOT_DIR, SnapshotError, read_snapshot, write_table_csv
 
 DEFAULT_ARCHIVE_DIR = DEFAULT_SNAPSHOT_DIR / "archive"

@@ -21,8 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from council.archive_mainnet_checks import check_record
-from council.archive_mainnet_read import (
+from council.archive.mainnet_checks import check_record
+from council.archive.mainnet_read import (
     BUDGET_LABELS,
     DEFAULT_MAINNET_DIR,
     HAPI_PER_JOY,
@@ -46,7 +46,7 @@ from council.archive_mainnet_read import (
     is_mainnet_row,
     read_record,
 )
-from council.archive_merge import kept_note, merge_with_folder, sort_rows
+from council.archive.merge import kept_note, merge_with_folder, sort_rows
 from council.snapshot import write_table_csv
 
 __all__ = [
@@ -391,7 +391,7 @@ cell is NULL: the record does not hold that figure (shown as "not recorded").
 ## Mapping
 
 - **Network** `mainnet` on every row. When a fetched mainnet cache is present, the query
-  node's rounds and councils replace these rows for the same terms (`council.archive_supersede`);
+  node's rounds and councils replace these rows for the same terms (`council.archive.supersede`);
   these rows remain for terms the node does not return.
 - **Terms, rounds, councils.** Term T is council `mainnet-council-T`, elected in round
   `cycle_id` T (`mainnet-T`): the reports' Pioneer election links are Hydra ElectionRound ids

@@ -1,6 +1,6 @@
 """Fetched rows supersede the mainnet archive's rows for the same terms.
 
-The bundled mainnet record (``council.archive_mainnet``) and a fetch from a query node both
+The bundled mainnet record (``council.archive.mainnet``) and a fetch from a query node both
 write network ``mainnet``. Where both describe a term, the query node's round and council win:
 the archive's round, council, seats, candidacies and vote shares of that term are dropped
 (one figure per seat), and the archive's per-term facts (``archive_terms``,
