@@ -40,7 +40,8 @@ class ReportSources:
 
     ``data``: the cache restricted to the network; ``roles`` and ``budget_figures``: the
     archive's ``council_roles`` / ``council_budget_figures`` rows (may be empty);
-    ``categories``: the secretary's spending categories file; ``kpis``: the KPI file.
+    ``categories``: the secretary's spending categories file; ``kpis``: the KPI file;
+    ``db_path``: the cache file, for the tables read apart (working-group events).
 
     What every term's report of the network shares (the term table, the scorecard, handles,
     the budget table, the working groups' histories) is worked out on first use and kept
@@ -54,6 +55,7 @@ class ReportSources:
     budget_figures: pd.DataFrame
     categories: pd.DataFrame
     kpis: pd.DataFrame
+    db_path: Path | None = None
     _kept: dict[Hashable, object] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -112,6 +114,7 @@ def load_sources(
         budget_figures=here.council_budget_figures,
         categories=uploads.current(uploads.SPENDING_CATEGORIES.name),
         kpis=uploads.current(uploads.KPIS.name),
+        db_path=db_path,
     )
 
 

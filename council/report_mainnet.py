@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from council import report
+from council import data, report
 from council.stats import budget
 from council.working_groups import stats as wg_stats
 
@@ -268,7 +268,7 @@ def _working_group_sections(sources: report.ReportSources, term: report.Term) ->
     """Sections 4 and 5: the working groups' workers and budgets in the term, one row per
     group (``council.working_groups.stats.term_tables``: start + refilled - spent = end).
     "Not recorded" when the cache has no working-group data (the bundled snapshot)."""
-    frames = sources.shared("wg_frames", lambda: wg_stats.frames_of(sources.data))
+    frames = sources.shared("wg_frames", lambda: _wg_frames(sources))
     lines = ["## 4. Working groups' workers", ""]
     if frames.is_empty:
         lines += [
@@ -306,14 +306,23 @@ def _working_group_sections(sources: report.ReportSources, term: report.Term) ->
     return "\n".join(lines) + "\n"
 
 
+def _wg_frames(sources: report.ReportSources) -> wg_stats.WGFrames:
+    """The network's working-group frames; the events by the slim read the Working groups
+    page uses (:func:`council.data.load_wg_events`) when the cache file is known."""
+    d = sources.data
+    if sources.db_path is None:
+        return wg_stats.frames_of(d)
+    return wg_stats.frames_of(d, data.load_wg_events(sources.db_path, sources.network))
+
+
 def _wg_term_tables(
     sources: report.ReportSources, frames: wg_stats.WGFrames, term: report.Term
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`council.working_groups.stats.term_tables` of the term, with the network's lead
-    history and budget movements worked out once for every term (kept on ``sources``)."""
-    history = sources.shared("wg_history", lambda: wg_stats.lead_history(frames))
-    changes = sources.shared("wg_changes", lambda: wg_stats.budget_changes(frames, history))
-    s = wg_stats.group_summary(frames, term.start_block, term.end_block, history, changes)
+    """:func:`council.working_groups.stats.term_tables` of the term, with what every range
+    needs (:func:`council.working_groups.stats.basis`: lead history, budget movements and
+    their ledger) worked out once for every term (kept on ``sources``)."""
+    basis = sources.shared("wg_basis", lambda: wg_stats.basis(frames))
+    s = wg_stats.summary_of(basis, term.start_block, term.end_block)
     # The same columns as term_tables (tested equal).
     workers = s[["group_id", "group", "workers", "hired", "terminated", "left"]].rename(
         columns={"workers": "headcount", "terminated": "fired"}

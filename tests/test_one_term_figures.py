@@ -5,6 +5,7 @@ the working-group test chain, and on hand-made tables for the cases where they w
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -147,4 +148,20 @@ def test_the_reports_working_group_tables_are_term_tables(
     want = wg_stats.term_tables(frames, *span)
     for got_table, want_table in zip(got, want, strict=True):
         pd.testing.assert_frame_equal(got_table, want_table)
-    assert {"wg_history", "wg_changes"} <= set(wg_sources._kept)
+    assert "wg_basis" in wg_sources._kept
+
+
+def test_the_reports_working_groups_read_apart_are_the_same(
+    wg_sources: report.ReportSources,
+) -> None:
+    # The report reads the events as the Working groups page does (data.load_wg_events).
+    slim = dataclasses.replace(wg_sources)  # fresh sources: nothing kept yet
+    whole = dataclasses.replace(wg_sources, db_path=None)  # every column, via CouncilData
+    for span in (TERM_A, (TERM_B_START, None)):
+        term = report.Term(1, "c", None, span[0], None, span[1], None)
+        text = report_mainnet._working_group_sections(slim, term)
+        assert "| Storage |" in text
+        assert text == report_mainnet._working_group_sections(whole, term)
+    assert len(slim._kept["wg_frames"].events.columns) < len(
+        whole._kept["wg_frames"].events.columns
+    )
