@@ -515,13 +515,13 @@ VOTE_TOTALS = {
                sum(cast(stake as real)) / 1e10 as total_backing_stake_joy
         from votes group by network, cycle_id""",
     # One row per voting account: its votes as comma-separated lists, all three in the same
-    # order (one aggregate pass feeds them; null stakes and unrevealed votes are empty
-    # items, never skipped). The Voters page reads these 7,000 rows at 100x instead of a
+    # order (one aggregate pass feeds them; a null stake is 'nan' and an unrevealed vote's
+    # candidate empty, never skipped). The Voters page reads these 7,000 rows at 100x instead of a
     # million votes (council.data.load_voter_votes).
     "voter_histories": """
         select network, cast_by, count(*) as votes,
                group_concat(cycle_id, ',') as cycle_ids,
-               group_concat(coalesce(stake, ''), ',') as stakes,
+               group_concat(coalesce(stake, 'nan'), ',') as stakes,
                group_concat(coalesce(vote_for_candidate_id, ''), ',') as candidate_ids
         from (select network, cast_by, cycle_id, stake, vote_for_candidate_id from votes
               order by network, cast_by, cycle_id, id)

@@ -104,8 +104,10 @@ def pairs(votes: pd.DataFrame) -> Pairs:
     cycle = votes["cycle_id"].to_numpy(dtype="int64")[keep]
     account = codes[keep]
     stake = votes["stake_joy"].to_numpy(dtype="float64")[keep]
-    order = np.lexsort((account, cycle))  # stable: a pair's votes keep their order
-    cycle, account, stake = cycle[order], account[order], stake[order]
+    step_cycle, step_account = np.diff(cycle), np.diff(account)
+    if not ((step_cycle > 0) | ((step_cycle == 0) & (step_account >= 0))).all():
+        order = np.lexsort((account, cycle))  # stable: a pair's votes keep their order
+        cycle, account, stake = cycle[order], account[order], stake[order]
     first = np.ones(len(cycle), dtype=bool)
     first[1:] = (cycle[1:] != cycle[:-1]) | (account[1:] != account[:-1])
     if first.all():  # one vote per pair (the chain's rule): its sum is its stake, NaN is 0
