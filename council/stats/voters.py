@@ -83,6 +83,13 @@ class Pairs:
         )
 
 
+def round_order(cycles: np.ndarray) -> np.ndarray:
+    """The stable order of ``cycles`` (round ids), by a radix sort when they fit 16 bits."""
+    if len(cycles) and cycles.min() >= 0 and cycles.max() < 2**16:
+        cycles = cycles.astype("uint16")
+    return np.argsort(cycles, kind="stable")
+
+
 def account_codes(votes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(code per vote, -1 without an account; the accounts in text order). A categorical
     whose categories are in text order (``council.data.load_voter_votes``) keeps its codes,

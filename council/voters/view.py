@@ -77,7 +77,7 @@ def voter_stats(d: CouncilData, votes: pd.DataFrame) -> VoterStats:
     recorded = rounds[["cycle_id"]].assign(
         recorded=elections.votes_recorded(rounds, d.rounds, d.round_votes).to_numpy()
     )
-    votes = votes.sort_values("cycle_id", kind="stable").reset_index(drop=True)
+    votes = votes.take(voters.round_order(votes["cycle_id"].to_numpy())).reset_index(drop=True)
     by_pair = voters.pairs(votes)
     return VoterStats(
         results=results,
@@ -145,8 +145,8 @@ def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
     shown, by_pair = _in_range(stats, cycle_range)
     shown_votes = stats.votes.iloc[shown]
     recorded = rounds[rounds["recorded"]]
-    accounts = len(np.unique(by_pair.account)) if len(recorded) else None
     table = voters.voter_table(shown_votes, stats.results, by_pair, stats.backed[shown])
+    accounts = len(table) if len(recorded) else None  # one row per account that voted
     view = VotersView(
         headline={
             "Rounds": f"{len(rounds):,}",
