@@ -682,20 +682,26 @@ def _voter_histories(conn: sqlite3.Connection, network: str) -> pd.DataFrame | N
         return None
     rows = conn.execute(
         "select cast_by, votes, cycle_ids, stakes, candidate_ids from voter_histories"
-        " where network = ? order by cast_by",
+        " where network = ?",
         (network,),
     ).fetchall()
     if not rows:
         return _voter_frame([], [], [], [])
     accounts, counts, cycle_ids, stakes, candidate_ids = zip(*rows, strict=True)
+    if None in accounts:  # votes without an account: read the votes themselves
+        return None
     lists = []
     for texts in (cycle_ids, stakes, candidate_ids):
         split = pc.split_pattern(pa.array(texts, pa.string()), ",")
         if not np.array_equal(pc.list_value_length(split).to_numpy(), counts):
             return None  # a separator inside a value: read the votes themselves
         lists.append(pc.list_flatten(split))
+    names = np.asarray(accounts, dtype=object)
+    order = np.argsort(names, kind="stable")  # categories in text order (usually already)
+    rank = np.empty(len(names), dtype="int64")
+    rank[order] = np.arange(len(names))
     owners = pd.Categorical.from_codes(
-        np.repeat(np.arange(len(accounts)), counts), categories=pd.Index(accounts, dtype=str)
+        np.repeat(rank, counts), categories=pd.Index(names[order], dtype=str)
     )
     cycles = pc.cast(lists[0], pa.int64()).to_numpy(zero_copy_only=False)
     return _voter_frame(cycles, owners, lists[2], lists[1])

@@ -166,10 +166,11 @@ def round_voter_stats(
     starts, ends = by_pair.rounds(cycles)
     rows = []
     previous: tuple[bool, np.ndarray] | None = None
+    voted_before = np.zeros(len(by_pair.names), dtype=bool)  # the previous round's accounts
     for cycle, is_recorded, start, end in zip(
         cycles, ordered["recorded"], starts, ends, strict=True
     ):
-        accounts = by_pair.account[start:end]  # distinct and sorted within a round
+        accounts = by_pair.account[start:end]  # distinct within a round
         stakes = by_pair.stake[start:end]
         row: dict[str, object] = {"cycle_id": int(cycle), "recorded": bool(is_recorded)}
         if is_recorded:
@@ -177,7 +178,7 @@ def round_voter_stats(
             if previous is None:
                 returning = 0
             elif previous[0]:
-                returning = int(np.isin(accounts, previous[1], assume_unique=True).sum())
+                returning = int(voted_before[accounts].sum())
             else:
                 returning = None
             row.update(
@@ -189,6 +190,9 @@ def round_voter_stats(
                 majority_accounts=majority,
             )
         rows.append(row)
+        if previous is not None:
+            voted_before[previous[1]] = False
+        voted_before[accounts] = True
         previous = (bool(is_recorded), accounts)
     frame = pd.DataFrame(rows, columns=ROUND_COLUMNS)
     for column in ("voters", "returning", "new", "majority_accounts"):
