@@ -169,7 +169,9 @@ def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
             'record lists the elected seats only): their figures read "not recorded".'
         )
     if len(recorded) > 1:
-        view.trends = [chart.to_dict() for chart in charts.voter_trends(rounds)]
+        # Built by tested code from a fixed template: skip the schema validation (a third
+        # of the charts' cost at 100x).
+        view.trends = [c.to_dict(validate=False) for c in charts.voter_trends(rounds)]
     return view
 
 
