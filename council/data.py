@@ -741,9 +741,11 @@ def load_account_votes(path: Path, network: str, account: str) -> pd.DataFrame:
         rounds = "select cycle_id from round_vote_totals where network = ?"
         if "round_vote_totals" not in _tables(conn):  # a cache from before the totals
             rounds = "select distinct cycle_id from votes where network = ?"
+        # Ordered as the full read (load_network_votes) meets them, through the index on
+        # (network, vote_for_candidate_id, stake): one round's votes keep their order.
         frame = pd.read_sql_query(
             f"select {columns} from votes where network = ? and cycle_id in ({rounds})"
-            " and cast_by = ?",
+            " and cast_by = ? order by vote_for_candidate_id, stake, rowid",
             conn,
             params=(network, network, account),
         )
