@@ -1,14 +1,19 @@
 """Voter statistics: who votes in council elections and how concentrated the vote stake is.
 
-Pure pandas, no I/O. ``votes`` is one network's votes as ``council.data.load_network_votes``
-reads them (``cycle_id``, ``cast_by``, ``stake_joy``, ``vote_power_joy``,
-``vote_for_candidate_id``: null while unrevealed); ``results`` the election page's
+Pure pandas and numpy, no I/O. ``votes`` is one network's votes as
+``council.data.load_network_votes`` reads them (``cycle_id``, ``cast_by``, ``stake_joy``,
+``vote_power_joy``, ``vote_for_candidate_id``: null while unrevealed), or in the compact form
+of ``council.data.load_voter_votes`` (categoricals, no vote power); ``results`` the election page's
 per-candidacy results (``council.stats.elections.candidacy_results``). A voter is an account
 (``cast_by``): the chain knows accounts, not members. An unrevealed vote's power is its stake
 (Joystream's vote power is the stake; the query node sets it only on revealing).
 
 Rounds whose votes the source does not record (``recorded`` False: a winners-only term report
 without vote rows) get null figures, never 0.
+
+At 100x (a million votes) every figure comes from one sort of the stake per (round, account)
+(:class:`Pairs`) and slices of it, not from per-round pandas filters: the same numbers, in
+a fraction of a second.
 """
 
 from __future__ import annotations
