@@ -713,9 +713,10 @@ def load_voter_votes(path: Path, network: str) -> pd.DataFrame:
     categories in text order; the candidate null while unrevealed) and ``stake_joy``.
 
     Read from the derived ``voter_histories`` table (7,000 rows at 100x instead of a million
-    votes), else (an older cache) from the votes themselves. The same figures as
-    :func:`load_network_votes` (without ``vote_power_joy``), in no particular order. Empty
-    (with those columns) when the cache has none.
+    votes), else (an older cache) from the votes themselves. The same votes as
+    :func:`load_network_votes` (without ``vote_power_joy``, and without a vote of no round,
+    which no round's figures count), in no particular order. Empty (with those columns) when
+    the cache has none.
     """
     if not Path(path).exists():
         return _voter_frame([], [], [], [])
@@ -724,7 +725,8 @@ def load_voter_votes(path: Path, network: str) -> pd.DataFrame:
         if frame is not None:
             return frame
         rows = conn.execute(
-            "select cycle_id, cast_by, vote_for_candidate_id, stake from votes where network = ?",
+            "select cycle_id, cast_by, vote_for_candidate_id, stake from votes"
+            " where network = ? and cycle_id is not null",
             (network,),
         ).fetchall()
     return _voter_frame(*(zip(*rows, strict=True) if rows else ([],) * 4))

@@ -524,7 +524,7 @@ VOTE_TOTALS = {
                group_concat(coalesce(stake, 'nan'), ',') as stakes,
                group_concat(coalesce(vote_for_candidate_id, ''), ',') as candidate_ids
         from (select network, cast_by, cycle_id, stake, vote_for_candidate_id from votes
-              order by network, cast_by, cycle_id, id)
+              where cycle_id is not null order by network, cast_by, cycle_id, id)
         group by network, cast_by""",
 }
 
