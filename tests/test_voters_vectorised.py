@@ -242,3 +242,19 @@ def test_compact_votes_without_a_cache(tmp_path: Path) -> None:
         "stake_joy",
     ]
     assert np.asarray(voters.pairs(empty).cycle).size == 0
+
+
+def test_voting_accounts_chart_keeps_the_rows_order() -> None:
+    """Newest round first (as the page passes them): returning and new per round, one
+    "unknown" bar where the previous round's votes are not recorded."""
+    from council.voters import charts
+
+    stats = voters.round_voter_stats(votes_frame(), RECORDED).sort_values(
+        "cycle_id", ascending=False
+    )
+    spec = charts.voters_by_kind(stats).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["cycle_id"], r["kind"], r["accounts"]) for r in rows] == [
+        (5, "returning", 2), (5, "new", 1), (4, "unknown", 3),
+        (2, "returning", 1), (2, "new", 1), (1, "returning", 0), (1, "new", 4),
+    ]  # fmt: skip

@@ -24,13 +24,22 @@ def _rounds_scale(frame: pd.DataFrame) -> alt.Scale:
 def voters_by_kind(stats: pd.DataFrame) -> alt.Chart:
     """Voting accounts per round as stacked bars: returning (voted in the previous round) and
     new. Rounds whose returning voters are unknown show their voters as one bar, "unknown"."""
-    frame = stats[stats["recorded"]]
+    frame = stats[stats["recorded"]].reset_index(drop=True)
     known = frame["returning"].notna()
     # Per round in the frame's order: returning then new, or one "unknown" bar.
     parts = [
-        frame.loc[known, ["cycle_id"]].assign(kind="returning", accounts=frame["returning"]),
-        frame.loc[known, ["cycle_id"]].assign(kind="new", accounts=frame["new"]),
-        frame.loc[~known, ["cycle_id"]].assign(kind="unknown", accounts=frame["voters"]),
+        pd.DataFrame(
+            {
+                "cycle_id": frame.loc[rows, "cycle_id"],
+                "kind": kind,
+                "accounts": frame.loc[rows, column],
+            }
+        )
+        for rows, kind, column in (
+            (known, "returning", "returning"),
+            (known, "new", "new"),
+            (~known, "unknown", "voters"),
+        )
     ]
     long = pd.concat(parts).sort_index(kind="stable").reset_index(drop=True)
     long["accounts"] = long["accounts"].astype("int64")
