@@ -23,8 +23,9 @@ network = ui.network_or_stop(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def headline(cache_key: tuple[str, float], network: str) -> overview.Headline:
-    """The network's totals (its votes cast come from the election statistics)."""
-    return overview.headline(ui.council_data().for_network(network))
+    """The network's totals (its votes cast come from the shared election statistics)."""
+    _, rounds = ui.election_results(network)
+    return overview.headline(ui.council_data().for_network(network), rounds)
 
 
 facts = headline(ui.cache_key(), network)

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from council import budget_view, charts, filters, spending_checks, tables, ui, uploads, views
+from council import budget_view, filters, spending_checks, tables, ui, uploads, views
 from council.stats import budget, reconcile, reimbursement, spending
 
 st.title("Council spending")
@@ -20,7 +20,7 @@ st.caption(
 def spending_items(cache_key: tuple[str, float], uploads_key: float):
     """Every spending item (shared, read-only; per cache file and categories version)."""
     d = ui.council_data()
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     return spending.spending_items(categories, d.proposals, d.councils)
 
 
@@ -29,6 +29,12 @@ def budget_by_term(cache_key: tuple[str, float], network: str):
     """The network's council budget per term (cached per cache file)."""
     d = ui.council_data()
     return budget.budget_by_term(budget.sources_from(d.for_network(network), d.meta))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def budget_terms_view(cache_key: tuple[str, float], network: str, terms: tuple[int, int]):
+    """The budget's chart and table for one network and range of terms (cached)."""
+    return views.council_budget_view(budget_by_term(cache_key, network), terms)
 
 
 def budget_section() -> None:
@@ -47,11 +53,10 @@ def budget_section() -> None:
         ui.empty_state(f"No council terms on {network}.")
         return
     st.caption(budget_view.NOTE)
-    chosen = budget.filter_terms(table, terms)
-    long = budget.spending_by_item(chosen)
-    if len(long):
-        st.vega_lite_chart(charts.budget_by_term(long).to_dict(), width="stretch")
-    ui.show_table(budget_view.budget_table(chosen), f"council-budget-{network}.csv")
+    shown = budget_terms_view(ui.cache_key(), network, tuple(terms))
+    if shown.chart:
+        st.vega_lite_chart(shown.chart, width="stretch")
+    ui.show_table(shown.table, f"council-budget-{network}.csv")
 
 
 items = spending_items(ui.cache_key(), ui.uploads_key())
@@ -96,7 +101,7 @@ if view.uncategorised:
 @st.cache_data(show_spinner=False, max_entries=4)
 def unpaid_minted(uploads_key: float):
     """File rows with an amount minted but a status that did not pay (cached per version)."""
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     return tables.unpaid_minted_table(spending.unpaid_minted(categories))
 
 
@@ -144,7 +149,7 @@ with st.expander("Periodic report (markdown for the forum, CSV for the records)"
 @st.cache_data(show_spinner="Checking the file against the chain…", max_entries=8)
 def checked(cache_key: tuple[str, float], uploads_key: float, network: str):
     """The spending file against the chain's funding requests of ``network`` (cached)."""
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     return reconcile.reconcile(categories, ui.council_data().proposals, network)
 
 
@@ -191,7 +196,7 @@ else:
 @st.cache_data(show_spinner=False, max_entries=4)
 def owed(cache_key: tuple[str, float], uploads_key: float):
     """Bounty payments not reimbursed yet, and their totals per network and term (cached)."""
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     d = ui.council_data()
     listed = reimbursement.report_terms(d.proposals, d.councils)
     rows = reimbursement.pending(categories, spending_items(cache_key, uploads_key), listed)

@@ -29,7 +29,7 @@ from council import (
 )
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
-from council.stats import overview
+from council.stats import elections, leaderboard, overview
 
 T = TypeVar("T")
 
@@ -90,6 +90,44 @@ def _network_votes(path: str, mtime: float, network: str) -> pd.DataFrame:
 def network_votes(network: str) -> pd.DataFrame:
     """Every vote of one network (the voter statistics' columns), cached per cache version."""
     return _network_votes(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the election results…", max_entries=4)
+def _election_results(path: str, mtime: float, network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return elections.election_tables(_load(path, mtime).for_network(network))
+
+
+def election_results(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(results, summary)`` of one network: the per-candidacy results
+    (:func:`council.stats.elections.candidacy_results` / ``data_results``) and the per-round
+    summary (``election_tables``), computed once per cache version and shared read-only by
+    every page (Election history, Leaderboard, KPIs, Overview; Voters, Term report and
+    Election watch may use it too). Never modify the frames: copy first."""
+    return _election_results(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the council terms…", max_entries=4)
+def _term_tables(path: str, mtime: float, network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return leaderboard.term_tables(_load(path, mtime).for_network(network))
+
+
+def term_tables(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(terms, scorecard)`` of one network (:func:`council.stats.leaderboard.term_tables`),
+    computed once per cache version and shared read-only by the pages (Leaderboard, KPIs)."""
+    return _term_tables(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Reading the uploaded file…", max_entries=16)
+def _upload(name: str, uploads_key: float) -> pd.DataFrame:
+    del uploads_key
+    return uploads.current(name)
+
+
+def current_upload(name: str) -> pd.DataFrame:
+    """The current version of uploaded dataset ``name`` (``council.uploads.current``), read
+    and checked once per uploaded version and shared read-only by every cached computation
+    of the pages (instead of once per use). Never modify the frame: copy first."""
+    return _upload(name, uploads_key())
 
 
 def table_sizes() -> dict[str, int]:

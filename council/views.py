@@ -12,8 +12,8 @@ from datetime import date
 
 import pandas as pd
 
-from council import charts, tables
-from council.stats import elections, kpis, leaderboard, spending
+from council import budget_view, charts, tables
+from council.stats import budget, elections, kpis, leaderboard, spending
 
 TIMELINE_ROUNDS = 60
 
@@ -39,6 +39,30 @@ class ElectionView:
 
 def _spec(chart) -> dict:
     return chart.to_dict()
+
+
+@dataclass(frozen=True)
+class ElectionTables:
+    """The election page's display tables of a whole network, formatted once (per cache
+    version): ``candidacies`` has a row per row of the results, ``rounds`` per row of the
+    round summary, each with that frame's index, so a filter state only picks its rows."""
+
+    candidacies: pd.DataFrame
+    rounds: pd.DataFrame
+
+
+def election_tables(results: pd.DataFrame, summary: pd.DataFrame) -> ElectionTables:
+    """:class:`ElectionTables` of ``results`` and ``summary`` (``tables.candidacy_table`` and
+    ``tables.round_table`` of every row: their cells depend on their own row only)."""
+    return ElectionTables(
+        candidacies=tables.candidacy_table(results).set_axis(results.index),
+        rounds=tables.round_table(summary).set_axis(summary.index),
+    )
+
+
+def _rows(table: pd.DataFrame, subset: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a table formatted once (:class:`ElectionTables`) that ``subset`` keeps."""
+    return table.loc[subset.index].reset_index(drop=True)
 
 
 def _known_sum(values: pd.Series) -> int | None:
@@ -73,11 +97,14 @@ def election_view(
     handles: list[str],
     outcomes: list[str],
     archive_rounds: Iterable[int] = (),
+    formatted: ElectionTables | None = None,
 ) -> ElectionView:
     """Filter the election statistics and build the page's tables and charts.
 
     The headline counts the shown rows: with a member or outcome filter the votes are those
-    the shown candidacies received, not every vote of their rounds.
+    the shown candidacies received, not every vote of their rounds. ``formatted``: the
+    network's tables formatted once (:func:`election_tables` of ``results`` and ``summary``),
+    so only the shown rows are picked; without it they are formatted here.
     """
     shown = elections.filter_candidacies(results, cycle_range, date_range, handles, outcomes)
     in_range = summary["cycle_id"].between(*cycle_range)
@@ -96,8 +123,12 @@ def election_view(
             "Distinct candidates": int(shown["handle"].nunique()),
             votes_label: _known_sum(votes),
         },
-        round_table=tables.round_table(shown_rounds),
-        candidacy_table=tables.candidacy_table(shown),
+        round_table=(
+            _rows(formatted.rounds, shown_rounds) if formatted else tables.round_table(shown_rounds)
+        ),
+        candidacy_table=(
+            _rows(formatted.candidacies, shown) if formatted else tables.candidacy_table(shown)
+        ),
         shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
         archive_rounds=_selected_archive_rounds(
             summary[in_range], shown, date_range, bool(handles or outcomes), archive_rounds
@@ -282,3 +313,20 @@ def kpi_terms_view(items: pd.DataFrame) -> KpiTermsView:
     summary = kpis.term_summary(items)
     chart = _spec(charts.kpi_rewards(summary)) if len(summary) > 1 else None
     return KpiTermsView(table=tables.kpi_summary_table(summary), chart=chart)
+
+
+@dataclass
+class BudgetView:
+    """The spending page's council budget for one range of terms: chart and table."""
+
+    table: pd.DataFrame
+    chart: dict | None = None
+
+
+def council_budget_view(by_term: pd.DataFrame, terms: tuple[int, int]) -> BudgetView:
+    """The stacked chart and the table of :func:`council.stats.budget.budget_by_term`'s
+    ``by_term`` within the term range ``terms`` (inclusive)."""
+    chosen = budget.filter_terms(by_term, terms)
+    long = budget.spending_by_item(chosen)
+    chart = _spec(charts.budget_by_term(long)) if len(long) else None
+    return BudgetView(table=budget_view.budget_table(chosen), chart=chart)
