@@ -51,8 +51,7 @@ if end is not None:
 @st.cache_data(show_spinner=False, max_entries=8)
 def budget_so_far(cache_key: tuple[str, float], network: str) -> budget.SoFar | None:
     """The latest term's council budget so far (council.stats.budget)."""
-    d = ui.council_data()
-    return budget.term_so_far(budget.budget_by_term(budget.sources_from(d.for_network(network))))
+    return budget.term_so_far(ui.council_budget(network))
 
 
 card, note = st.columns([1, 3])

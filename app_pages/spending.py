@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from council import budget_view, filters, spending_checks, tables, ui, uploads, views
-from council.stats import budget, reconcile, reimbursement, spending
+from council.stats import reconcile, reimbursement, spending
 
 st.title("Council spending")
 st.caption(
@@ -24,17 +24,10 @@ def spending_items(cache_key: tuple[str, float], uploads_key: float):
     return spending.spending_items(categories, d.proposals, d.councils)
 
 
-@st.cache_data(show_spinner="Computing the council budget…", max_entries=8)
-def budget_by_term(cache_key: tuple[str, float], network: str):
-    """The network's council budget per term (cached per cache file)."""
-    d = ui.council_data()
-    return budget.budget_by_term(budget.sources_from(d.for_network(network), d.meta))
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def budget_terms_view(cache_key: tuple[str, float], network: str, terms: tuple[int, int]):
     """The budget's chart and table for one network and range of terms (cached)."""
-    return views.council_budget_view(budget_by_term(cache_key, network), terms)
+    return views.council_budget_view(ui.council_budget(network), terms)
 
 
 def budget_section() -> None:
@@ -46,7 +39,7 @@ def budget_section() -> None:
     with st.sidebar:
         st.header("Council budget")
         network = ui.url_selectbox("Budget network", "budget_network", networks)
-        table = budget_by_term(ui.cache_key(), network)
+        table = ui.council_budget(network)
         low, high = (int(table["term"].min()), int(table["term"].max())) if len(table) else (0, 0)
         terms = ui.url_int_range("Budget terms", "budget_terms", low, high, scope=network)
     if table.empty:
@@ -80,11 +73,18 @@ with st.sidebar:
     min_amount = ui.url_int("Minimum amount (JOY)", "min", 0, None, 0, key="min", step=1000)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def spending_rows(cache_key: tuple[str, float], uploads_key: float):
+    """Every spending item's display row, formatted once (shared, read-only)."""
+    return views.formatted_rows(tables.spending_table, spending_items(cache_key, uploads_key))
+
+
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amount):
     """The page's tables and charts for one filter state (cached)."""
     every_item = spending_items(cache_key, uploads_key)
-    return views.spending_view(every_item, terms, categories, date_range, min_amount)
+    formatted = spending_rows(cache_key, uploads_key)
+    return views.spending_view(every_item, terms, categories, date_range, min_amount, formatted)
 
 
 view = spending_view(

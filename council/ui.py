@@ -6,8 +6,10 @@ The only module in council/ that imports streamlit.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +31,7 @@ from council import (
 )
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
-from council.stats import elections, leaderboard, overview
+from council.stats import budget, elections, leaderboard, overview
 
 T = TypeVar("T")
 
@@ -61,7 +63,18 @@ def _load(path: str, mtime: float) -> data.CouncilData:
     # Keyed on mtime so a refresh (which replaces the file) is picked up without a restart.
     # A resource, not cache_data: the frames are shared read-only, never copied per rerun.
     del mtime
-    return data.load(Path(path))
+    loaded = data.load(Path(path))
+    _warm_up_charts()
+    return loaded
+
+
+def _warm_up_charts() -> None:
+    """Import the page views and their chart library (Altair: ~0.3 s of CPU) in the
+    background once the data is loaded, so that the first page with a chart does not wait
+    for the import (a page importing them meanwhile waits for this import to finish)."""
+    threading.Thread(
+        target=importlib.import_module, args=("council.views",), name="warm-up", daemon=True
+    ).start()
 
 
 def council_data() -> data.CouncilData:
@@ -115,6 +128,17 @@ def term_tables(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(terms, scorecard)`` of one network (:func:`council.stats.leaderboard.term_tables`),
     computed once per cache version and shared read-only by the pages (Leaderboard, KPIs)."""
     return _term_tables(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the council budget…", max_entries=4)
+def _council_budget(path: str, mtime: float, network: str) -> pd.DataFrame:
+    return budget.budget_by_term(budget.sources_from(_load(path, mtime).for_network(network)))
+
+
+def council_budget(network: str) -> pd.DataFrame:
+    """The council budget per term of one network (:func:`council.stats.budget.budget_by_term`),
+    computed once per cache version and shared read-only by the Overview and Spending pages."""
+    return _council_budget(*cache_key(), network)
 
 
 @st.cache_resource(show_spinner="Reading the uploaded file…", max_entries=16)
