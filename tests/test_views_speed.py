@@ -8,6 +8,8 @@ the spending page's former inline steps; the round trends carry only their own c
 # ruff: noqa: F811 (the hand-made fixtures of test_views are imported, then requested)
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pandas as pd
 import pytest
 from test_stats_budget import sources
@@ -15,6 +17,7 @@ from test_stats_spending import CATEGORIES, COUNCILS, PROPOSALS
 from test_views import results, summary  # noqa: F401
 
 from council import budget_view, charts, data, tables, views
+from council.format import block_with_date
 from council.stats import budget, elections, overview, spending
 
 FILTERS = [
@@ -116,3 +119,17 @@ def test_council_budget_view_equals_the_pages_former_steps() -> None:
         chosen = budget.filter_terms(table, terms)
         pd.testing.assert_frame_equal(shown.table, budget_view.budget_table(chosen))
         assert shown.chart == charts.budget_by_term(budget.spending_by_item(chosen)).to_dict()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        pd.Timestamp("2024-03-05 23:59:59", tz="UTC"),
+        pd.Timestamp("2021-10-15"),
+        datetime(999, 1, 2),
+        date(2022, 7, 1),
+    ],
+)
+def test_block_dates_from_their_fields_equal_strftime(when) -> None:
+    assert block_with_date(2408400, when) == f"#2,408,400 · {when:%Y-%m-%d}"
+    assert block_with_date(7, when, estimated=True) == f"#7 · ~{when:%Y-%m-%d}"
