@@ -68,13 +68,19 @@ def _load(path: str, mtime: float) -> data.CouncilData:
     return loaded
 
 
+# Seconds after the data is loaded: the page that loaded it has finished by then, so the
+# import does not compete with it for the interpreter.
+WARM_UP_DELAY = 2.0
+
+
 def _warm_up_charts() -> None:
     """Import the page views and their chart library (Altair: ~0.3 s of CPU) in the
-    background once the data is loaded, so that the first page with a chart does not wait
-    for the import (a page importing them meanwhile waits for this import to finish)."""
-    threading.Thread(
-        target=importlib.import_module, args=("council.views",), name="warm-up", daemon=True
-    ).start()
+    background shortly after the data is loaded, so that the first page with a chart does
+    not wait for the import (a page importing them meanwhile waits for this import to
+    finish, as it would have waited for its own)."""
+    timer = threading.Timer(WARM_UP_DELAY, importlib.import_module, args=("council.views",))
+    timer.name, timer.daemon = "warm-up", True
+    timer.start()
 
 
 def council_data() -> data.CouncilData:
