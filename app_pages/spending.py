@@ -148,9 +148,16 @@ with st.expander("Periodic report (markdown for the forum, CSV for the records)"
 
 @st.cache_data(show_spinner="Checking the file against the chain…", max_entries=8)
 def checked(cache_key: tuple[str, float], uploads_key: float, network: str):
-    """The spending file against the chain's funding requests of ``network`` (cached)."""
+    """The spending file against the chain's funding requests of ``network``, and its three
+    check tables (cached: a rerun of the page does not build them again)."""
     categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
-    return reconcile.reconcile(categories, ui.council_data().proposals, network)
+    result = reconcile.reconcile(categories, ui.council_data().proposals, network)
+    check_tables = (
+        ("On chain, not in the file", spending_checks.missing_table(result), "missing"),
+        ("In the file, not on chain", spending_checks.unknown_table(result), "not-on-chain"),
+        ("Status and amounts that disagree", spending_checks.disagreement_table(result), "differ"),
+    )
+    return result, check_tables
 
 
 st.subheader("The spending file checked against the chain")
@@ -163,7 +170,7 @@ if not fetched:
     )
 else:
     network = ui.url_selectbox("Network to check", "check", fetched, key="check")
-    result = checked(ui.cache_key(), ui.uploads_key(), network)
+    result, check_tables = checked(ui.cache_key(), ui.uploads_key(), network)
     share = result.categorised.share
     cols = st.columns(4)
     cols[0].metric("On chain, not in the file", f"{len(result.missing):,}")
@@ -177,11 +184,7 @@ else:
     )
     if result.agrees:
         st.success(f"The file agrees with every {network} funding request on chain.")
-    for label, frame, name in (
-        ("On chain, not in the file", spending_checks.missing_table(result), "missing"),
-        ("In the file, not on chain", spending_checks.unknown_table(result), "not-on-chain"),
-        ("Status and amounts that disagree", spending_checks.disagreement_table(result), "differ"),
-    ):
+    for label, frame, name in check_tables:
         if len(frame):
             with st.expander(f"{label}: {len(frame):,}"):
                 ui.show_table(frame, f"spending-check-{network}-{name}.csv")
