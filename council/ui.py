@@ -73,12 +73,21 @@ def _load(path: str, mtime: float) -> data.CouncilData:
 WARM_UP_DELAY = 2.0
 
 
+# Modules the pages import on first use, each costing a page tenths of a second: the page
+# views with their chart library (Altair), Streamlit's emoji list (an element's icon).
+WARM_UP_MODULES = ("council.views", "streamlit.emojis")
+
+
+def _import_all(names: Sequence[str]) -> None:
+    for name in names:
+        importlib.import_module(name)
+
+
 def _warm_up_charts() -> None:
-    """Import the page views and their chart library (Altair: ~0.3 s of CPU) in the
-    background shortly after the data is loaded, so that the first page with a chart does
-    not wait for the import (a page importing them meanwhile waits for this import to
-    finish, as it would have waited for its own)."""
-    timer = threading.Timer(WARM_UP_DELAY, importlib.import_module, args=("council.views",))
+    """Import :data:`WARM_UP_MODULES` in the background shortly after the data is loaded, so
+    that the first page using them does not wait for the import (a page importing one
+    meanwhile waits for this import to finish, as it would have waited for its own)."""
+    timer = threading.Timer(WARM_UP_DELAY, _import_all, args=(WARM_UP_MODULES,))
     timer.name, timer.daemon = "warm-up", True
     timer.start()
 

@@ -133,3 +133,10 @@ def test_council_budget_view_equals_the_pages_former_steps() -> None:
 def test_block_dates_from_their_fields_equal_strftime(when) -> None:
     assert block_with_date(2408400, when) == f"#2,408,400 · {when:%Y-%m-%d}"
     assert block_with_date(7, when, estimated=True) == f"#7 · ~{when:%Y-%m-%d}"
+
+
+def test_the_modules_warmed_up_in_the_background_exist() -> None:
+    from council import ui
+
+    ui._import_all(ui.WARM_UP_MODULES)  # a misspelt module would raise here, not silently
+    assert "council.views" in ui.WARM_UP_MODULES
