@@ -26,7 +26,8 @@ network = ui.network_or_stop(
 def voter_stats(cache_key: tuple[str, float], network: str) -> voters.VoterStats:
     """One network's voter statistics over all rounds, with its votes (shared, read-only)."""
     here = ui.council_data().for_network(network)
-    return voters.voter_stats(here, load_voter_votes(Path(cache_key[0]), network))
+    results, _summary = ui.election_results(network)  # shared with the other pages
+    return voters.voter_stats(here, load_voter_votes(Path(cache_key[0]), network), results)
 
 
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)

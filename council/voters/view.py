@@ -69,10 +69,13 @@ class VoterStats:
     backed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
-def voter_stats(d: CouncilData, votes: pd.DataFrame) -> VoterStats:
+def voter_stats(
+    d: CouncilData, votes: pd.DataFrame, results: pd.DataFrame | None = None
+) -> VoterStats:
     """The statistics of one network's data (``CouncilData.for_network``) and its votes
-    (``council.data.load_voter_votes``, or ``load_network_votes``)."""
-    results = elections.data_results(d)
+    (``council.data.load_voter_votes``, or ``load_network_votes``). ``results``: the
+    network's candidacy results (``elections.data_results``) when already computed."""
+    results = elections.data_results(d) if results is None else results
     rounds = d.rounds.sort_values("cycle_id")
     recorded = rounds[["cycle_id"]].assign(
         recorded=elections.votes_recorded(rounds, d.rounds, d.round_votes).to_numpy()
