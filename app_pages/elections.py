@@ -21,13 +21,13 @@ network = ui.network_or_stop(
 )
 
 
-@st.cache_resource(show_spinner="Computing election statistics…", max_entries=4)
-def election_stats(cache_key: tuple[str, float], network: str):
-    """Per-candidacy results and per-round summary of one network (shared, read-only)."""
-    return elections.election_tables(ui.council_data().for_network(network))
+@st.cache_resource(show_spinner="Formatting the election tables…", max_entries=4)
+def formatted_tables(cache_key: tuple[str, float], network: str) -> views.ElectionTables:
+    """The network's display tables, formatted once per cache version (shared, read-only)."""
+    return views.election_tables(*ui.election_results(network))
 
 
-results, summary = election_stats(ui.cache_key(), network)
+results, summary = ui.election_results(network)
 rounds_here = data.rounds[data.rounds["network"] == network]
 missing_note = overview.missing_rounds_note(rounds_here["cycle_id"])
 if missing_note:
@@ -67,17 +67,18 @@ with st.sidebar:
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def election_view(cache_key, network, cycle_range, date_range, members, outcomes):
     """The page's tables and charts for one filter state (cached)."""
-    results, summary = election_stats(cache_key, network)
+    results, summary = ui.election_results(network)
     from_reports = archive_views.archive_rounds(ui.council_data().for_network(network))
+    formatted = formatted_tables(cache_key, network)
     return views.election_view(
-        results, summary, cycle_range, date_range, members, outcomes, from_reports
+        results, summary, cycle_range, date_range, members, outcomes, from_reports, formatted
     )
 
 
 @st.cache_data(show_spinner="Reading the round's votes…", max_entries=32)
 def round_view(cache_key, network, cycle):
     """One round in detail (cached)."""
-    results, summary = election_stats(cache_key, network)
+    results, summary = ui.election_results(network)
     here = ui.council_data().for_network(network)
     votes = ui.round_votes(network, cycle)
     from_report = cycle in set(archive_views.archive_rounds(here))

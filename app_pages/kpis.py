@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from council import format, tables, ui, uploads, views
-from council.stats import elections, kpis, leaderboard
+from council.stats import kpis
 
 st.title("KPI progress")
 st.caption(
@@ -101,12 +101,8 @@ ui.show_table(tables.kpi_table(shown), "kpis.csv", height=360)
 @st.cache_data(show_spinner="Reading the chain's figures…")
 def chain_indicators(cache_key, network):
     """Per-term figures from the cache (cached per cache version)."""
-    here = ui.council_data().for_network(network)
-    _, rounds = elections.election_tables(here)
-    term_table = leaderboard.terms(here.councils)
-    card = leaderboard.scorecard(
-        term_table, here.council_members, here.proposals, here.proposal_votes
-    )
+    _, rounds = ui.election_results(network)
+    _, card = ui.term_tables(network)
     return tables.chain_indicator_table(kpis.chain_indicators(card, rounds))
 
 

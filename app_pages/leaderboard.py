@@ -5,7 +5,6 @@ import streamlit as st
 
 from council import charts, tables, ui, views
 from council.archive import views as archive_views
-from council.stats import elections, leaderboard
 
 st.title("Council leaderboard")
 st.caption(
@@ -21,16 +20,8 @@ network = ui.network_or_stop(
 )
 
 
-@st.cache_resource(show_spinner="Computing the leaderboard…", max_entries=4)
-def leaderboard_stats(cache_key: tuple[str, float], network: str):
-    """Candidacy results, terms and the per-term scorecard of one network (shared, read-only)."""
-    d = ui.council_data().for_network(network)
-    results, _ = elections.election_tables(d)
-    term_table, card = leaderboard.term_tables(d)
-    return results, term_table, card
-
-
-results, term_table, card = leaderboard_stats(ui.cache_key(), network)
+results, _ = ui.election_results(network)
+term_table, card = ui.term_tables(network)
 here = data.for_network(network)
 if not here.rounds["losers_recorded"].all():
     st.info(
@@ -64,7 +55,8 @@ with st.sidebar:
 @st.cache_data(show_spinner="Ranking members…", max_entries=32)
 def leaderboard_view(cache_key, network, term_range, search, min_terms):
     """Totals, table and heatmap for one filter state (cached)."""
-    results, term_table, card = leaderboard_stats(cache_key, network)
+    results, _ = ui.election_results(network)
+    term_table, card = ui.term_tables(network)
     members = ui.council_data().for_network(network).members
     return views.leaderboard_view(results, term_table, card, members, term_range, search, min_terms)
 

@@ -23,8 +23,9 @@ network = ui.network_or_stop(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def headline(cache_key: tuple[str, float], network: str) -> overview.Headline:
-    """The network's totals (its votes cast come from the election statistics)."""
-    return overview.headline(ui.council_data().for_network(network))
+    """The network's totals (its votes cast come from the shared election statistics)."""
+    _, rounds = ui.election_results(network)
+    return overview.headline(ui.council_data().for_network(network), rounds)
 
 
 facts = headline(ui.cache_key(), network)
@@ -50,8 +51,7 @@ if end is not None:
 @st.cache_data(show_spinner=False, max_entries=8)
 def budget_so_far(cache_key: tuple[str, float], network: str) -> budget.SoFar | None:
     """The latest term's council budget so far (council.stats.budget)."""
-    d = ui.council_data()
-    return budget.term_so_far(budget.budget_by_term(budget.sources_from(d.for_network(network))))
+    return budget.term_so_far(ui.council_budget(network))
 
 
 card, note = st.columns([1, 3])

@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from council import budget_view, charts, filters, spending_checks, tables, ui, uploads, views
-from council.stats import budget, reconcile, reimbursement, spending
+from council import budget_view, filters, spending_checks, tables, ui, uploads, views
+from council.stats import reconcile, reimbursement, spending
 
 st.title("Council spending")
 st.caption(
@@ -20,15 +20,14 @@ st.caption(
 def spending_items(cache_key: tuple[str, float], uploads_key: float):
     """Every spending item (shared, read-only; per cache file and categories version)."""
     d = ui.council_data()
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     return spending.spending_items(categories, d.proposals, d.councils)
 
 
-@st.cache_data(show_spinner="Computing the council budget…", max_entries=8)
-def budget_by_term(cache_key: tuple[str, float], network: str):
-    """The network's council budget per term (cached per cache file)."""
-    d = ui.council_data()
-    return budget.budget_by_term(budget.sources_from(d.for_network(network), d.meta))
+@st.cache_data(show_spinner=False, max_entries=16)
+def budget_terms_view(cache_key: tuple[str, float], network: str, terms: tuple[int, int]):
+    """The budget's chart and table for one network and range of terms (cached)."""
+    return views.council_budget_view(ui.council_budget(network), terms)
 
 
 def budget_section() -> None:
@@ -40,18 +39,17 @@ def budget_section() -> None:
     with st.sidebar:
         st.header("Council budget")
         network = ui.url_selectbox("Budget network", "budget_network", networks)
-        table = budget_by_term(ui.cache_key(), network)
+        table = ui.council_budget(network)
         low, high = (int(table["term"].min()), int(table["term"].max())) if len(table) else (0, 0)
         terms = ui.url_int_range("Budget terms", "budget_terms", low, high, scope=network)
     if table.empty:
         ui.empty_state(f"No council terms on {network}.")
         return
     st.caption(budget_view.NOTE)
-    chosen = budget.filter_terms(table, terms)
-    long = budget.spending_by_item(chosen)
-    if len(long):
-        st.vega_lite_chart(charts.budget_by_term(long).to_dict(), width="stretch")
-    ui.show_table(budget_view.budget_table(chosen), f"council-budget-{network}.csv")
+    shown = budget_terms_view(ui.cache_key(), network, tuple(terms))
+    if shown.chart:
+        st.vega_lite_chart(shown.chart, width="stretch")
+    ui.show_table(shown.table, f"council-budget-{network}.csv")
 
 
 items = spending_items(ui.cache_key(), ui.uploads_key())
@@ -75,11 +73,18 @@ with st.sidebar:
     min_amount = ui.url_int("Minimum amount (JOY)", "min", 0, None, 0, key="min", step=1000)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def spending_rows(cache_key: tuple[str, float], uploads_key: float):
+    """Every spending item's display row, formatted once (shared, read-only)."""
+    return views.formatted_rows(tables.spending_table, spending_items(cache_key, uploads_key))
+
+
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amount):
     """The page's tables and charts for one filter state (cached)."""
     every_item = spending_items(cache_key, uploads_key)
-    return views.spending_view(every_item, terms, categories, date_range, min_amount)
+    formatted = spending_rows(cache_key, uploads_key)
+    return views.spending_view(every_item, terms, categories, date_range, min_amount, formatted)
 
 
 view = spending_view(
@@ -96,7 +101,7 @@ if view.uncategorised:
 @st.cache_data(show_spinner=False, max_entries=4)
 def unpaid_minted(uploads_key: float):
     """File rows with an amount minted but a status that did not pay (cached per version)."""
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     return tables.unpaid_minted_table(spending.unpaid_minted(categories))
 
 
@@ -143,9 +148,16 @@ with st.expander("Periodic report (markdown for the forum, CSV for the records)"
 
 @st.cache_data(show_spinner="Checking the file against the chain…", max_entries=8)
 def checked(cache_key: tuple[str, float], uploads_key: float, network: str):
-    """The spending file against the chain's funding requests of ``network`` (cached)."""
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
-    return reconcile.reconcile(categories, ui.council_data().proposals, network)
+    """The spending file against the chain's funding requests of ``network``, and its three
+    check tables (cached: a rerun of the page does not build them again)."""
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
+    result = reconcile.reconcile(categories, ui.council_data().proposals, network)
+    check_tables = (
+        ("On chain, not in the file", spending_checks.missing_table(result), "missing"),
+        ("In the file, not on chain", spending_checks.unknown_table(result), "not-on-chain"),
+        ("Status and amounts that disagree", spending_checks.disagreement_table(result), "differ"),
+    )
+    return result, check_tables
 
 
 st.subheader("The spending file checked against the chain")
@@ -158,7 +170,7 @@ if not fetched:
     )
 else:
     network = ui.url_selectbox("Network to check", "check", fetched, key="check")
-    result = checked(ui.cache_key(), ui.uploads_key(), network)
+    result, check_tables = checked(ui.cache_key(), ui.uploads_key(), network)
     share = result.categorised.share
     cols = st.columns(4)
     cols[0].metric("On chain, not in the file", f"{len(result.missing):,}")
@@ -172,11 +184,7 @@ else:
     )
     if result.agrees:
         st.success(f"The file agrees with every {network} funding request on chain.")
-    for label, frame, name in (
-        ("On chain, not in the file", spending_checks.missing_table(result), "missing"),
-        ("In the file, not on chain", spending_checks.unknown_table(result), "not-on-chain"),
-        ("Status and amounts that disagree", spending_checks.disagreement_table(result), "differ"),
-    ):
+    for label, frame, name in check_tables:
         if len(frame):
             with st.expander(f"{label}: {len(frame):,}"):
                 ui.show_table(frame, f"spending-check-{network}-{name}.csv")
@@ -191,7 +199,7 @@ else:
 @st.cache_data(show_spinner=False, max_entries=4)
 def owed(cache_key: tuple[str, float], uploads_key: float):
     """Bounty payments not reimbursed yet, and their totals per network and term (cached)."""
-    categories = uploads.current(uploads.SPENDING_CATEGORIES.name)
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     d = ui.council_data()
     listed = reimbursement.report_terms(d.proposals, d.councils)
     rows = reimbursement.pending(categories, spending_items(cache_key, uploads_key), listed)

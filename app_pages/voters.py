@@ -1,8 +1,11 @@
 """Voters: who votes in council elections, how concentrated the vote is, one account's votes."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from council import ui
+from council.data import load_account_votes, load_voter_votes
 from council.voters import view as voters
 
 st.title("Voters")
@@ -21,16 +24,16 @@ network = ui.network_or_stop(
 
 @st.cache_resource(show_spinner="Computing voter statistics…", max_entries=4)
 def voter_stats(cache_key: tuple[str, float], network: str) -> voters.VoterStats:
-    """One network's voter statistics over all rounds (shared, read-only)."""
+    """One network's voter statistics over all rounds, with its votes (shared, read-only)."""
     here = ui.council_data().for_network(network)
-    return voters.voter_stats(here, ui.network_votes(network))
+    results, _summary = ui.election_results(network)  # shared with the other pages
+    return voters.voter_stats(here, load_voter_votes(Path(cache_key[0]), network), results)
 
 
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def voters_view(cache_key, network, cycle_range) -> voters.VotersView:
     """The page's tables and charts for one round range (cached)."""
-    return voters.voters_view(voter_stats(cache_key, network), ui.network_votes(network),
-                              cycle_range)  # fmt: skip
+    return voters.voters_view(voter_stats(cache_key, network), cycle_range)
 
 
 stats = voter_stats(ui.cache_key(), network)
@@ -71,7 +74,8 @@ st.subheader("One account's votes")
 if not account:
     ui.empty_state("Type a voter account in the sidebar (or open `?account=…`) to see its votes.")
     st.stop()
-table, totals = voters.account_view(ui.network_votes(network), stats.results, account)
+cast = load_account_votes(Path(ui.cache_key()[0]), network, account)
+table, totals = voters.account_view(cast, stats.results, account)
 if table.empty:
     ui.empty_state(f"No vote by account {account} in the {network} data.")
     st.stop()

@@ -24,6 +24,7 @@ ROW_STEP = alt.Step(22)
 # for (Streamlit's default "fit" squeezes titles and axes into that height).
 WIDTH = "container"
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+FULL_WIDTH = {"width": WIDTH, "autosize": FIT_WIDTH}
 # Member handles on a band axis: long ones are cut ("…") so the plot keeps room on a phone.
 HANDLE_LABEL_LIMIT = 120
 
@@ -75,7 +76,8 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
         exact = ".0%" if share else ",.0f"  # tooltips exact, axis labels short
         axis = alt.Axis(format=".0%") if share else _short_axis()
         charts.append(
-            alt.Chart(frame, title=title, height=160, width=WIDTH, autosize=FIT_WIDTH)
+            # Each chart carries only its own column: a fifth of the data to build and send.
+            alt.Chart(frame[["cycle_id", column]], title=title, height=160, **FULL_WIDTH)
             .mark_line(point=True)
             .encode(
                 x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d"), scale=rounds),

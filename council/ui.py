@@ -6,8 +6,10 @@ The only module in council/ that imports streamlit.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +31,7 @@ from council import (
 )
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
-from council.stats import overview
+from council.stats import budget, elections, leaderboard, overview
 
 T = TypeVar("T")
 
@@ -61,7 +63,33 @@ def _load(path: str, mtime: float) -> data.CouncilData:
     # Keyed on mtime so a refresh (which replaces the file) is picked up without a restart.
     # A resource, not cache_data: the frames are shared read-only, never copied per rerun.
     del mtime
-    return data.load(Path(path))
+    loaded = data.load(Path(path))
+    _warm_up_charts()
+    return loaded
+
+
+# Seconds after the data is loaded: the page that loaded it has finished by then, so the
+# import does not compete with it for the interpreter.
+WARM_UP_DELAY = 2.0
+
+
+# Modules the pages import on first use, each costing a page tenths of a second: the page
+# views with their chart library (Altair), Streamlit's emoji list (an element's icon).
+WARM_UP_MODULES = ("council.views", "streamlit.emojis")
+
+
+def _import_all(names: Sequence[str]) -> None:
+    for name in names:
+        importlib.import_module(name)
+
+
+def _warm_up_charts() -> None:
+    """Import :data:`WARM_UP_MODULES` in the background shortly after the data is loaded, so
+    that the first page using them does not wait for the import (a page importing one
+    meanwhile waits for this import to finish, as it would have waited for its own)."""
+    timer = threading.Timer(WARM_UP_DELAY, _import_all, args=(WARM_UP_MODULES,))
+    timer.name, timer.daemon = "warm-up", True
+    timer.start()
 
 
 def council_data() -> data.CouncilData:
@@ -90,6 +118,55 @@ def _network_votes(path: str, mtime: float, network: str) -> pd.DataFrame:
 def network_votes(network: str) -> pd.DataFrame:
     """Every vote of one network (the voter statistics' columns), cached per cache version."""
     return _network_votes(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the election results…", max_entries=4)
+def _election_results(path: str, mtime: float, network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return elections.election_tables(_load(path, mtime).for_network(network))
+
+
+def election_results(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(results, summary)`` of one network: the per-candidacy results
+    (:func:`council.stats.elections.candidacy_results` / ``data_results``) and the per-round
+    summary (``election_tables``), computed once per cache version and shared read-only by
+    every page (Election history, Leaderboard, KPIs, Overview; Voters, Term report and
+    Election watch may use it too). Never modify the frames: copy first."""
+    return _election_results(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the council terms…", max_entries=4)
+def _term_tables(path: str, mtime: float, network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return leaderboard.term_tables(_load(path, mtime).for_network(network))
+
+
+def term_tables(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(terms, scorecard)`` of one network (:func:`council.stats.leaderboard.term_tables`),
+    computed once per cache version and shared read-only by the pages (Leaderboard, KPIs)."""
+    return _term_tables(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the council budget…", max_entries=4)
+def _council_budget(path: str, mtime: float, network: str) -> pd.DataFrame:
+    return budget.budget_by_term(budget.sources_from(_load(path, mtime).for_network(network)))
+
+
+def council_budget(network: str) -> pd.DataFrame:
+    """The council budget per term of one network (:func:`council.stats.budget.budget_by_term`),
+    computed once per cache version and shared read-only by the Overview and Spending pages."""
+    return _council_budget(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Reading the uploaded file…", max_entries=16)
+def _upload(name: str, uploads_key: float) -> pd.DataFrame:
+    del uploads_key
+    return uploads.current(name)
+
+
+def current_upload(name: str) -> pd.DataFrame:
+    """The current version of uploaded dataset ``name`` (``council.uploads.current``), read
+    and checked once per uploaded version and shared read-only by every cached computation
+    of the pages (instead of once per use). Never modify the frame: copy first."""
+    return _upload(name, uploads_key())
 
 
 def table_sizes() -> dict[str, int]:

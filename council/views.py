@@ -6,14 +6,14 @@ so a page can cache the whole view per filter state and a rerun only lays it out
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
-from council import charts, tables
-from council.stats import elections, kpis, leaderboard, spending
+from council import budget_view, charts, tables
+from council.stats import budget, elections, kpis, leaderboard, spending
 
 TIMELINE_ROUNDS = 60
 
@@ -38,7 +38,44 @@ class ElectionView:
 
 
 def _spec(chart) -> dict:
-    return chart.to_dict()
+    # Without checking the spec against the Vega-Lite schema: the same dict, but the check
+    # walks every data row (two thirds of the time at 100x). tests/test_charts.py checks
+    # every chart builder's spec.
+    return chart.to_dict(validate=False)
+
+
+@dataclass(frozen=True)
+class ElectionTables:
+    """The election page's display tables of a whole network, formatted once (per cache
+    version): ``candidacies`` has a row per row of the results, ``rounds`` per row of the
+    round summary, each with that frame's index, so a filter state only picks its rows."""
+
+    candidacies: pd.DataFrame
+    rounds: pd.DataFrame
+
+
+def election_tables(results: pd.DataFrame, summary: pd.DataFrame) -> ElectionTables:
+    """:class:`ElectionTables` of ``results`` and ``summary`` (``tables.candidacy_table`` and
+    ``tables.round_table`` of every row: their cells depend on their own row only)."""
+    return ElectionTables(
+        candidacies=formatted_rows(tables.candidacy_table, results),
+        rounds=formatted_rows(tables.round_table, summary),
+    )
+
+
+def formatted_rows(make_table: Callable[[pd.DataFrame], pd.DataFrame], frame: pd.DataFrame):
+    """``make_table(frame)`` (a display table of ``council.tables`` whose cells depend on
+    their own row only) with ``frame``'s index, so that the rows of a filtered ``frame`` can
+    be picked from it (:func:`_rows`) instead of formatted again. ``frame``'s index must be
+    unique."""
+    if not frame.index.is_unique:
+        raise ValueError("formatted_rows needs a frame with a unique index")
+    return make_table(frame).set_axis(frame.index)
+
+
+def _rows(table: pd.DataFrame, subset: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a table formatted once (:func:`formatted_rows`) that ``subset`` keeps."""
+    return table.loc[subset.index].reset_index(drop=True)
 
 
 def _known_sum(values: pd.Series) -> int | None:
@@ -73,11 +110,14 @@ def election_view(
     handles: list[str],
     outcomes: list[str],
     archive_rounds: Iterable[int] = (),
+    formatted: ElectionTables | None = None,
 ) -> ElectionView:
     """Filter the election statistics and build the page's tables and charts.
 
     The headline counts the shown rows: with a member or outcome filter the votes are those
-    the shown candidacies received, not every vote of their rounds.
+    the shown candidacies received, not every vote of their rounds. ``formatted``: the
+    network's tables formatted once (:func:`election_tables` of ``results`` and ``summary``),
+    so only the shown rows are picked; without it they are formatted here.
     """
     shown = elections.filter_candidacies(results, cycle_range, date_range, handles, outcomes)
     in_range = summary["cycle_id"].between(*cycle_range)
@@ -96,8 +136,12 @@ def election_view(
             "Distinct candidates": int(shown["handle"].nunique()),
             votes_label: _known_sum(votes),
         },
-        round_table=tables.round_table(shown_rounds),
-        candidacy_table=tables.candidacy_table(shown),
+        round_table=(
+            _rows(formatted.rounds, shown_rounds) if formatted else tables.round_table(shown_rounds)
+        ),
+        candidacy_table=(
+            _rows(formatted.candidacies, shown) if formatted else tables.candidacy_table(shown)
+        ),
         shown_rounds=sorted(shown_rounds["cycle_id"].tolist()),
         archive_rounds=_selected_archive_rounds(
             summary[in_range], shown, date_range, bool(handles or outcomes), archive_rounds
@@ -246,8 +290,13 @@ def spending_view(
     categories: list[str],
     date_range: tuple[date, date] | None,
     min_amount: float,
+    formatted: pd.DataFrame | None = None,
 ) -> SpendingView:
-    """Filter the spending items and build the page's tables, charts and periodic report."""
+    """Filter the spending items and build the page's tables, charts and periodic report.
+
+    ``formatted``: every item's display row formatted once (:func:`formatted_rows` of
+    ``tables.spending_table`` and ``items``); without it the shown rows are formatted here.
+    """
     shown = spending.filter_items(items, terms, categories, date_range, min_amount)
     by_category = spending.totals_by(shown, ["category"])
     by_term = spending.totals_by(shown, ["term", "category"])
@@ -257,7 +306,9 @@ def spending_view(
         uncategorised=int(shown["uncategorised"].sum()),
         category_table=tables.totals_table(by_category),
         term_table=tables.totals_table(by_term),
-        proposal_table=tables.spending_table(shown),
+        proposal_table=(
+            _rows(formatted, shown) if formatted is not None else tables.spending_table(shown)
+        ),
         report=spending.markdown_table(by_category),
     )
     if not by_category.empty:
@@ -282,3 +333,20 @@ def kpi_terms_view(items: pd.DataFrame) -> KpiTermsView:
     summary = kpis.term_summary(items)
     chart = _spec(charts.kpi_rewards(summary)) if len(summary) > 1 else None
     return KpiTermsView(table=tables.kpi_summary_table(summary), chart=chart)
+
+
+@dataclass
+class BudgetView:
+    """The spending page's council budget for one range of terms: chart and table."""
+
+    table: pd.DataFrame
+    chart: dict | None = None
+
+
+def council_budget_view(by_term: pd.DataFrame, terms: tuple[int, int]) -> BudgetView:
+    """The stacked chart and the table of :func:`council.stats.budget.budget_by_term`'s
+    ``by_term`` within the term range ``terms`` (inclusive)."""
+    chosen = budget.filter_terms(by_term, terms)
+    long = budget.spending_by_item(chosen)
+    chart = _spec(charts.budget_by_term(long)) if len(long) else None
+    return BudgetView(table=budget_view.budget_table(chosen), chart=chart)

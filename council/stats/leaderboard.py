@@ -163,7 +163,9 @@ def scorecard(
     card["decided_voted_on"] = card["decided_voted_on"].fillna(0).astype(int)
     # A network whose records hold no proposal and no proposal vote (the mainnet record)
     # does not record its councillors' proposal figures: null, not 0.
-    recorded = card["network"].isin(set(proposals["network"]) | set(votes["network"]))
+    recorded = card["network"].isin(
+        set(proposals["network"].unique()) | set(votes["network"].unique())
+    )
     for column in [
         "votes_cast", "decided", "decided_voted_on", "with_rationale",
         *[f"{k}_votes" for k in VOTE_KINDS],

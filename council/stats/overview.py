@@ -27,14 +27,16 @@ class Headline:
     last_round_end: pd.Timestamp | None
 
 
-def headline(data: CouncilData) -> Headline:
+def headline(data: CouncilData, rounds: pd.DataFrame | None = None) -> Headline:
     """Totals over one network's data.
 
     ``votes`` adds the election page's votes cast per round (so a winners-only round counts
     the votes its election totals record, and a round whose votes nothing records adds
-    nothing); None when no round's votes are recorded.
+    nothing); None when no round's votes are recorded. ``rounds``: that round summary
+    (``elections.election_tables(data)[1]``) when the caller has it already.
     """
-    _, rounds = elections.election_tables(data)
+    if rounds is None:
+        _, rounds = elections.election_tables(data)
     votes = rounds["votes_cast"].sum(min_count=1)
     ended = data.rounds["ended_at_time"].dropna()
     elected = data.candidates[data.candidates["status"] == "elected"]

@@ -24,16 +24,25 @@ def _rounds_scale(frame: pd.DataFrame) -> alt.Scale:
 def voters_by_kind(stats: pd.DataFrame) -> alt.Chart:
     """Voting accounts per round as stacked bars: returning (voted in the previous round) and
     new. Rounds whose returning voters are unknown show their voters as one bar, "unknown"."""
-    frame = stats[stats["recorded"]].copy()
+    frame = stats[stats["recorded"]].reset_index(drop=True)
     known = frame["returning"].notna()
-    rows = []
-    for _, row in frame.iterrows():
-        if pd.notna(row["returning"]):
-            rows.append((row["cycle_id"], "returning", int(row["returning"])))
-            rows.append((row["cycle_id"], "new", int(row["new"])))
-        else:
-            rows.append((row["cycle_id"], "unknown", int(row["voters"])))
-    long = pd.DataFrame(rows, columns=["cycle_id", "kind", "accounts"])
+    # Per round in the frame's order: returning then new, or one "unknown" bar.
+    parts = [
+        pd.DataFrame(
+            {
+                "cycle_id": frame.loc[rows, "cycle_id"],
+                "kind": kind,
+                "accounts": frame.loc[rows, column],
+            }
+        )
+        for rows, kind, column in (
+            (known, "returning", "returning"),
+            (known, "new", "new"),
+            (~known, "unknown", "voters"),
+        )
+    ]
+    long = pd.concat(parts).sort_index(kind="stable").reset_index(drop=True)
+    long["accounts"] = long["accounts"].astype("int64")
     kinds = {**VOTER_KINDS, **({} if known.all() else {"unknown": "#999999"})}
     return (
         alt.Chart(long, title="Voting accounts", height=180, width=WIDTH, autosize=FIT_WIDTH)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from council.data import CouncilData
@@ -53,26 +54,42 @@ ACCOUNT_LABELS = {
 
 @dataclass
 class VoterStats:
-    """One network's voter statistics over all its rounds (shared, read-only)."""
+    """One network's voter statistics over all its rounds (shared, read-only).
+
+    ``votes`` are the network's votes sorted by round (``council.data.load_voter_votes``),
+    ``pairs`` their stake per (round, account) and ``backed`` per vote whether it was for an
+    elected candidate: a round range is a slice of each."""
 
     results: pd.DataFrame
     recorded: pd.DataFrame
     rounds: pd.DataFrame
     change: pd.DataFrame
+    votes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pairs: voters.Pairs | None = None
+    backed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
-def voter_stats(d: CouncilData, votes: pd.DataFrame) -> VoterStats:
-    """The statistics of one network's data (``CouncilData.for_network``) and its votes."""
-    results = elections.data_results(d)
+def voter_stats(
+    d: CouncilData, votes: pd.DataFrame, results: pd.DataFrame | None = None
+) -> VoterStats:
+    """The statistics of one network's data (``CouncilData.for_network``) and its votes
+    (``council.data.load_voter_votes``, or ``load_network_votes``). ``results``: the
+    network's candidacy results (``elections.data_results``) when already computed."""
+    results = elections.data_results(d) if results is None else results
     rounds = d.rounds.sort_values("cycle_id")
     recorded = rounds[["cycle_id"]].assign(
         recorded=elections.votes_recorded(rounds, d.rounds, d.round_votes).to_numpy()
     )
+    votes = votes.take(voters.round_order(votes["cycle_id"].to_numpy())).reset_index(drop=True)
+    by_pair = voters.pairs(votes)
     return VoterStats(
         results=results,
         recorded=recorded.reset_index(drop=True),
-        rounds=voters.round_voter_stats(votes, recorded),
+        rounds=voters.round_voter_stats(votes, recorded, by_pair),
         change=voters.unrevealed_could_change(votes, results, rounds, recorded),
+        votes=votes,
+        pairs=by_pair,
+        backed=voters.elected_votes(votes, results),
     )
 
 
@@ -103,14 +120,36 @@ def _count(value: object) -> str:
     return "not recorded" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
-def voters_view(stats: VoterStats, votes: pd.DataFrame, cycle_range: tuple[int, int]) -> VotersView:
+def _in_range(stats: VoterStats, cycle_range: tuple[int, int]) -> tuple[slice, voters.Pairs]:
+    """The votes (a slice of ``stats.votes``) and the pairs of the rounds in the range."""
+    lo, hi = cycle_range
+    cycles = stats.votes["cycle_id"].to_numpy()
+    shown = slice(
+        int(np.searchsorted(cycles, lo, side="left")),
+        int(np.searchsorted(cycles, hi, side="right")),
+    )
+    by_pair = stats.pairs if stats.pairs is not None else voters.pairs(stats.votes)
+    start, end = by_pair.rounds(np.array([lo, hi]))
+    part = slice(int(start[0]), int(end[1]))
+    return shown, voters.Pairs(
+        by_pair.cycle[part],
+        by_pair.account[part],
+        by_pair.stake[part],
+        by_pair.votes[part],
+        by_pair.names,
+    )
+
+
+def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
     """The page's tables and charts for the rounds in ``cycle_range``."""
     in_range = stats.rounds["cycle_id"].between(*cycle_range)
     rounds = stats.rounds[in_range].sort_values("cycle_id", ascending=False).copy()
     rounds["votes"] = rounds["recorded"].map({True: "recorded", False: "not recorded"})
-    shown_votes = votes[votes["cycle_id"].between(*cycle_range)]
+    shown, by_pair = _in_range(stats, cycle_range)
+    shown_votes = stats.votes.iloc[shown]
     recorded = rounds[rounds["recorded"]]
-    accounts = shown_votes["cast_by"].nunique() if len(recorded) else None
+    table = voters.voter_table(shown_votes, stats.results, by_pair, stats.backed[shown])
+    accounts = len(table) if len(recorded) else None  # one row per account that voted
     view = VotersView(
         headline={
             "Rounds": f"{len(rounds):,}",
@@ -124,7 +163,7 @@ def voters_view(stats: VoterStats, votes: pd.DataFrame, cycle_range: tuple[int, 
         change_table=_labelled(
             stats.change[stats.change["cycle_id"].between(*cycle_range)], CHANGE_LABELS
         ),
-        voter_table=_labelled(voters.voter_table(shown_votes, stats.results), VOTER_LABELS),
+        voter_table=_labelled(table, VOTER_LABELS),
     )
     missing = len(rounds) - len(recorded)
     if missing:
@@ -133,7 +172,9 @@ def voters_view(stats: VoterStats, votes: pd.DataFrame, cycle_range: tuple[int, 
             'record lists the elected seats only): their figures read "not recorded".'
         )
     if len(recorded) > 1:
-        view.trends = [chart.to_dict() for chart in charts.voter_trends(rounds)]
+        # Built by tested code from a fixed template: skip the schema validation (a third
+        # of the charts' cost at 100x).
+        view.trends = [c.to_dict(validate=False) for c in charts.voter_trends(rounds)]
     return view
 
 

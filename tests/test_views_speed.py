@@ -1,0 +1,142 @@
+"""The faster page views (issue 17) show exactly what the slower ones showed.
+
+Tables formatted once per network and picked per filter state equal tables formatted per
+filter state; view chart specs equal Altair's checked specs; the council budget view equals
+the spending page's former inline steps; the round trends carry only their own column.
+"""
+
+# ruff: noqa: F811 (the hand-made fixtures of test_views are imported, then requested)
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+from test_stats_budget import sources
+from test_stats_spending import CATEGORIES, COUNCILS, PROPOSALS
+from test_views import results, summary  # noqa: F401
+
+from council import budget_view, charts, data, tables, views
+from council.format import block_with_date
+from council.stats import budget, elections, overview, spending
+
+FILTERS = [
+    ((1, 3), [], []),
+    ((2, 3), [], []),
+    ((1, 1), [], []),
+    ((1, 3), ["a"], []),
+    ((1, 3), [], ["elected"]),
+    ((2, 2), ["b"], []),  # nothing shown
+]
+
+
+def _same_view(old: views.ElectionView, new: views.ElectionView) -> None:
+    pd.testing.assert_frame_equal(new.round_table, old.round_table)
+    pd.testing.assert_frame_equal(new.candidacy_table, old.candidacy_table)
+    assert new.headline == old.headline
+    assert new.trends == old.trends and new.timeline == old.timeline
+    assert new.shown_rounds == old.shown_rounds and new.archive_rounds == old.archive_rounds
+
+
+@pytest.mark.parametrize(("cycles", "handles", "outcomes"), FILTERS)
+def test_election_tables_picked_from_the_formatted_ones_equal_tables_formatted_per_filter(
+    results, summary, cycles, handles, outcomes
+) -> None:
+    formatted = views.election_tables(results, summary)
+    old = views.election_view(results, summary, cycles, None, handles, outcomes, [3])
+    new = views.election_view(results, summary, cycles, None, handles, outcomes, [3], formatted)
+    if old.candidacy_table.empty:
+        assert new.candidacy_table.empty and new.round_table.empty
+        assert list(new.candidacy_table.columns) == list(old.candidacy_table.columns)
+        return
+    _same_view(old, new)
+    # The hand-checked cells: round 2 ended at block 2,000 on 2024-02-01, status finished.
+    if cycles == (2, 3) and not handles and not outcomes:
+        assert new.round_table["Ended (block · date UTC)"].tolist() == [
+            "#3,000 · 2024-03-01",
+            "#2,000 · 2024-02-01",
+        ]
+        assert new.round_table["Status"].tolist() == ["finished (winners only)"] * 2
+
+
+def test_election_tables_of_the_bundled_snapshot_equal_per_filter_ones(snapshot_copy) -> None:
+    loaded = data.load(snapshot_copy("views-speed"))
+    here = loaded.for_network("mainnet")
+    results_here, summary_here = elections.election_tables(here)
+    formatted = views.election_tables(results_here, summary_here)
+    lo, hi = int(summary_here["cycle_id"].min()), int(summary_here["cycle_id"].max())
+    for cycles in ((lo, hi), (lo + 1, hi - 1)):
+        args = (results_here, summary_here, cycles, None, [], [], [])
+        _same_view(views.election_view(*args), views.election_view(*args, formatted))
+    # The shared round summary gives the same headline as the one the overview computed.
+    assert overview.headline(here, summary_here) == overview.headline(here)
+
+
+def test_formatted_rows_need_a_unique_index(results) -> None:
+    with pytest.raises(ValueError, match="unique index"):
+        views.formatted_rows(tables.candidacy_table, pd.concat([results, results]))
+
+
+@pytest.mark.parametrize(
+    ("terms", "minimum", "shown"),
+    [([], 0, ["10", "11", "12", "5", "7"]), ([], 1000, ["10"]), (["term 2"], 0, ["11", "12"])],
+)
+def test_spending_rows_picked_from_the_formatted_ones_equal_rows_formatted_per_filter(
+    terms, minimum, shown
+) -> None:
+    items = spending.spending_items(CATEGORIES, PROPOSALS, COUNCILS)
+    formatted = views.formatted_rows(tables.spending_table, items)
+    old = views.spending_view(items, terms, [], None, minimum)
+    new = views.spending_view(items, terms, [], None, minimum, formatted)
+    pd.testing.assert_frame_equal(new.proposal_table, old.proposal_table)
+    assert (new.spent_joy, new.proposals, new.report) == (old.spent_joy, old.proposals, old.report)
+    assert new.proposal_table["Proposal"].tolist() == shown
+
+
+def test_view_specs_equal_the_checked_specs(results, summary) -> None:
+    view = views.election_view(results, summary, (1, 3), None, [], [], [3])
+    assert view.trends == [
+        chart.to_dict() for chart in charts.round_trends(summary[summary["cycle_id"] <= 3])
+    ]
+
+
+def test_each_round_trend_carries_only_its_own_column(summary) -> None:
+    for column, chart in zip(charts.ROUND_TRENDS, charts.round_trends(summary), strict=True):
+        spec = chart.to_dict()
+        (rows,) = spec["datasets"].values()
+        assert [set(row) for row in rows] == [{"cycle_id", column}] * 3
+        assert [row["cycle_id"] for row in rows] == [3, 2, 1]
+    votes = charts.round_trends(summary)[1].to_dict()
+    (rows,) = votes["datasets"].values()
+    assert [row["votes_cast"] for row in rows] == [None, 7, 10]
+
+
+def test_council_budget_view_equals_the_pages_former_steps() -> None:
+    table = budget.budget_by_term(sources())
+    lo, hi = int(table["term"].min()), int(table["term"].max())
+    for terms in ((lo, hi), (hi, hi)):
+        shown = views.council_budget_view(table, terms)
+        chosen = budget.filter_terms(table, terms)
+        pd.testing.assert_frame_equal(shown.table, budget_view.budget_table(chosen))
+        assert shown.chart == charts.budget_by_term(budget.spending_by_item(chosen)).to_dict()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        pd.Timestamp("2024-03-05 23:59:59", tz="UTC"),
+        pd.Timestamp("2021-10-15"),
+        datetime(999, 1, 2),
+        date(2022, 7, 1),
+    ],
+)
+def test_block_dates_from_their_fields_equal_strftime(when) -> None:
+    assert block_with_date(2408400, when) == f"#2,408,400 · {when:%Y-%m-%d}"
+    assert block_with_date(7, when, estimated=True) == f"#7 · ~{when:%Y-%m-%d}"
+
+
+def test_the_modules_warmed_up_in_the_background_exist() -> None:
+    from council import ui
+
+    ui._import_all(ui.WARM_UP_MODULES)  # a misspelt module would raise here, not silently
+    assert "council.views" in ui.WARM_UP_MODULES
