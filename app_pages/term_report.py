@@ -39,8 +39,12 @@ with st.sidebar:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def report_sources(cache_key: tuple[str, float], uploads_key: float, network: str):
     """The network's report sources, kept per cache file and uploads: what every term's report
-    shares (budget table, working-group histories, scorecard) is worked out once in them."""
-    return report.load_sources(ui.db_path(), network, ui.council_data())
+    shares (budget table, working-group basis, scorecard) is worked out once in them, and what
+    other pages share too is taken from them (ui.council_budget, ui.election_results)."""
+    sources = report.load_sources(ui.db_path(), network, ui.council_data())
+    sources.provide("budget_table", lambda: ui.council_budget(network))
+    sources.provide("results", lambda: ui.election_results(network)[0])
+    return sources
 
 
 @st.cache_data(show_spinner="Writing the report…", max_entries=32)

@@ -59,12 +59,30 @@ class ReportSources:
     _kept: dict[Hashable, object] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _makers: dict[Hashable, Callable[[], object]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def shared(self, name: Hashable, make: Callable[[], T]) -> T:
-        """The figure ``name``, made by ``make()`` the first time it is asked, then kept."""
+        """The figure ``name``, made the first time it is asked (by the maker
+        :meth:`provide` gave for it, else by ``make()``), then kept."""
         if name not in self._kept:
-            self._kept[name] = make()
+            self._kept[name] = self._makers.get(name, make)()
         return self._kept[name]  # type: ignore[return-value]
+
+    def provide(self, name: Hashable, make: Callable[[], object]) -> None:
+        """Make figure ``name`` with ``make()`` when it is first needed: e.g. a page's copy
+        of the same figure, already computed for other pages (``"budget_table"``: the
+        network's ``budget.budget_by_term``; ``"results"``: its ``elections.data_results``)."""
+        self._makers[name] = make
+
+    def round_results(self, cycle_id: object) -> pd.DataFrame:
+        """The election page's candidacy results of one round: from the network's results
+        when they were provided (``"results"``), else from that round's rows only."""
+        if "results" in self._makers:
+            every = self.shared("results", self._makers["results"])
+            return every[every["cycle_id"] == cycle_id].reset_index(drop=True)
+        return one_round.data_round_results(self.data, cycle_id)
 
     @property
     def term_table(self) -> pd.DataFrame:
@@ -277,7 +295,7 @@ def _seat_stakes(term: Term, sources: ReportSources) -> pd.DataFrame:
     round on ``sources``)."""
 
     def make() -> pd.DataFrame:
-        results = one_round.data_round_results(sources.data, term.elected_in_cycle)
+        results = sources.round_results(term.elected_in_cycle)
         won = results[results["outcome"] == "elected"]
         # Results come best first: a member with two elected candidacies keeps the stronger.
         won = won.drop_duplicates("member_id", keep="first")

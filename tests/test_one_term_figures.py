@@ -15,7 +15,7 @@ from wg_records import TERM_A, TERM_B_START, wg_chain
 
 from council import data, fetch, report, report_mainnet
 from council.desk.term import term_scorecard
-from council.stats import elections, leaderboard, one_round
+from council.stats import budget, elections, leaderboard, one_round
 from council.working_groups import stats as wg_stats
 
 
@@ -165,3 +165,17 @@ def test_the_reports_working_groups_read_apart_are_the_same(
     assert len(slim._kept["wg_frames"].events.columns) < len(
         whole._kept["wg_frames"].events.columns
     )
+
+
+def test_figures_other_pages_provide_give_the_same_report(snapshot, tmp_path) -> None:
+    # The page hands the report the election results and budget table other pages computed.
+    for network in ("mainnet", "sumer"):
+        plain = report.load_sources(tmp_path / "unused.db", network, snapshot)
+        given = report.load_sources(tmp_path / "unused.db", network, snapshot)
+        d = given.data
+        given.provide("results", lambda d=d: elections.data_results(d))
+        given.provide("budget_table", lambda d=d: budget.budget_by_term(budget.sources_from(d)))
+        latest = report.term_numbers(d.councils)[-1]
+        today = date(2030, 1, 1)
+        assert report.term_report(given, latest, today) == report.term_report(plain, latest, today)
+        assert "results" in given._kept and "results" not in plain._kept
