@@ -569,15 +569,55 @@ WG_EVENT_COLUMNS = (
 WG_COMPARED_COLUMNS = ("kind", "group_id", "worker_id")
 
 
-def load_wg_events(path: Path, network: str) -> pd.DataFrame:
+def load_wg_events(path: Path, network: str, group: str | None = None) -> pd.DataFrame:
     """One network's working-group events, only ``WG_EVENT_COLUMNS`` (``amount_joy`` in JOY,
     ``time`` UTC, as :func:`read_table` converts them; other text columns as plain objects
     but ``WG_COMPARED_COLUMNS``); empty
-    with those columns when the cache has none.
+    with those columns when the cache has none. ``group``: only that group's events.
 
     A table scan straight into columns: at 100x (200,000 events) about a third of the CPU of
     ``CouncilData.working_group_events`` (every column, through ``read_sql_query``).
     """
+    if group is None:
+        where, params = "not indexed where network = ?", (network,)
+    else:
+        where, params = "where network = ? and group_id = ?", (network, group)
+    return _wg_event_frame(path, lambda select: (f"select {select} from {_WGE} {where}", params))
+
+
+_WGE = "working_group_events"
+
+
+def load_wg_page_events(path: Path, network: str) -> pd.DataFrame:
+    """What the Working groups page reads of one network's events: every event but the reward
+    payments as rows, and the payments as the derived table's sums (``store``'s
+    ``write_wg_reward_totals``: kind ``reward_paid``, worker_id only for workers who were
+    ever lead, no member or payment type), columns as :func:`load_wg_events`. A cache written
+    before that table existed gives every payment as a row (:func:`load_wg_events`).
+    """
+    from council.working_groups.reward_totals import REWARD_TOTALS
+
+    if not Path(path).exists():
+        return load_wg_events(path, network)
+    with _reading(Path(path)) as conn:
+        if REWARD_TOTALS not in _tables(conn):  # an older cache: every payment as a row
+            return load_wg_events(path, network)
+    sums = (
+        "select 'reward_paid', event_id, group_id, worker_id, null, amount, null, null, block,"
+        f" time from {REWARD_TOTALS} where network = ?"
+    )
+
+    def query(select: str) -> tuple[str, tuple]:
+        # Two index ranges either side of 'reward_paid' (the index on network, kind, block).
+        rows = f"select {select} from {_WGE} where network = ? and kind <> 'reward_paid'"
+        return f"{rows} union all {sums}", (network, network)
+
+    return _wg_event_frame(path, query)
+
+
+def _wg_event_frame(path: Path, query: Any) -> pd.DataFrame:
+    """The events ``query(select)`` (SQL and parameters) reads, as :func:`load_wg_events`
+    gives them."""
     names = list(WG_EVENT_COLUMNS)
     empty = _convert("working_group_events", _empty_frame("working_group_events")[names])
     if not Path(path).exists():
@@ -587,10 +627,7 @@ def load_wg_events(path: Path, network: str) -> pd.DataFrame:
             return empty
         present = {row[1] for row in conn.execute("pragma table_info(working_group_events)")}
         select = ", ".join(n if n in present else f"null as {n}" for n in names)
-        rows = conn.execute(
-            f"select {select} from working_group_events not indexed where network = ?",
-            (network,),
-        ).fetchall()
+        rows = conn.execute(*query(select)).fetchall()
     if not rows:
         return empty
     # One C pass from row tuples to columns; every column is then built anew, so that no

@@ -260,11 +260,16 @@ def range_view(p: Prepared, term_range: tuple[int, int]) -> WorkingGroupsView:
     return view
 
 
-def group_view(p: Prepared, group_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One group's workers, leads and events tables (display columns)."""
+def group_view(
+    p: Prepared, group_id: str, events: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One group's workers, leads and events tables (display columns). ``events``: the
+    group's events, every reward payment a row (``data.load_wg_events`` for the group), when
+    ``p.frames.events`` holds the payments as sums (``data.load_wg_page_events``)."""
     f = p.frames
-    rows = p.rows_of.get(group_id, np.array([], dtype=np.int64))
-    own = stats.WGFrames(f.groups, f.workers, f.events.iloc[rows], f.members)
+    if events is None:
+        events = f.events.iloc[p.rows_of.get(group_id, np.array([], dtype=np.int64))]
+    own = stats.WGFrames(f.groups, f.workers, events, f.members)
     workers = stats.group_workers(f, group_id, p.history, newest=p.basis.newest)
     return (
         workers_table(workers),
