@@ -609,7 +609,10 @@ def load_wg_page_events(path: Path, network: str) -> pd.DataFrame:
 
     def query(select: str) -> tuple[str, tuple]:
         # Two index ranges either side of 'reward_paid' (the index on network, kind, block).
-        rows = f"select {select} from {_WGE} where network = ? and kind <> 'reward_paid'"
+        rows = (
+            f"select {select} from {_WGE} where network = ?"
+            " and (kind < 'reward_paid' or kind > 'reward_paid')"
+        )
         return f"{rows} union all {sums}", (network, network)
 
     return _wg_event_frame(path, query)
