@@ -19,7 +19,7 @@ from wg_records import wg_chain
 from council import data, fetch, store
 from council.stats import leaderboard
 from council.synthetic import add_working_groups, write_synthetic_cache
-from council.working_groups import stats, views
+from council.working_groups import reward_totals, stats, views
 from council.working_groups.reward_totals import REWARD_TOTALS
 
 HAPI = 10**10
@@ -96,6 +96,11 @@ def test_an_older_cache_without_the_sums_reads_every_payment(qn_cache: Path, tmp
         data.load_wg_page_events(old, "mainnet"), data.load_wg_events(old, "mainnet")
     )
     assert data.load_wg_page_events(tmp_path / "absent.db", "mainnet").empty
+    assert reward_totals.main([str(old)]) == 0  # built in place: the sums again
+    pd.testing.assert_frame_equal(
+        data.load_wg_page_events(old, "mainnet"), data.load_wg_page_events(qn_cache, "mainnet")
+    )
+    assert reward_totals.main([str(tmp_path / "absent.db")]) == 2
 
 
 def _event(kind: str, block: int, index: int, worker: str | None, joy: int | None = None):

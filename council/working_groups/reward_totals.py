@@ -15,14 +15,17 @@ LeaderSet, or flagged lead): whether it is a lead reward depends on its block. R
 ``reward_paid`` events, the buckets give the page's budget figures, up to the last bits of a
 float sum (the page adds JOY floats; a bucket is the exact HAPI sum, made a float once).
 
-Rebuilt with the cache on every write (``council.store.atomic_cache``).
+Rebuilt with the cache on every write (``council.store.atomic_cache``); ``python -m
+council.working_groups.reward_totals CACHE`` builds it in a cache written before it existed.
 """
 
 from __future__ import annotations
 
 import bisect
 import sqlite3
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -165,3 +168,33 @@ def write_reward_totals(conn: sqlite3.Connection) -> None:
         rows = []
     marks = ", ".join("?" * len(COLUMNS))
     conn.executemany(f"insert into {REWARD_TOTALS} values ({marks})", rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m council.working_groups.reward_totals CACHE``: (re)build the table in a cache
+    written before it existed (e.g. a kept bench cache); the process exit code."""
+    import argparse
+    import contextlib
+
+    parser = argparse.ArgumentParser(
+        prog="python -m council.working_groups.reward_totals",
+        description=f"(Re)build {REWARD_TOTALS} in an existing council cache, in place.",
+    )
+    parser.add_argument("cache", type=Path, help="the cache file (SQLite)")
+    args = parser.parse_args(argv)
+    if not args.cache.is_file():
+        print(f"error: {args.cache} is not a file", file=sys.stderr)
+        return 2
+    try:
+        with contextlib.closing(sqlite3.connect(args.cache)) as conn, conn:
+            write_reward_totals(conn)
+            count = conn.execute(f"select count(*) from {REWARD_TOTALS}").fetchone()[0]
+    except sqlite3.Error as error:
+        print(f"error: {args.cache}: {error}", file=sys.stderr)
+        return 2
+    print(f"{args.cache}: {REWARD_TOTALS} rebuilt, {count:,} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
