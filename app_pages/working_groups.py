@@ -64,10 +64,10 @@ def range_view(cache_key, network, term_range):
 
 @st.cache_resource(show_spinner="Preparing the group's tables…", max_entries=32)
 def group_view(cache_key, network, group):
-    """One group's workers, leads and events tables (shared, read-only); the group's events
-    read on their own, every reward payment a row."""
-    events = cache.load_wg_events(Path(cache_key[0]), network, group=group)
-    return views.group_view(prepared(cache_key, network), group, events)
+    """One group's workers, leads and events tables (shared, read-only); the group's reward
+    payments read on their own, one row each."""
+    rewards = cache.load_wg_rewards(Path(cache_key[0]), network, group)
+    return views.group_view(prepared(cache_key, network), group, rewards)
 
 
 view = range_view(ui.cache_key(), network, tuple(term_range))

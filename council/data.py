@@ -569,23 +569,36 @@ WG_EVENT_COLUMNS = (
 WG_COMPARED_COLUMNS = ("kind", "group_id", "worker_id")
 
 
-def load_wg_events(path: Path, network: str, group: str | None = None) -> pd.DataFrame:
+def load_wg_events(path: Path, network: str) -> pd.DataFrame:
     """One network's working-group events, only ``WG_EVENT_COLUMNS`` (``amount_joy`` in JOY,
     ``time`` UTC, as :func:`read_table` converts them; other text columns as plain objects
     but ``WG_COMPARED_COLUMNS``); empty
-    with those columns when the cache has none. ``group``: only that group's events.
+    with those columns when the cache has none.
 
     A table scan straight into columns: at 100x (200,000 events) about a third of the CPU of
     ``CouncilData.working_group_events`` (every column, through ``read_sql_query``).
     """
-    if group is None:
-        where, params = "not indexed where network = ?", (network,)
-    else:
-        where, params = "where network = ? and group_id = ?", (network, group)
-    return _wg_event_frame(path, lambda select: (f"select {select} from {_WGE} {where}", params))
+    return _wg_event_frame(
+        path,
+        lambda select: (f"select {select} from {_WGE} not indexed where network = ?", (network,)),
+    )
 
 
 _WGE = "working_group_events"
+
+
+def load_wg_rewards(path: Path, network: str, group: str) -> pd.DataFrame:
+    """One group's reward payments, one row each, columns as :func:`load_wg_events` (what the
+    Working groups page reads to show a group in detail, beside the group's other events,
+    which :func:`load_wg_page_events` holds as rows)."""
+    return _wg_event_frame(
+        path,
+        lambda select: (
+            f"select {select} from {_WGE} where network = ? and group_id = ?"
+            " and kind = 'reward_paid'",
+            (network, group),
+        ),
+    )
 
 
 def load_wg_page_events(path: Path, network: str) -> pd.DataFrame:

@@ -81,7 +81,7 @@ def test_the_page_figures_from_the_sums_equal_those_from_every_row(which, reques
         assert a.budget_chart is not None and b.budget_chart is not None
         assert a.chart_note == b.chart_note
     group = stats.group_ids(rows.frames)[0]
-    own = data.load_wg_events(path, "mainnet", group=group)
+    own = data.load_wg_rewards(path, "mainnet", group)
     mine, theirs = views.group_view(sums, group, own), views.group_view(rows, group)
     for a_table, b_table in zip(mine, theirs, strict=True):
         pd.testing.assert_frame_equal(a_table, b_table)

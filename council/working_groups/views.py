@@ -261,14 +261,17 @@ def range_view(p: Prepared, term_range: tuple[int, int]) -> WorkingGroupsView:
 
 
 def group_view(
-    p: Prepared, group_id: str, events: pd.DataFrame | None = None
+    p: Prepared, group_id: str, rewards: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One group's workers, leads and events tables (display columns). ``events``: the
-    group's events, every reward payment a row (``data.load_wg_events`` for the group), when
-    ``p.frames.events`` holds the payments as sums (``data.load_wg_page_events``)."""
+    """One group's workers, leads and events tables (display columns). ``rewards``: the
+    group's reward payments, one row each (``data.load_wg_rewards``), when ``p.frames.events``
+    holds the payments as sums (``data.load_wg_page_events``); they replace the sums."""
     f = p.frames
-    if events is None:
-        events = f.events.iloc[p.rows_of.get(group_id, np.array([], dtype=np.int64))]
+    events = f.events.iloc[p.rows_of.get(group_id, np.array([], dtype=np.int64))]
+    if rewards is not None:
+        events = events[events["kind"] != "reward_paid"]
+        if len(rewards):
+            events = pd.concat([events, rewards], ignore_index=True) if len(events) else rewards
     own = stats.WGFrames(f.groups, f.workers, events, f.members)
     workers = stats.group_workers(f, group_id, p.history, newest=p.basis.newest)
     return (
