@@ -590,7 +590,9 @@ _WGE = "working_group_events"
 def load_wg_rewards(path: Path, network: str, group: str) -> pd.DataFrame:
     """One group's reward payments, one row each, columns as :func:`load_wg_events` (what the
     Working groups page reads to show a group in detail, beside the group's other events,
-    which :func:`load_wg_page_events` holds as rows)."""
+    which :func:`load_wg_page_events` holds as rows). Only what the detail shows is read:
+    ``worker_id`` and ``rationale`` (none for a payment) are left empty."""
+    read = ("event_id", "member_id", "amount", "payment_type", "block", "time")
     return _wg_event_frame(
         path,
         lambda select: (
@@ -598,6 +600,8 @@ def load_wg_rewards(path: Path, network: str, group: str) -> pd.DataFrame:
             " and kind = 'reward_paid'",
             (network, group),
         ),
+        read,
+        {"kind": "reward_paid", "group_id": group},
     )
 
 
@@ -631,9 +635,15 @@ def load_wg_page_events(path: Path, network: str) -> pd.DataFrame:
     return _wg_event_frame(path, query)
 
 
-def _wg_event_frame(path: Path, query: Any) -> pd.DataFrame:
+def _wg_event_frame(
+    path: Path,
+    query: Any,
+    read: tuple[str, ...] = WG_EVENT_COLUMNS,
+    fill: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """The events ``query(select)`` (SQL and parameters) reads, as :func:`load_wg_events`
-    gives them."""
+    gives them; ``read``: the columns the query selects, the others of ``WG_EVENT_COLUMNS``
+    are ``fill``'s value (else null) on every row."""
     names = list(WG_EVENT_COLUMNS)
     empty = _convert("working_group_events", _empty_frame("working_group_events")[names])
     if not Path(path).exists():
@@ -642,7 +652,7 @@ def _wg_event_frame(path: Path, query: Any) -> pd.DataFrame:
         if "working_group_events" not in _tables(conn):
             return empty
         present = {row[1] for row in conn.execute("pragma table_info(working_group_events)")}
-        select = ", ".join(n if n in present else f"null as {n}" for n in names)
+        select = ", ".join(n if n in present else f"null as {n}" for n in read)
         rows = conn.execute(*query(select)).fetchall()
     if not rows:
         return empty
@@ -650,7 +660,10 @@ def _wg_event_frame(path: Path, query: Any) -> pd.DataFrame:
     # view keeps the whole array (and every string the read made) alive.
     table = np.array(rows, dtype=object).T
     del rows
-    raw = {name: table[i] for i, name in enumerate(names)}
+    raw = {name: table[i] for i, name in enumerate(read)}
+    for name in names:
+        if name not in raw:
+            raw[name] = np.full(table.shape[1], (fill or {}).get(name), dtype=object)
     converted = _convert(
         "working_group_events", pd.DataFrame({"amount": raw["amount"], "time": raw["time"]})
     )
