@@ -45,14 +45,14 @@ def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
     vectorised: a group's events run to tens of thousands); ``–`` without a block."""
     blocks = pd.to_numeric(pd.Series(blocks), errors="coerce").reset_index(drop=True)
     days = pd.to_datetime(pd.Series(times), utc=True, errors="coerce").reset_index(drop=True)
-    out = pd.Series("–", index=blocks.index, dtype=object)
-    known = blocks.notna()
-    out[known] = ["#" + f"{block:,.0f}" for block in blocks[known]]
-    dated = known & days.notna()
+    out = np.full(len(blocks), "–", dtype=object)
+    known = blocks.notna().to_numpy()
+    out[known] = ["#" + f"{block:,.0f}" for block in blocks.to_numpy()[known].tolist()]
+    dated = known & days.notna().to_numpy()
     # Each distinct day formatted once (a group's events fall on a few hundred days).
     codes, uniques = pd.factorize(days[dated].dt.floor("D"))
     labels = np.asarray(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"), dtype=object)
-    out[dated] = out[dated] + " · " + pd.Series(labels[codes], index=out[dated].index)
+    out[dated] = out[dated] + " · " + labels[codes]  # element-wise on Python strings
     return out.tolist()
 
 
