@@ -161,3 +161,43 @@ def test_the_bucket_rules(tmp_path: Path) -> None:
         (None, "E-150-2", 150, 150, 1, str(6 * HAPI)),
         (None, "E-299-0", 299, 299, 1, None),
     ]
+
+
+def test_a_long_history_binned_on_the_budget_chart(tmp_path: Path) -> None:
+    """One group over 2,100 days (the chart bins them two days a bin: 2,000 points at most),
+    a payment every 17 hours from day 0, a top-up every 50 days from day 3 and a term every 100
+    days: the page's figures from the sums equal those from every row."""
+    day = 144  # blocks (10 minutes each)
+    events = [
+        _event("budget_updated", b, 0, None, 10**6 * HAPI)
+        for b in range(3 * day, 2_100 * day, 50 * day)
+    ]
+    events += [
+        _event("reward_paid", b, 1, f"w{b % 3}", (b % 7 + 1) * HAPI)
+        for b in range(day // 2, 2_100 * day, 102)
+    ]
+    councils = [
+        {"network": "mainnet", "id": str(n), "elected_in_cycle_id": n,
+         "elected_at_block": n * 100 * day, "ended_at_block": (n + 1) * 100 * day}
+        for n in range(21)
+    ]  # fmt: skip
+    path = tmp_path / "long.db"
+    db = sqlite_utils.Database(path)
+    store.create_schema(db)
+    store.insert_rows(db, {"working_group_events": events, "councils": councils})
+    store.write_meta(db, {"schema_version": store.SCHEMA_VERSION})
+    with db.conn:
+        store.write_wg_reward_totals(db.conn)
+    db.close()
+    d = data.load(path).for_network("mainnet")
+    terms = leaderboard.terms(d.councils)
+    rows = views.prepare(stats.frames_of(d, data.load_wg_events(path, "mainnet")), terms)
+    sums = views.prepare(stats.frames_of(d, data.load_wg_page_events(path, "mainnet")), terms)
+    assert len(sums.frames.events) < len(rows.frames.events) / 2
+    assert len(rows.over_time) < 2_100  # binned
+    for name in ("per_term", "over_time"):
+        pd.testing.assert_frame_equal(getattr(sums, name), getattr(rows, name), rtol=1e-12)
+    for term_range in [(0, 20), (3, 3), (5, 17)]:
+        a, b = views.range_view(sums, term_range), views.range_view(rows, term_range)
+        pd.testing.assert_frame_equal(a.summary, b.summary, check_exact=True)
+    assert a.summary["Lead"].tolist() == ["no lead"]

@@ -65,7 +65,7 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Group": summary["group"],
-            "Lead": summary["lead"].fillna(NO_LEAD),
+            "Lead": summary["lead"].astype(object).fillna(NO_LEAD),  # all NaN: no group led
             "Lead since": _when(summary["lead_since_block"], summary["lead_since_time"]),
             "Workers": summary["workers"],
             "Hired": summary["hired"],
