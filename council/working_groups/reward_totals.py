@@ -123,14 +123,14 @@ def reward_total_rows(conn: sqlite3.Connection) -> list[tuple]:
         positions.sort()
     days = _days([row[6] for row in rewards])
     bins = _chart_bins(conn)
+    positions = [(row[5], _index_in_block(row[4])) for row in rewards]  # chain order
     firsts: dict[tuple, tuple[int, int]] = {}  # each group's first payment stays apart
-    for network, _, group, _, event_id, block, _, _ in rewards:
-        if block is not None:
-            position = (block, _index_in_block(event_id))
+    for (network, _, group, *_), position in zip(rewards, positions, strict=True):
+        if position[0] is not None:
             firsts[network, group] = min(firsts.get((network, group), position), position)
     buckets: dict[tuple, list] = {}
     for n, (network, row_id, group, worker, event_id, block, time, amount) in enumerate(rewards):
-        position = (block, _index_in_block(event_id))
+        position = positions[n]
         if (network, worker) in leads or block is None or firsts[network, group] == position:
             key: tuple = (network, row_id)
         else:
