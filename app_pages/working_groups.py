@@ -27,8 +27,9 @@ def prepared(cache_key: tuple[str, float], network: str) -> views.Prepared | Non
     """The network's working-group data with its lead history, budgets and per-term table
     (shared, read-only); None when the cache holds no working-group data for it."""
     d = ui.council_data().for_network(network)
-    # The events alone, only the columns the page uses: the largest table by far.
-    frames = stats.frames_of(d, cache.load_wg_events(Path(cache_key[0]), network))
+    # The events alone, only the columns the page uses, the reward payments (the largest
+    # table by far) as the cache's derived sums.
+    frames = stats.frames_of(d, cache.load_wg_page_events(Path(cache_key[0]), network))
     if frames.is_empty:
         return None
     return views.prepare(frames, leaderboard.terms(d.councils))
@@ -63,8 +64,10 @@ def range_view(cache_key, network, term_range):
 
 @st.cache_resource(show_spinner="Preparing the group's tables…", max_entries=32)
 def group_view(cache_key, network, group):
-    """One group's workers, leads and events tables (shared, read-only)."""
-    return views.group_view(prepared(cache_key, network), group)
+    """One group's workers, leads and events tables (shared, read-only); the group's reward
+    payments read on their own, one row each."""
+    rewards = cache.load_wg_rewards(Path(cache_key[0]), network, group)
+    return views.group_view(prepared(cache_key, network), group, rewards)
 
 
 view = range_view(ui.cache_key(), network, tuple(term_range))

@@ -582,6 +582,72 @@ def load_wg_events(path: Path, network: str) -> pd.DataFrame:
     A table scan straight into columns: at 100x (200,000 events) about a third of the CPU of
     ``CouncilData.working_group_events`` (every column, through ``read_sql_query``).
     """
+    return _wg_event_frame(
+        path,
+        lambda select: (f"select {select} from {_WGE} not indexed where network = ?", (network,)),
+    )
+
+
+_WGE = "working_group_events"
+
+
+def load_wg_rewards(path: Path, network: str, group: str) -> pd.DataFrame:
+    """One group's reward payments, one row each, columns as :func:`load_wg_events` (what the
+    Working groups page reads to show a group in detail, beside the group's other events,
+    which :func:`load_wg_page_events` holds as rows). Only what the detail shows is read:
+    ``worker_id`` and ``rationale`` (none for a payment) are left empty."""
+    read = ("event_id", "member_id", "amount", "payment_type", "block", "time")
+    return _wg_event_frame(
+        path,
+        lambda select: (
+            f"select {select} from {_WGE} where network = ? and group_id = ?"
+            " and kind = 'reward_paid'",
+            (network, group),
+        ),
+        read,
+        {"kind": "reward_paid", "group_id": group},
+    )
+
+
+def load_wg_page_events(path: Path, network: str) -> pd.DataFrame:
+    """What the Working groups page reads of one network's events: every event but the reward
+    payments as rows, and the payments as the derived table's sums (``store``'s
+    ``write_wg_reward_totals``: kind ``reward_paid``, worker_id only for workers who were
+    ever lead, no member or payment type), columns as :func:`load_wg_events`. A cache written
+    before that table existed gives every payment as a row (:func:`load_wg_events`).
+    """
+    from council.working_groups.reward_totals import REWARD_TOTALS
+
+    if not Path(path).exists():
+        return load_wg_events(path, network)
+    with _reading(Path(path)) as conn:
+        if REWARD_TOTALS not in _tables(conn):  # an older cache: every payment as a row
+            return load_wg_events(path, network)
+    sums = (
+        "select 'reward_paid', event_id, group_id, worker_id, null, amount, null, null, block,"
+        f" time from {REWARD_TOTALS} where network = ?"
+    )
+
+    def query(select: str) -> tuple[str, tuple]:
+        # Two index ranges either side of 'reward_paid' (the index on network, kind, block).
+        rows = (
+            f"select {select} from {_WGE} where network = ?"
+            " and (kind < 'reward_paid' or kind > 'reward_paid')"
+        )
+        return f"{rows} union all {sums}", (network, network)
+
+    return _wg_event_frame(path, query)
+
+
+def _wg_event_frame(
+    path: Path,
+    query: Any,
+    read: tuple[str, ...] = WG_EVENT_COLUMNS,
+    fill: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The events ``query(select)`` (SQL and parameters) reads, as :func:`load_wg_events`
+    gives them; ``read``: the columns the query selects, the others of ``WG_EVENT_COLUMNS``
+    are ``fill``'s value (else null) on every row."""
     names = list(WG_EVENT_COLUMNS)
     empty = _convert("working_group_events", _empty_frame("working_group_events")[names])
     if not Path(path).exists():
@@ -590,18 +656,18 @@ def load_wg_events(path: Path, network: str) -> pd.DataFrame:
         if "working_group_events" not in _tables(conn):
             return empty
         present = {row[1] for row in conn.execute("pragma table_info(working_group_events)")}
-        select = ", ".join(n if n in present else f"null as {n}" for n in names)
-        rows = conn.execute(
-            f"select {select} from working_group_events not indexed where network = ?",
-            (network,),
-        ).fetchall()
+        select = ", ".join(n if n in present else f"null as {n}" for n in read)
+        rows = conn.execute(*query(select)).fetchall()
     if not rows:
         return empty
     # One C pass from row tuples to columns; every column is then built anew, so that no
     # view keeps the whole array (and every string the read made) alive.
     table = np.array(rows, dtype=object).T
     del rows
-    raw = {name: table[i] for i, name in enumerate(names)}
+    raw = {name: table[i] for i, name in enumerate(read)}
+    for name in names:
+        if name not in raw:
+            raw[name] = np.full(table.shape[1], (fill or {}).get(name), dtype=object)
     converted = _convert(
         "working_group_events", pd.DataFrame({"amount": raw["amount"], "time": raw["time"]})
     )

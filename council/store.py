@@ -536,13 +536,24 @@ def write_vote_totals(conn: sqlite3.Connection) -> None:
         conn.execute(f"create table {table} as {select}")
 
 
+# Derived table: working-group reward payments summed per group, day, term and budget set
+# (council.working_groups.reward_totals), rebuilt on every write. Reward payments are nearly
+# all of working_group_events (200,000 at 100x); the Working groups page reads these sums.
+def write_wg_reward_totals(conn: sqlite3.Connection) -> None:
+    """(Re)build the derived working-group reward totals from ``working_group_events``."""
+    from council.working_groups.reward_totals import write_reward_totals
+
+    write_reward_totals(conn)
+
+
 @contextlib.contextmanager
 def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
     """Build a new cache beside ``path`` and swap it in only if the block succeeds.
 
-    Yields a fresh database with the schema created; the derived vote totals are rebuilt
-    after the block (see ``VOTE_TOTALS``). On any exception the temporary file is
-    removed and the existing cache at ``path`` is left byte-for-byte untouched. The swap is an
+    Yields a fresh database with the schema created; the derived vote totals and working-group
+    reward totals are rebuilt after the block (see ``VOTE_TOTALS``,
+    ``write_wg_reward_totals``). On any exception the temporary file is removed and the
+    existing cache at ``path`` is left byte-for-byte untouched. The swap is an
     ``os.replace``, atomic on POSIX: a reader sees either the old file or the new one.
     """
     path = Path(path)
@@ -561,6 +572,7 @@ def atomic_cache(path: Path) -> Iterator[sqlite_utils.Database]:
             yield db
         with conn:
             write_vote_totals(conn)
+            write_wg_reward_totals(conn)
         conn.execute("vacuum")
         conn.close()
         # mkstemp makes the file private (0600); readers such as the app may run as another

@@ -257,7 +257,18 @@ def balances_at(changes: pd.DataFrame, groups: list[str], block: float) -> pd.Se
     return pd.Series([balance(book, g, block) for g in groups], index=groups, dtype=float)
 
 
-def budget_over_time(changes: pd.DataFrame, max_points: int = 2_000) -> pd.DataFrame:
+# At most this many points on the budget chart (all groups together).
+CHART_POINTS = 2_000
+
+
+def chart_step(first: pd.Timestamp, last: pd.Timestamp, groups: int, max_points: int) -> int:
+    """The days per bin of :func:`budget_over_time` for movements on days ``first`` to
+    ``last`` in ``groups`` groups (also what ``reward_totals`` buckets by)."""
+    span = max(1, (last - first).days + 1)
+    return max(1, int(np.ceil(span * groups / max_points)))
+
+
+def budget_over_time(changes: pd.DataFrame, max_points: int = CHART_POINTS) -> pd.DataFrame:
     """Each group's budget at the end of every day it moved: group_id, group, day, budget.
 
     Over a long history the days are binned (2, 3, ... days) so that all groups together
@@ -267,9 +278,7 @@ def budget_over_time(changes: pd.DataFrame, max_points: int = 2_000) -> pd.DataF
         return pd.DataFrame(columns=["group_id", "group", "day", "budget"])
     day = pd.to_datetime(changes["time"], utc=True).dt.floor("D")
     first = day.min()
-    span = max(1, (day.max() - first).days + 1)
-    groups = changes["group_id"].nunique()
-    step = max(1, int(np.ceil(span * groups / max_points)))
+    step = chart_step(first, day.max(), changes["group_id"].nunique(), max_points)
     binned = first + pd.to_timedelta((day - first).dt.days // step * step, unit="D")
     frame = changes.assign(day=binned)
     daily = frame.groupby(["group_id", "day"], as_index=False, observed=True)["balance"].last()

@@ -45,14 +45,14 @@ def _when(blocks: pd.Series, times: pd.Series) -> pd.Series:
     vectorised: a group's events run to tens of thousands); ``–`` without a block."""
     blocks = pd.to_numeric(pd.Series(blocks), errors="coerce").reset_index(drop=True)
     days = pd.to_datetime(pd.Series(times), utc=True, errors="coerce").reset_index(drop=True)
-    out = pd.Series("–", index=blocks.index, dtype=object)
-    known = blocks.notna()
-    out[known] = ["#" + f"{block:,.0f}" for block in blocks[known]]
-    dated = known & days.notna()
+    out = np.full(len(blocks), "–", dtype=object)
+    known = blocks.notna().to_numpy()
+    out[known] = ["#" + f"{block:,.0f}" for block in blocks.to_numpy()[known].tolist()]
+    dated = known & days.notna().to_numpy()
     # Each distinct day formatted once (a group's events fall on a few hundred days).
     codes, uniques = pd.factorize(days[dated].dt.floor("D"))
     labels = np.asarray(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d"), dtype=object)
-    out[dated] = out[dated] + " · " + pd.Series(labels[codes], index=out[dated].index)
+    out[dated] = out[dated] + " · " + labels[codes]  # element-wise on Python strings
     return out.tolist()
 
 
@@ -65,7 +65,7 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Group": summary["group"],
-            "Lead": summary["lead"].fillna(NO_LEAD),
+            "Lead": summary["lead"].astype(object).fillna(NO_LEAD),  # all NaN: no group led
             "Lead since": _when(summary["lead_since_block"], summary["lead_since_time"]),
             "Workers": summary["workers"],
             "Hired": summary["hired"],
@@ -260,11 +260,19 @@ def range_view(p: Prepared, term_range: tuple[int, int]) -> WorkingGroupsView:
     return view
 
 
-def group_view(p: Prepared, group_id: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """One group's workers, leads and events tables (display columns)."""
+def group_view(
+    p: Prepared, group_id: str, rewards: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One group's workers, leads and events tables (display columns). ``rewards``: the
+    group's reward payments, one row each (``data.load_wg_rewards``), when ``p.frames.events``
+    holds the payments as sums (``data.load_wg_page_events``); they replace the sums."""
     f = p.frames
-    rows = p.rows_of.get(group_id, np.array([], dtype=np.int64))
-    own = stats.WGFrames(f.groups, f.workers, f.events.iloc[rows], f.members)
+    events = f.events.iloc[p.rows_of.get(group_id, np.array([], dtype=np.int64))]
+    if rewards is not None:
+        events = events[events["kind"] != "reward_paid"]
+        if len(rewards):
+            events = pd.concat([events, rewards], ignore_index=True) if len(events) else rewards
+    own = stats.WGFrames(f.groups, f.workers, events, f.members)
     workers = stats.group_workers(f, group_id, p.history, newest=p.basis.newest)
     return (
         workers_table(workers),
