@@ -44,6 +44,9 @@ def report_sources(cache_key: tuple[str, float], uploads_key: float, network: st
     sources = report.load_sources(ui.db_path(), network, ui.council_data())
     sources.provide("budget_table", lambda: ui.council_budget(network))
     sources.provide("results", lambda: ui.election_results(network)[0])
+    if (groups := ui.working_groups(network)) is not None:  # shared with Working groups
+        sources.provide("wg_frames", lambda: groups.frames)
+        sources.provide("wg_basis", lambda: groups.basis)
     return sources
 
 

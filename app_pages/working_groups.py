@@ -6,7 +6,6 @@ import streamlit as st
 
 from council import data as cache
 from council import ui
-from council.stats import leaderboard
 from council.working_groups import stats, views
 
 st.title("Working groups")
@@ -22,20 +21,7 @@ network = ui.network_or_stop(
 )
 
 
-@st.cache_resource(show_spinner="Computing the working groups…", max_entries=4)
-def prepared(cache_key: tuple[str, float], network: str) -> views.Prepared | None:
-    """The network's working-group data with its lead history, budgets and per-term table
-    (shared, read-only); None when the cache holds no working-group data for it."""
-    d = ui.council_data().for_network(network)
-    # The events alone, only the columns the page uses, the reward payments (the largest
-    # table by far) as the cache's derived sums.
-    frames = stats.frames_of(d, cache.load_wg_page_events(Path(cache_key[0]), network))
-    if frames.is_empty:
-        return None
-    return views.prepare(frames, leaderboard.terms(d.councils))
-
-
-p = prepared(ui.cache_key(), network)
+p = ui.working_groups(network)
 if p is None:
     ui.empty_state(
         f"No working-group data for {network}. Working-group data (groups, workers, budgets, "
@@ -59,7 +45,7 @@ with st.sidebar:
 def range_view(cache_key, network, term_range):
     """The per-group table, totals and charts for one term range (shared, read-only: a
     rerun lays them out without copying them)."""
-    return views.range_view(prepared(cache_key, network), term_range)
+    return views.range_view(ui.working_groups(network), term_range)
 
 
 @st.cache_resource(show_spinner="Preparing the group's tables…", max_entries=32)
@@ -67,7 +53,7 @@ def group_view(cache_key, network, group):
     """One group's workers, leads and events tables (shared, read-only); the group's reward
     payments read on their own, one row each."""
     rewards = cache.load_wg_rewards(Path(cache_key[0]), network, group)
-    return views.group_view(prepared(cache_key, network), group, rewards)
+    return views.group_view(ui.working_groups(network), group, rewards)
 
 
 view = range_view(ui.cache_key(), network, tuple(term_range))

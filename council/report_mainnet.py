@@ -307,12 +307,13 @@ def _working_group_sections(sources: report.ReportSources, term: report.Term) ->
 
 
 def _wg_frames(sources: report.ReportSources) -> wg_stats.WGFrames:
-    """The network's working-group frames; the events by the slim read the Working groups
-    page uses (:func:`council.data.load_wg_events`) when the cache file is known."""
+    """The network's working-group frames; the events as the Working groups page reads them
+    (:func:`council.data.load_wg_page_events`: reward payments as the cache's derived sums)
+    when the cache file is known."""
     d = sources.data
     if sources.db_path is None:
         return wg_stats.frames_of(d)
-    return wg_stats.frames_of(d, data.load_wg_events(sources.db_path, sources.network))
+    return wg_stats.frames_of(d, data.load_wg_page_events(sources.db_path, sources.network))
 
 
 def _wg_term_tables(
@@ -322,7 +323,11 @@ def _wg_term_tables(
     needs (:func:`council.working_groups.stats.basis`: lead history, budget movements and
     their ledger) worked out once for every term (kept on ``sources``)."""
     basis = sources.shared("wg_basis", lambda: wg_stats.basis(frames))
-    s = wg_stats.summary_of(basis, term.start_block, term.end_block)
+    # The term's last block is the one before the next council's first, as on the Working
+    # groups page (views.term_blocks): a movement at the change-over block belongs to the
+    # new term, not to both.
+    last = None if term.end_block is None else term.end_block - 1
+    s = wg_stats.summary_of(basis, term.start_block, last)
     # The same columns as term_tables (tested equal).
     workers = s[["group_id", "group", "workers", "hired", "terminated", "left"]].rename(
         columns={"workers": "headcount", "terminated": "fired"}

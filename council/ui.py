@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +32,9 @@ from council import (
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
 from council.stats import budget, elections, leaderboard, overview
+
+if TYPE_CHECKING:
+    from council.working_groups.views import Prepared as WorkingGroupsPrepared
 
 T = TypeVar("T")
 
@@ -154,6 +157,26 @@ def council_budget(network: str) -> pd.DataFrame:
     """The council budget per term of one network (:func:`council.stats.budget.budget_by_term`),
     computed once per cache version and shared read-only by the Overview and Spending pages."""
     return _council_budget(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing the working groups…", max_entries=4)
+def _working_groups(path: str, mtime: float, network: str) -> WorkingGroupsPrepared | None:
+    from council.working_groups import stats as wg_stats  # Altair with the views: only here
+    from council.working_groups import views as wg_views
+
+    d = _load(path, mtime).for_network(network)
+    # The events but the reward payments, which come as the cache's derived sums.
+    frames = wg_stats.frames_of(d, data.load_wg_page_events(Path(path), network))
+    if frames.is_empty:
+        return None
+    return wg_views.prepare(frames, leaderboard.terms(d.councils))
+
+
+def working_groups(network: str) -> WorkingGroupsPrepared | None:
+    """One network's working-group data with its lead history, budgets and per-term table
+    (:func:`council.working_groups.views.prepare`), computed once per cache version and shared
+    read-only by the Working groups and Term report pages; None without working-group data."""
+    return _working_groups(*cache_key(), network)
 
 
 @st.cache_resource(show_spinner="Reading the uploaded file…", max_entries=16)

@@ -143,12 +143,30 @@ def test_the_reports_working_group_tables_are_term_tables(
     wg_sources: report.ReportSources, span: tuple[int, int | None]
 ) -> None:
     frames = wg_stats.frames_of(wg_sources.data)
-    term = report.Term(1, "c", None, span[0], None, span[1], None)
+    # A term's end block is the next council's first (exclusive), the span's end inclusive.
+    end = None if span[1] is None else span[1] + 1
+    term = report.Term(1, "c", None, span[0], None, end, None)
     got = report_mainnet._wg_term_tables(wg_sources, frames, term)
     want = wg_stats.term_tables(frames, *span)
     for got_table, want_table in zip(got, want, strict=True):
         pd.testing.assert_frame_equal(got_table, want_table)
     assert "wg_basis" in wg_sources._kept
+
+
+def test_a_movement_at_the_change_over_block_belongs_to_the_new_term_only(
+    wg_sources: report.ReportSources,
+) -> None:
+    """As on the Working groups page and in the rest of the report: a term ends before the
+    block the next council starts at, so a payment at that block is not in the old term."""
+    frames = wg_stats.frames_of(wg_sources.data)
+    paid = frames.events[frames.events["kind"] == "reward_paid"]
+    change_over = int(paid["block"].iloc[len(paid) // 2])  # a block with a reward payment
+    term = report.Term(1, "c", None, TERM_A[0], None, change_over, None)
+    _workers, got = report_mainnet._wg_term_tables(wg_sources, frames, term)
+    _workers, before = wg_stats.term_tables(frames, TERM_A[0], change_over - 1)
+    _workers, through = wg_stats.term_tables(frames, TERM_A[0], change_over)
+    pd.testing.assert_frame_equal(got, before)
+    assert got["spent"].sum() < through["spent"].sum()  # the payment would have counted
 
 
 def test_the_reports_working_groups_read_apart_are_the_same(
