@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -50,8 +50,19 @@ def _index_in_block(event_id: object) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
+CHUNK = 20_000  # rows read at a time: the payments are never all in memory at once
+
+
 def _values(conn: sqlite3.Connection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
+
+
+def _chunks(conn: sqlite3.Connection, sql: str) -> Iterator[list[tuple]]:
+    """The rows of ``sql`` in lists of at most :data:`CHUNK` (a full fetch's memory must not
+    grow with the history: at 100x the payments are 200,000 rows)."""
+    cursor = conn.execute(sql)
+    while rows := cursor.fetchmany(CHUNK):
+        yield rows
 
 
 def _days(times: list) -> list[int | None]:
@@ -66,34 +77,56 @@ def _days(times: list) -> list[int | None]:
 def _chart_bins(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     """Per network, the first day and the days per bin of the budget chart
     (``stats.budget_over_time`` over every budget movement)."""
-    rows = _values(
-        conn,
-        "select network, group_id, time from working_group_events where kind in "
-        f"({', '.join(repr(k) for k in BUDGET_KINDS)})",
-    )
-    frame = pd.DataFrame(rows, columns=["network", "group_id", "time"])
-    frame["day"] = pd.Series(_days(frame["time"].tolist()), dtype="Float64")
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    groups: dict[str, set] = {}
+    kinds = ", ".join(repr(k) for k in BUDGET_KINDS)
+    sql = f"select network, group_id, time from working_group_events where kind in ({kinds})"
+    for rows in _chunks(conn, sql):
+        for (network, group, _), day in zip(rows, _days([r[2] for r in rows]), strict=True):
+            seen = groups.setdefault(network, set())
+            if group is not None:  # as pandas' nunique counts them
+                seen.add(group)
+            if day is not None:
+                first[network] = min(first.get(network, day), day)
+                last[network] = max(last.get(network, day), day)
     out = {}
-    for network, part in frame.groupby("network"):
-        first, last = part["day"].min(), part["day"].max()
-        if pd.isna(first):
+    epoch = pd.Timestamp(0, tz="UTC")
+    for network, seen in groups.items():
+        if network not in first:
             out[network] = (0, 1)
             continue
-        epoch = pd.Timestamp(0, tz="UTC")
-        first_day, last_day = (epoch + pd.Timedelta(days=int(d)) for d in (first, last))
-        step = chart_step(first_day, last_day, part["group_id"].nunique(), CHART_POINTS)
-        out[network] = (int(first), step)
+        first_day, last_day = (
+            epoch + pd.Timedelta(days=d) for d in (first[network], last[network])
+        )
+        out[network] = (first[network], chart_step(first_day, last_day, len(seen), CHART_POINTS))
     return out
 
 
-def reward_total_rows(conn: sqlite3.Connection) -> list[tuple]:
-    """The rows of ``REWARD_TOTALS`` (``COLUMNS`` order) from the cache's tables."""
-    rewards = _values(
-        conn,
-        "select network, id, group_id, worker_id, event_id, block, time, amount "
-        "from working_group_events where kind = 'reward_paid'",
+def _first_payments(conn: sqlite3.Connection) -> dict[tuple, tuple[int, int]]:
+    """Each group's first payment (chain position), per (network, group)."""
+    firsts: dict[tuple, tuple[int, int]] = {}
+    sql = (
+        "select network, group_id, block, event_id from working_group_events"
+        " where kind = 'reward_paid'"
     )
-    if not rewards:
+    for network, group, block, event_id in conn.execute(sql):
+        if block is not None:
+            position = (block, _index_in_block(event_id))
+            firsts[network, group] = min(firsts.get((network, group), position), position)
+    return firsts
+
+
+def reward_total_rows(conn: sqlite3.Connection) -> list[tuple]:
+    """The rows of ``REWARD_TOTALS`` (``COLUMNS`` order) from the cache's tables, reading the
+    payments a chunk at a time."""
+    firsts = _first_payments(conn)  # each group's first payment stays apart
+    if (
+        not firsts
+        and not conn.execute(
+            "select 1 from working_group_events where kind = 'reward_paid' limit 1"
+        ).fetchone()
+    ):
         return []
     bounds: dict[str, list[int]] = {}
     for network, block in _values(
@@ -121,36 +154,38 @@ def reward_total_rows(conn: sqlite3.Connection) -> list[tuple]:
         sets.setdefault((network, group), []).append((block, _index_in_block(event_id)))
     for positions in sets.values():
         positions.sort()
-    days = _days([row[6] for row in rewards])
     bins = _chart_bins(conn)
-    positions = [(row[5], _index_in_block(row[4])) for row in rewards]  # chain order
-    firsts: dict[tuple, tuple[int, int]] = {}  # each group's first payment stays apart
-    for (network, _, group, *_), position in zip(rewards, positions, strict=True):
-        if position[0] is not None:
-            firsts[network, group] = min(firsts.get((network, group), position), position)
     buckets: dict[tuple, list] = {}
-    for n, (network, row_id, group, worker, event_id, block, time, amount) in enumerate(rewards):
-        position = positions[n]
-        if (network, worker) in leads or block is None or firsts[network, group] == position:
-            key: tuple = (network, row_id)
-        else:
-            term = bisect.bisect_right(bounds.get(network, []), block)
-            before = bisect.bisect_left(sets.get((network, group), []), position)
-            first, step = bins[network]
-            chart_bin = -1 if days[n] is None else (days[n] - first) // step
-            key = (network, group, chart_bin, term, before)
-            worker = None
-        bucket = buckets.get(key)
-        if bucket is None:  # last position, the last payment's row, first block, count, sum
-            buckets[key] = [position, (row_id, group, worker, event_id, block, time), block, 1,
-                            None if amount is None else int(amount)]  # fmt: skip
-            continue
-        if position >= bucket[0]:
-            bucket[0], bucket[1] = position, (row_id, group, worker, event_id, block, time)
-        bucket[2] = min(bucket[2], block)
-        bucket[3] += 1
-        if amount is not None:
-            bucket[4] = int(amount) + (bucket[4] or 0)
+    sql = (
+        "select network, id, group_id, worker_id, event_id, block, time, amount "
+        "from working_group_events where kind = 'reward_paid'"
+    )
+    for rewards in _chunks(conn, sql):
+        days = _days([row[6] for row in rewards])
+        for n, (network, row_id, group, worker, event_id, block, time, amount) in enumerate(
+            rewards
+        ):
+            position = (block, _index_in_block(event_id))  # chain order
+            if (network, worker) in leads or block is None or firsts[network, group] == position:
+                key: tuple = (network, row_id)
+            else:
+                term = bisect.bisect_right(bounds.get(network, []), block)
+                before = bisect.bisect_left(sets.get((network, group), []), position)
+                first, step = bins[network]
+                chart_bin = -1 if days[n] is None else (days[n] - first) // step
+                key = (network, group, chart_bin, term, before)
+                worker = None
+            bucket = buckets.get(key)
+            if bucket is None:  # last position, the last payment's row, first block, count, sum
+                buckets[key] = [position, (row_id, group, worker, event_id, block, time), block,
+                                1, None if amount is None else int(amount)]  # fmt: skip
+                continue
+            if position >= bucket[0]:
+                bucket[0], bucket[1] = position, (row_id, group, worker, event_id, block, time)
+            bucket[2] = min(bucket[2], block)
+            bucket[3] += 1
+            if amount is not None:
+                bucket[4] = int(amount) + (bucket[4] or 0)
     return [
         (key[0], *last, first, count, None if total is None else str(total))
         for key, (_, last, first, count, total) in buckets.items()
