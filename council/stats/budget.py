@@ -305,8 +305,11 @@ _NAMES = {
 def _not_recorded(table: pd.DataFrame) -> list[str]:
     """Per term, the figures the data does not hold, in table order (``"start, end, ..."``)."""
     columns = list(_NAMES)
-    missing = table[columns].isna()
-    return [", ".join(_NAMES[c] for c in columns if row[c]) for _, row in missing.iterrows()]
+    missing = table[columns].isna().to_numpy()  # rows of booleans: no per-row Series
+    return [
+        ", ".join(_NAMES[c] for c, gone in zip(columns, row, strict=True) if gone)
+        for row in missing
+    ]
 
 
 @dataclass(frozen=True)
