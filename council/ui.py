@@ -71,10 +71,11 @@ def _load(path: str, mtime: float) -> data.CouncilData:
     return loaded
 
 
-# Seconds after the data is loaded: the page that loaded it has finished by then (a fresh
-# server's first page takes about 3 s at 100x mainnet's size), so the import does not compete
-# with it for the interpreter; a visitor is still reading that page.
-WARM_UP_DELAY = 5.0
+# Seconds after the data is loaded: the page that loaded it has mostly finished by then, so
+# the import competes little with it for the interpreter. (At 100x mainnet's size a fresh
+# server's first page takes about 3 s; 5 s was tried and measured worse: the import then
+# landed in the next page a benchmark visitor opens.)
+WARM_UP_DELAY = 2.0
 
 
 # Modules the pages import on first use, each costing a page tenths of a second: the page
