@@ -327,16 +327,7 @@ def _wg_term_tables(
     # groups page (views.term_blocks): a movement at the change-over block belongs to the
     # new term, not to both.
     last = None if term.end_block is None else term.end_block - 1
-    s = wg_stats.summary_of(basis, term.start_block, last)
-    # The same columns as term_tables (tested equal).
-    workers = s[["group_id", "group", "workers", "hired", "terminated", "left"]].rename(
-        columns={"workers": "headcount", "terminated": "fired"}
-    )
-    budgets = s[
-        ["group_id", "group", "budget_start", "refilled", "spent", "spending", "worker_rewards",
-         "lead_rewards", "budget_end", "debt"]
-    ]  # fmt: skip
-    return workers.reset_index(drop=True), budgets.reset_index(drop=True)
+    return wg_stats.term_tables(frames, term.start_block, last, basis)
 
 
 def proposals_section(sources: report.ReportSources, term: report.Term) -> str:

@@ -509,9 +509,12 @@ def per_term(f: WGFrames, terms: pd.DataFrame, changes: pd.DataFrame | None = No
     return out[PER_TERM_COLUMNS]
 
 
-def term_tables(f: WGFrames, start: int, end: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def term_tables(
+    f: WGFrames, start: int, end: int | None, b: Basis | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The term report's two working-group tables for blocks ``start``..``end`` (inclusive;
-    ``end`` None: to the newest data), one row per group.
+    ``end`` None: to the newest data), one row per group; ``b``: :func:`basis` of ``f`` when
+    already worked out (a report of many terms).
 
     Returns ``(workers, budgets)``:
 
@@ -524,7 +527,7 @@ def term_tables(f: WGFrames, start: int, end: int | None) -> tuple[pd.DataFrame,
 
     Both are empty (with these columns) when the data has no working groups.
     """
-    s = group_summary(f, start, end)
+    s = group_summary(f, start, end) if b is None else summary_of(b, start, end)
     workers = s[["group_id", "group", "workers", "hired", "terminated", "left"]].rename(
         columns={"workers": "headcount", "terminated": "fired"}
     )
