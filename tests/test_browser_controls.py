@@ -132,6 +132,10 @@ def pick_option(tab, key: str, text: str) -> None:
         try:
             tab.get_by_role("listbox").first.wait_for(timeout=30_000)
             box.fill(text)
+            # Only once the list is filtered: an unfiltered multiselect list starts with
+            # "Select all", and a click landing while the list redraws can hit that entry.
+            select_all = tab.get_by_role("option", name="Select all", exact=True)
+            select_all.wait_for(state="detached", timeout=30_000)
             option.click(timeout=30_000)
             break
         except playwright.TimeoutError:
