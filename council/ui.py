@@ -114,17 +114,6 @@ def round_votes(network: str, cycle_id: int) -> pd.DataFrame:
     return _round_votes(*cache_key(), network, int(cycle_id))
 
 
-@st.cache_data(show_spinner="Reading the votes…", max_entries=4)
-def _network_votes(path: str, mtime: float, network: str) -> pd.DataFrame:
-    del mtime
-    return data.load_network_votes(Path(path), network)
-
-
-def network_votes(network: str) -> pd.DataFrame:
-    """Every vote of one network (the voter statistics' columns), cached per cache version."""
-    return _network_votes(*cache_key(), network)
-
-
 @st.cache_resource(show_spinner="Computing the election results…", max_entries=4)
 def _election_results(path: str, mtime: float, network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return elections.election_tables(_load(path, mtime).for_network(network))
