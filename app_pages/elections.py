@@ -95,9 +95,7 @@ if view.headline_note:
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
-for pair in range(0, len(view.trends), 2):  # two a row; a phone stacks them
-    for column, spec in zip(st.columns(2), view.trends[pair : pair + 2], strict=False):
-        column.vega_lite_chart(spec, width="stretch")
+ui.charts_two_a_row(view.trends)
 
 here = data.for_network(network)
 attempts = failed_elections.data_attempts(here)

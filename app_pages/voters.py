@@ -51,9 +51,7 @@ if view.note:
 
 st.subheader("Voters per round")
 ui.show_table(view.round_table, f"voters-per-round-{network}.csv")
-for pair in range(0, len(view.trends), 2):  # two a row; a phone stacks them
-    for column, spec in zip(st.columns(2), view.trends[pair : pair + 2], strict=False):
-        column.vega_lite_chart(spec, width="stretch")
+ui.charts_two_a_row(view.trends)
 
 st.subheader("Could the unrevealed votes have changed the result?")
 st.caption(

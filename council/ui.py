@@ -316,6 +316,14 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
 LAZY_ROWS = 2_000
 
 
+def charts_two_a_row(specs: Sequence[dict]) -> None:
+    """Vega-Lite chart specs laid out two a row (a phone stacks them), each filling its
+    column."""
+    for pair in range(0, len(specs), 2):
+        for column, spec in zip(st.columns(2), specs[pair : pair + 2], strict=False):
+            column.vega_lite_chart(spec, width="stretch")
+
+
 def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
     """A table plus a CSV download of exactly its rows and columns (the table shortens
     account addresses, the download keeps them whole)."""
