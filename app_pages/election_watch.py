@@ -85,7 +85,9 @@ if stage.cycle_id is not None:
 
 st.subheader("Post for the forum or Discord")
 post = watch.forum_post(network, stage, tally, clock, found)
-st.code(post, language="markdown")
+with st.container(border=True):
+    st.markdown(post)
+ui.markdown_source("Markdown source (copy)", post, key="post-source")
 st.download_button(
     "Download post (.md)",
     post,

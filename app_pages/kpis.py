@@ -73,8 +73,11 @@ else:
     for row in mine[mine["penalty"].fillna("") != ""].itertuples():
         st.error(f"**Penalty terms of {row.kpi}:** {row.penalty}", icon="❗")
     ui.show_table(tables.kpi_table(mine), f"kpis-{current}.csv")
-    with st.expander("Status post for the forum (markdown)"):
-        st.code(kpis.status_post(items, current, today), language="markdown")
+    ui.markdown_source(
+        "Status post for the forum (markdown)",
+        kpis.status_post(items, current, today),
+        key="status-post",
+    )
 
 
 @st.cache_data(show_spinner="Summarising the terms…", max_entries=32)

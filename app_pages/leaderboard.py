@@ -88,8 +88,9 @@ if terms_here:
     term = ui.url_selectbox("Term", "term", terms_here, scope=network)
     scorecard = tables.scorecard_table(card_in[card_in["term"] == term], here.members)
     ui.show_table(scorecard, f"scorecard-term-{term}-{network}.csv")
-    with st.expander("Copy as markdown for a council report"):
-        st.code(tables.markdown(scorecard), language="markdown")
+    ui.markdown_source(
+        "Copy as markdown for a council report", tables.markdown(scorecard), key="scorecard-md"
+    )
 
 if archive_views.has_archive(here):
     st.subheader("Testnet archive: the secretary's leaderboard")

@@ -137,13 +137,19 @@ ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
 
 budget_section()
 
-with st.expander("Periodic report (markdown for the forum, CSV for the records)"):
-    period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
-    st.markdown(f"Totals for **{period}**, with the filters above.")
-    st.code(view.report, language="markdown")
-    st.download_button(
-        "Download report (.md)", view.report, f"spending-report-{date.today()}.md", "text/markdown"
-    )
+period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
+ui.markdown_source(
+    "Periodic report (markdown for the forum)",
+    view.report,
+    key="spending-report",
+    note=f"Totals for **{period}**, with the filters above.",
+)
+st.download_button(
+    "Download the periodic report (.md)",
+    view.report,
+    f"spending-report-{date.today()}.md",
+    "text/markdown",
+)
 
 
 @st.cache_data(show_spinner="Checking the file against the chain…", max_entries=8)

@@ -74,5 +74,4 @@ right.caption("Copy the markdown from the box at the bottom of the page.")
 with st.container(border=True):
     st.markdown(text)
 
-with st.expander("Markdown source (copy)"):
-    st.code(text, language="markdown")
+ui.markdown_source("Markdown source (copy)", text, key="report-source")

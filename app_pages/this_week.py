@@ -100,7 +100,9 @@ if not today.kpis_due.empty:
 
 st.subheader("Agenda for the forum or Discord")
 text = agenda.agenda_markdown(today)
-st.code(text, language="markdown")
+with st.container(border=True):
+    st.markdown(text)
+ui.markdown_source("Markdown source (copy)", text, key="agenda-source")
 st.download_button(
     "Download agenda (.md)",
     text,

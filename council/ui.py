@@ -324,6 +324,17 @@ def charts_two_a_row(specs: Sequence[dict]) -> None:
             column.vega_lite_chart(spec, width="stretch")
 
 
+def markdown_source(label: str, text: str, key: str, note: str | None = None) -> None:
+    """Markdown to copy (a code box with a copy button, ``note`` above it) in an expander,
+    drawn only while the expander is open: the browser spends about 0.4 s loading the code
+    box's highlighter on every page load that shows one. Open: ``st.session_state[key]``."""
+    box = st.expander(label, key=key, on_change="rerun", icon=":material/content_copy:")
+    if box.open:
+        if note:
+            box.markdown(note)
+        box.code(text, language="markdown")
+
+
 def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
     """A table plus a CSV download of exactly its rows and columns (the table shortens
     account addresses, the download keeps them whole)."""

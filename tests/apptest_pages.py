@@ -38,6 +38,17 @@ def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str
     return at
 
 
+def markdown_source(at: AppTest, key: str) -> str:
+    """The text of the page's markdown source (``ui.markdown_source`` with ``key``): its code
+    box is drawn only once its expander is opened, so open it and run the page again."""
+    assert not at.code, "the code box is drawn before its expander is opened"
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (box,) = at.code
+    return box.value
+
+
 def frame_with_column(at: AppTest, column: str) -> pd.DataFrame:
     """The first table the page shows that has ``column``."""
     for frame in at.dataframe:

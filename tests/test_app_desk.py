@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import markdown_source, run_page
 from test_report import rows
 
 from council import data, store
@@ -62,7 +62,7 @@ def test_watch_on_the_snapshot_says_no_election_is_running(snapshot_db: Path, mo
     (note,) = [i.value for i in at.info]
     assert note.startswith(f"No election is running in this data: the newest round ended at "
                            f"block {ended}, ")  # fmt: skip
-    post = at.code[0].value
+    post = markdown_source(at, "post-source")
     assert post.startswith(
         f"## Council election round {latest} (sumer): idle (historical) stage\n\n"
         f"- The round ended at block {ended}.\n"
@@ -88,7 +88,7 @@ def test_watch_raises_low_candidacy_for_a_live_round(live_db: Path, monkeypatch)
     assert any("the cache is behind the chain" in w.value for w in at.warning)
     candidates = at.dataframe[1].value
     assert candidates["Candidate"].tolist() == ["dave"]
-    assert "**Concerns**" in at.code[0].value
+    assert "**Concerns**" in markdown_source(at, "post-source")
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +149,14 @@ def test_watch_reads_the_stage_and_its_end_from_the_stage_updates(staged_db: Pat
     (overdue,) = [w.value for w in at.warning if "behind the chain" in w.value]
     assert overdue.startswith("The announcing stage should have ended at block #238,600 by ")
     assert "Announcing also starts again" not in overdue
-    assert "- Stage ends: #238,600 · ≈2024-01-17 12:00 UTC (time left: ended)" in at.code[0].value
+    assert "- Stage ends: #238,600 · ≈2024-01-17 12:00 UTC (time left: ended)" in markdown_source(
+        at, "post-source"
+    )
 
 
 def test_term_report_page_shows_a_snapshot_term(snapshot_db: Path, monkeypatch):
     at = run_page("app_pages/term_report.py", snapshot_db, monkeypatch, network="sumer", term="25")
-    source = at.code[0].value
+    source = markdown_source(at, "report-source")
     assert source.startswith("# Council term 25 report (sumer)\n")
     # tomato (member 2) held a seat of term 25 with 13,000,000 of own stake.
     assert re.search(r"^\| @tomato \| 2 \| .* \| 13,000,000 \| [\d,]+ \|$", source, re.M)
@@ -176,7 +178,7 @@ def test_term_report_page_takes_the_term_from_the_url(live_db: Path, monkeypatch
     at = run_page("app_pages/term_report.py", live_db, monkeypatch, term="2")
     assert at.selectbox(key="term").value == 2
     expected = (Path(__file__).parent / "fixtures" / "report_expected_term2.md").read_text()
-    shown = at.code[0].value
+    shown = markdown_source(at, "report-source")
 
     def section(text: str, first: int, after: int) -> str:
         return text.split(f"## {first} -")[1].split(f"## {after} -")[0]

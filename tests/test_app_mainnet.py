@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_pages import frame_with_column, run_page
+from apptest_pages import frame_with_column, markdown_source, run_page
 
 NETWORK_PAGES = [
     "app_pages/overview.py",
@@ -75,7 +75,7 @@ def test_term_report_shows_the_latest_mainnet_term_with_its_budget(
     fresh_clone: Path, monkeypatch
 ) -> None:
     at = run_page("app_pages/term_report.py", fresh_clone, monkeypatch)
-    text = at.code[-1].value
+    text = markdown_source(at, "report-source")
     assert text.startswith("# Council term 35 report (mainnet)")
     assert "- Ending Council budget: 17,309,118 JOY" in text
     assert at.selectbox(key="term").value == 35
