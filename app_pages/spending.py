@@ -49,6 +49,8 @@ def budget_section() -> None:
     shown = budget_terms_view(ui.cache_key(), network, tuple(terms))
     if shown.chart:
         st.vega_lite_chart(shown.chart, width="stretch")
+    if shown.chart_note:
+        st.caption(shown.chart_note)
     ui.show_table(shown.table, f"council-budget-{network}.csv")
 
 
@@ -126,6 +128,8 @@ with right:
 st.subheader("By term")
 if view.term_chart:
     st.vega_lite_chart(view.term_chart, width="stretch")
+if view.term_chart_note:
+    st.caption(view.term_chart_note)
 ui.show_table(view.term_table, "spending-by-term.csv")
 
 if view.time_chart:

@@ -207,12 +207,9 @@ def category_shares(totals: pd.DataFrame) -> alt.Chart:
     )
 
 
-def spending_over_time(items: pd.DataFrame) -> alt.Chart:
-    """Cumulative JOY spent over time (items with a decision date)."""
-    dated = items.dropna(subset=["decided_at_time"]).sort_values("decided_at_time")
-    frame = pd.DataFrame(
-        {"date": dated["decided_at_time"], "cumulative_joy": dated["amount_joy"].cumsum()}
-    )
+def spending_over_time(frame: pd.DataFrame) -> alt.Chart:
+    """Cumulative JOY spent over time: ``date`` and ``cumulative_joy`` columns
+    (``council.stats.spending.cumulative_spending``)."""
     return (
         alt.Chart(frame, height=240, width=WIDTH, autosize=FIT_WIDTH)
         .mark_line(interpolate="step-after", color="#0072B2")

@@ -16,6 +16,9 @@ from council import budget_view, charts, tables
 from council.stats import budget, elections, kpis, leaderboard, spending
 
 TIMELINE_ROUNDS = 60
+# A chart with a bar per term draws at most this many terms: past a few dozen the bars are too
+# thin to read, and each one costs the browser time (a thousand took it over a second).
+CHART_TERMS = 60
 
 
 @dataclass
@@ -281,6 +284,7 @@ class SpendingView:
     report: str
     category_chart: dict | None = None
     term_chart: dict | None = None
+    term_chart_note: str = ""
     time_chart: dict | None = None
 
 
@@ -314,9 +318,16 @@ def spending_view(
     if not by_category.empty:
         view.category_chart = _spec(charts.category_shares(by_category))
     if not by_term.empty:
-        view.term_chart = _spec(charts.spending_by_term(by_term))
+        charted = spending.largest_groups(by_term, "term", CHART_TERMS)
+        view.term_chart = _spec(charts.spending_by_term(charted))
+        chosen = by_term["term"].nunique()
+        if charted["term"].nunique() < chosen:
+            view.term_chart_note = (
+                f"The chart shows the {CHART_TERMS} terms with the most spending of the "
+                f"{chosen:,} chosen; the table below lists them all."
+            )
     if shown["decided_at_time"].notna().any():
-        view.time_chart = _spec(charts.spending_over_time(shown))
+        view.time_chart = _spec(charts.spending_over_time(spending.cumulative_spending(shown)))
     return view
 
 
@@ -341,12 +352,22 @@ class BudgetView:
 
     table: pd.DataFrame
     chart: dict | None = None
+    chart_note: str = ""
 
 
 def council_budget_view(by_term: pd.DataFrame, terms: tuple[int, int]) -> BudgetView:
     """The stacked chart and the table of :func:`council.stats.budget.budget_by_term`'s
-    ``by_term`` within the term range ``terms`` (inclusive)."""
+    ``by_term`` within the term range ``terms`` (inclusive); the chart has the last
+    :data:`CHART_TERMS` terms of the range."""
     chosen = budget.filter_terms(by_term, terms)
-    long = budget.spending_by_item(chosen)
-    chart = _spec(charts.budget_by_term(long)) if len(long) else None
-    return BudgetView(table=budget_view.budget_table(chosen), chart=chart)
+    charted = chosen.sort_values("term").tail(CHART_TERMS)
+    long = budget.spending_by_item(charted)
+    view = BudgetView(table=budget_view.budget_table(chosen))
+    if len(long):
+        view.chart = _spec(charts.budget_by_term(long))
+    if len(charted) < len(chosen):
+        view.chart_note = (
+            f"The chart shows the last {CHART_TERMS} of the {len(chosen):,} chosen terms; "
+            "narrow Budget terms to see earlier ones. The table below lists them all."
+        )
+    return view

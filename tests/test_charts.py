@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from council import charts
+from council.stats import spending
 
 COMPOSITE = {"concat", "hconcat", "vconcat", "facet", "repeat"}
 
@@ -81,7 +82,7 @@ def all_charts():
         "vote power, no threshold": charts.vote_power_bars(RESULTS, None),
         "spending by term": charts.spending_by_term(SPENDING),
         "category shares": charts.category_shares(SPENDING),
-        "spending over time": charts.spending_over_time(ITEMS),
+        "spending over time": charts.spending_over_time(spending.cumulative_spending(ITEMS)),
         "top members": charts.top_members(TOTALS, "terms_served", "Terms served"),
         "heatmap": charts.participation_heatmap(MATRIX),
         "kpi rewards": charts.kpi_rewards(KPI_SUMMARY),

@@ -172,3 +172,41 @@ def test_terms_are_looked_up_on_the_proposals_own_network() -> None:
     assert terms[("sumer", "20")] == "term 7"  # block 150, sumer's council s1
     assert terms[("sumer", "21")] == "term 8"  # block 250, s2 has not ended
     assert terms[("mainnet", "12")] == "term 2"
+
+
+def test_largest_groups_keeps_the_terms_with_the_most_joy_in_their_order() -> None:
+    totals = pd.DataFrame(
+        {
+            "term": ["b", "a", "c", "a", "d"],
+            "category": ["x", "x", "x", "y", "x"],
+            "amount_joy": [50.0, 40.0, 30.0, 20.0, 30.0],
+        }
+    )
+    # a: 60, b: 50, c and d: 30 each (c first by name).
+    kept = spending.largest_groups(totals, "term", 3)
+    assert kept["term"].tolist() == ["b", "a", "c", "a"]
+    assert spending.largest_groups(totals, "term", 10).equals(totals)
+
+
+def _decided(times: list[str], amounts: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"decided_at_time": pd.to_datetime(times, utc=True, format="ISO8601"), "amount_joy": amounts})
+
+
+def test_cumulative_spending_keeps_every_decision_when_few() -> None:
+    items = _decided(["2024-01-03", "2024-01-01", None], [5.0, 10.0, 99.0])
+    frame = spending.cumulative_spending(items)
+    assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-01-03"]
+    assert frame["cumulative_joy"].tolist() == [10.0, 15.0]
+
+
+def test_cumulative_spending_keeps_each_periods_last_running_total() -> None:
+    items = _decided(
+        ["2024-01-01 08:00", "2024-01-01 20:00", "2024-01-02", "2024-01-09", "2024-01-10"],
+        [1.0, 2.0, 4.0, 8.0, 16.0],
+    )
+    # Four days do not fit in 3 points; weeks (Mon 1 and Mon 8 January) do.
+    frame = spending.cumulative_spending(items, max_points=3)
+    assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-02", "2024-01-10"]
+    assert frame["cumulative_joy"].tolist() == [7.0, 31.0]
+    by_day = spending.cumulative_spending(items, max_points=4)
+    assert by_day["cumulative_joy"].tolist() == [3.0, 7.0, 15.0, 31.0]

@@ -140,3 +140,14 @@ def test_the_modules_warmed_up_in_the_background_exist() -> None:
 
     ui._import_all(ui.WARM_UP_MODULES)  # a misspelt module would raise here, not silently
     assert "council.views" in ui.WARM_UP_MODULES
+
+
+def test_budget_chart_draws_the_last_terms_of_a_long_range() -> None:
+    one_term = budget.budget_by_term(sources()).iloc[[0]]
+    table = pd.concat([one_term.assign(term=n) for n in range(1, 101)], ignore_index=True)
+    shown = views.council_budget_view(table, (1, 100))
+    charted = {row["term_label"] for row in shown.chart["datasets"].popitem()[1]}
+    assert charted == {f"term {n}" for n in range(41, 101)}
+    assert len(shown.table) == 100
+    assert shown.chart_note.startswith("The chart shows the last 60 of the 100 chosen terms")
+    assert views.council_budget_view(table, (41, 100)).chart_note == ""

@@ -209,6 +209,37 @@ def totals_by(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return grouped.reset_index(drop=True)
 
 
+def largest_groups(totals: pd.DataFrame, column: str, limit: int) -> pd.DataFrame:
+    """The rows of ``totals`` (a :func:`totals_by` table) whose ``column`` value is one of the
+    ``limit`` with the most JOY over all their rows (ties by name), in their order."""
+    by_value = totals.groupby(column, sort=True)["amount_joy"].sum()
+    keep = by_value.sort_values(ascending=False, kind="stable").index[:limit]
+    return totals[totals[column].isin(keep)]
+
+
+# Periods :func:`cumulative_spending` may sum over, finest first.
+CUMULATIVE_PERIODS = ("D", "W", "M", "Q", "Y")
+
+
+def cumulative_spending(items: pd.DataFrame, max_points: int = 400) -> pd.DataFrame:
+    """JOY spent up to each decision (``date``, ``cumulative_joy``), oldest first, for items
+    with a decision time. With more than ``max_points`` decisions, only the last decision of
+    each day, else week, month, quarter or year (the finest period that fits) is kept: the
+    running total there is exact, a chart only loses the steps within a period."""
+    dated = items.dropna(subset=["decided_at_time"]).sort_values("decided_at_time", kind="stable")
+    frame = pd.DataFrame(
+        {"date": dated["decided_at_time"], "cumulative_joy": dated["amount_joy"].cumsum()}
+    ).reset_index(drop=True)
+    if len(frame) <= max_points:
+        return frame
+    naive = frame["date"].dt.tz_localize(None) if frame["date"].dt.tz else frame["date"]
+    for period in CUMULATIVE_PERIODS:
+        last = frame.groupby(naive.dt.to_period(period), sort=False).tail(1)
+        if len(last) <= max_points:
+            break
+    return last.reset_index(drop=True)
+
+
 def markdown_table(totals: pd.DataFrame, column: str = "category", label: str = "Category") -> str:
     """A forum-ready markdown table of totals per ``column`` (JOY with thousands separators)."""
     lines = [
