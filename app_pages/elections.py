@@ -95,7 +95,7 @@ if view.headline_note:
 
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
-ui.charts_two_a_row(view.trends)
+ui.chart_tabs(view.trends, key="round-trend")
 
 here = data.for_network(network)
 attempts = failed_elections.data_attempts(here)

@@ -51,7 +51,7 @@ if view.note:
 
 st.subheader("Voters per round")
 ui.show_table(view.round_table, f"voters-per-round-{network}.csv")
-ui.charts_two_a_row(view.trends)
+ui.chart_tabs(view.trends, key="voter-trend")
 
 st.subheader("Could the unrevealed votes have changed the result?")
 st.caption(

@@ -316,12 +316,19 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
 LAZY_ROWS = 2_000
 
 
-def charts_two_a_row(specs: Sequence[dict]) -> None:
-    """Vega-Lite chart specs laid out two a row (a phone stacks them), each filling its
-    column."""
-    for pair in range(0, len(specs), 2):
-        for column, spec in zip(st.columns(2), specs[pair : pair + 2], strict=False):
-            column.vega_lite_chart(spec, width="stretch")
+@st.fragment
+def chart_tabs(specs: Sequence[dict], key: str) -> None:
+    """Vega-Lite charts in tabs named by their titles, only the open tab's chart drawn: each
+    chart drawn costs the browser time on every filter change. Choosing a tab reruns only
+    this part of the page (a fragment); the open tab is ``st.session_state[key]``."""
+    if not specs:
+        return
+    titles = [spec.get("title", f"Chart {n}") for n, spec in enumerate(specs, start=1)]
+    tabs = st.tabs(titles, key=key, on_change="rerun")
+    for tab, spec in zip(tabs, specs, strict=True):
+        if tab.open:
+            # The tab names the chart: no title repeated above it.
+            tab.vega_lite_chart({k: v for k, v in spec.items() if k != "title"}, width="stretch")
 
 
 def markdown_source(label: str, text: str, key: str, note: str | None = None) -> None:

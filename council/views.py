@@ -243,6 +243,7 @@ class LeaderboardView:
     table: pd.DataFrame
     card: pd.DataFrame
     heatmap: dict | None
+    heatmap_note: str = ""
 
 
 def leaderboard_view(
@@ -258,17 +259,24 @@ def leaderboard_view(
     card_in, results_in = leaderboard.filter_terms(card, results, term_range)
     totals = leaderboard.member_totals(results_in, card_in, term_table)
     shown = leaderboard.search_members(totals, search, min_terms)
-    matrix = leaderboard.participation_matrix(card_in, members)
-    heatmap = None
-    if matrix["participation"].notna().any():
-        heatmap = _spec(charts.participation_heatmap(matrix))
-    return LeaderboardView(
+    terms = sorted(card_in["term"].unique())
+    charted = card_in[card_in["term"].isin(terms[-CHART_TERMS:])]
+    matrix = leaderboard.participation_matrix(charted, members)
+    view = LeaderboardView(
         totals=totals,
         shown=shown,
         table=tables.leaderboard_table(shown),
         card=card_in,
-        heatmap=heatmap,
+        heatmap=None,
     )
+    if matrix["participation"].notna().any():
+        view.heatmap = _spec(charts.participation_heatmap(matrix))
+        if len(terms) > CHART_TERMS:
+            view.heatmap_note = (
+                f"The last {CHART_TERMS} of the {len(terms):,} chosen terms; narrow the "
+                "term range to see earlier ones."
+            )
+    return view
 
 
 @dataclass

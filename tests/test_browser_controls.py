@@ -221,6 +221,30 @@ def test_election_filters_keep_each_of_two_changes(page, app_url: str) -> None:
         assert_url(tab, outcome=outcomes, member=["ilich", "tomato"], rounds="3-41")
 
 
+def open_tab(tab, name: str) -> None:
+    tab.get_by_role("tab", name=name).click()
+    wait_idle(tab)
+
+
+def test_trend_tabs_keep_each_of_two_changes_and_draw_one_chart(page, app_url: str) -> None:
+    tab = open_page(page, f"{app_url}/elections?network=sumer")
+    slide(tab, "rounds")
+    trends = tab.locator("[data-testid='stTabs']").first
+    for name in ("Votes cast", "Share re-elected"):
+        open_tab(tab, name)
+        assert trends.get_by_role("tab", selected=True).inner_text() == name
+        # Only the open tab's chart is drawn; the filters keep their state.
+        tab.wait_for_function(
+            "() => document.querySelector(\"[data-testid='stTabs']\")"
+            ".querySelectorAll('.vega-embed canvas, .vega-embed svg').length === 1"
+        )
+        assert trends.locator(".vega-embed").count() == 1
+        assert slider_value(tab, "rounds") == [2, 41]
+    slide(tab, "rounds")
+    assert trends.get_by_role("tab", selected=True).inner_text() == "Share re-elected"
+    assert trends.locator(".vega-embed").count() == 1
+
+
 def test_election_filters_start_over_on_another_network(page, app_url: str) -> None:
     tab = open_page(page, f"{app_url}/elections?network=sumer&rounds=8-41&member=ilich&round=22")
     assert slider_value(tab, "rounds") == [8, 41]

@@ -189,7 +189,8 @@ def test_largest_groups_keeps_the_terms_with_the_most_joy_in_their_order() -> No
 
 
 def _decided(times: list[str], amounts: list[float]) -> pd.DataFrame:
-    return pd.DataFrame({"decided_at_time": pd.to_datetime(times, utc=True, format="ISO8601"), "amount_joy": amounts})
+    decided = pd.to_datetime(times, utc=True, format="ISO8601")
+    return pd.DataFrame({"decided_at_time": decided, "amount_joy": amounts})
 
 
 def test_cumulative_spending_keeps_every_decision_when_few() -> None:

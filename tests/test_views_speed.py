@@ -151,3 +151,23 @@ def test_budget_chart_draws_the_last_terms_of_a_long_range() -> None:
     assert len(shown.table) == 100
     assert shown.chart_note.startswith("The chart shows the last 60 of the 100 chosen terms")
     assert views.council_budget_view(table, (41, 100)).chart_note == ""
+
+
+def test_participation_heatmap_draws_the_last_terms_of_a_long_range(monkeypatch) -> None:
+    from test_stats_leaderboard import COUNCILS, PROPOSALS, RESULTS, SEATS, VOTES
+
+    from council.stats import leaderboard
+
+    term_table = leaderboard.terms(COUNCILS)
+    card = leaderboard.scorecard(term_table, SEATS, PROPOSALS, VOTES)
+    results = RESULTS.assign(cycle_id=[1, 1, 1, 2, 2, 2, 3, 3, 3])
+    members = pd.DataFrame({"network": ["t"] * 3, "id": ["A", "B", "C"], "handle": list("abc")})
+    monkeypatch.setattr(views, "CHART_TERMS", 2)
+    view = views.leaderboard_view(results, term_table, card, members, (1, 3), "", 0)
+    (rows,) = view.heatmap["datasets"].values()
+    assert sorted({row["term"] for row in rows}) == [2, 3]
+    assert set(view.card["term"]) == {1, 2, 3}  # the tables keep every term
+    assert view.heatmap_note.startswith("The last 2 of the 3 chosen terms")
+    assert (
+        views.leaderboard_view(results, term_table, card, members, (2, 3), "", 0).heatmap_note == ""
+    )
