@@ -108,8 +108,12 @@ if view.archive_rounds:
     archive_rounds = archive_views.round_figures_table(here)
     archive_rounds = archive_rounds[archive_rounds["Round"].isin(view.archive_rounds)]
     if not archive_rounds.empty:
-        with st.expander("What the testnet archive records per round"):
-            ui.show_table(archive_rounds, f"archive-rounds-{network}.csv")
+        ui.table_in_expander(
+            "What the testnet archive records per round",
+            archive_rounds,
+            f"archive-rounds-{network}.csv",
+            key="archive-rounds",
+        )
 
 st.subheader("Candidacies")
 ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)

@@ -109,9 +109,12 @@ if archive_views.has_archive(here):
     ui.show_table(grid, f"archive-leaderboard-{network}.csv")
     if note := archive_views.count_note(archive_card):
         st.info(note, icon="🧮")
-        with st.expander("Where a report's count differs from its participant lists"):
-            differ = archive_views.count_disagreements_table(archive_card)
-            ui.show_table(differ, f"archive-vote-counts-{network}.csv")
+        ui.table_in_expander(
+            "Where a report's count differs from its participant lists",
+            archive_views.count_disagreements_table(archive_card),
+            f"archive-vote-counts-{network}.csv",
+            key="archive-vote-counts",
+        )
 
 st.subheader("Member profile")
 handles = sorted(totals["handle"].unique())

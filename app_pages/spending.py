@@ -114,8 +114,12 @@ if len(unpaid):
         "did not pay (not counted above): please check them.",
         icon="⚠️",
     )
-    with st.expander("Rows to check in spending_proposal_categories.csv"):
-        ui.show_table(unpaid, "spending-minted-not-paid.csv")
+    ui.table_in_expander(
+        "Rows to check in spending_proposal_categories.csv",
+        unpaid,
+        "spending-minted-not-paid.csv",
+        key="unpaid-rows",
+    )
 
 st.subheader("By category")
 left, right = st.columns([3, 2])
@@ -196,8 +200,12 @@ else:
         st.success(f"The file agrees with every {network} funding request on chain.")
     for label, frame, name in check_tables:
         if len(frame):
-            with st.expander(f"{label}: {len(frame):,}"):
-                ui.show_table(frame, f"spending-check-{network}-{name}.csv")
+            ui.table_in_expander(
+                f"{label}: {len(frame):,}",
+                frame,
+                f"spending-check-{network}-{name}.csv",
+                key=f"check-{name}",
+            )
     if len(result.missing_rows):
         ui.csv_download(
             result.missing_rows,
@@ -232,5 +240,9 @@ if pending_rows.empty:
 else:
     st.markdown(owed_in_all)
     ui.show_table(pending_totals, "bounties-pending-reimbursement-totals.csv")
-    with st.expander(f"Payments not reimbursed: {len(pending_rows):,}"):
-        ui.show_table(pending_rows, "bounties-pending-reimbursement.csv")
+    ui.table_in_expander(
+        f"Payments not reimbursed: {len(pending_rows):,}",
+        pending_rows,
+        "bounties-pending-reimbursement.csv",
+        key="pending-rows",
+    )

@@ -342,6 +342,15 @@ def markdown_source(label: str, text: str, key: str, note: str | None = None) ->
         box.code(text, language="markdown")
 
 
+def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """:func:`show_table` in an expander, sent and drawn only while the expander is open (a
+    closed one's table cost the browser as much as an open one). Open: ``st.session_state[key]``."""
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            show_table(frame, file_name)
+
+
 def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
     """A table plus a CSV download of exactly its rows and columns (the table shortens
     account addresses, the download keeps them whole)."""

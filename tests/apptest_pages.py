@@ -38,14 +38,21 @@ def run_page(page: str, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str
     return at
 
 
+def open_expanders(at: AppTest, *keys: str) -> AppTest:
+    """Open the page's expanders ``keys`` (``ui.table_in_expander``, ``ui.markdown_source``:
+    their content is drawn only while open) and run the page again."""
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def markdown_source(at: AppTest, key: str) -> str:
     """The text of the page's markdown source (``ui.markdown_source`` with ``key``): its code
     box is drawn only once its expander is opened, so open it and run the page again."""
     assert not at.code, "the code box is drawn before its expander is opened"
-    at.session_state[key] = True
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    (box,) = at.code
+    (box,) = open_expanders(at, key).code
     return box.value
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apptest_pages import frame_with_column, run_page
+from apptest_pages import frame_with_column, open_expanders, run_page
 
 from council import data, synthetic, uploads
 from council.council_log import entries, store
@@ -40,6 +40,7 @@ def test_spending_page_checks_the_file_against_the_chain(cache: Path, monkeypatc
         "Mainnet,999,Not on chain,Approved,10,10,,,Tools,,,\n"
     )
     at = run_page("app_pages/spending.py", cache, monkeypatch)
+    open_expanders(at, "check-missing", "check-differ", "pending-rows")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["On chain, not in the file"] == f"{len(funding) - 2:,}"
     assert metrics["In the file, not on chain"] == "1"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_pages import run_page
+from apptest_pages import open_expanders, run_page
 
 from council import data, report, snapshot, store
 from council.archive import importer as archive
@@ -557,6 +557,7 @@ def committed_db(snapshot_copy) -> Path:
 
 def test_leaderboard_page_shows_the_alexandria_leaderboard(committed_db: Path, monkeypatch) -> None:
     at = run_page("app_pages/leaderboard.py", committed_db, monkeypatch, network="alexandria")
+    open_expanders(at, "archive-vote-counts")
     grid = next(f.value for f in at.dataframe if "Term 4" in f.value.columns).set_index("Member")
     # The hand-made leaderboard's rows for @blackmass (x x x 6 7 9) and @fierydev (5 x x 6 x x).
     assert grid.loc["blackmass", ["Term 1", "Term 2", "Term 3", "Term 4", "Term 5", "Term 6"]
@@ -574,6 +575,7 @@ def test_election_page_says_what_the_archive_does_not_record(
     committed_db: Path, monkeypatch
 ) -> None:
     at = run_page("app_pages/elections.py", committed_db, monkeypatch, network="constantinople")
+    open_expanders(at, "archive-rounds")
     note = next(i.value for i in at.info if "term reports" in i.value)
     assert note.startswith("7 rounds here come only from the council's hand-written term reports")
     assert "Losing candidates, individual votes and vote power are not recorded" in note
