@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from council import ui
-from council.data import load_account_votes, load_voter_votes
+from council.data import load_account_votes
 from council.voters import view as voters
 
 st.title("Voters")
@@ -22,21 +22,13 @@ network = ui.network_or_stop(
 )
 
 
-@st.cache_resource(show_spinner="Computing voter statistics…", max_entries=4)
-def voter_stats(cache_key: tuple[str, float], network: str) -> voters.VoterStats:
-    """One network's voter statistics over all rounds, with its votes (shared, read-only)."""
-    here = ui.council_data().for_network(network)
-    results, _summary = ui.election_results(network)  # shared with the other pages
-    return voters.voter_stats(here, load_voter_votes(Path(cache_key[0]), network), results)
-
-
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def voters_view(cache_key, network, cycle_range) -> voters.VotersView:
     """The page's tables and charts for one round range (cached)."""
-    return voters.voters_view(voter_stats(cache_key, network), cycle_range)
+    return voters.voters_view(ui.voter_stats(network), cycle_range)
 
 
-stats = voter_stats(ui.cache_key(), network)
+stats = ui.voter_stats(network)
 lo, hi = int(stats.rounds["cycle_id"].min()), int(stats.rounds["cycle_id"].max())
 with st.sidebar:
     st.header("Filters")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
 import os
 import sqlite3
 import threading
@@ -34,9 +35,11 @@ from council.format import age_text, block_with_date, neutralise_formulas, safe_
 from council.stats import budget, elections, leaderboard, overview
 
 if TYPE_CHECKING:
+    from council.voters.view import VoterStats
     from council.working_groups.views import Prepared as WorkingGroupsPrepared
 
 T = TypeVar("T")
+_LOG = logging.getLogger(__name__)
 
 
 def ensure_cache() -> None:
@@ -65,9 +68,8 @@ def db_path() -> Path:
 def _load(path: str, mtime: float) -> data.CouncilData:
     # Keyed on mtime so a refresh (which replaces the file) is picked up without a restart.
     # A resource, not cache_data: the frames are shared read-only, never copied per rerun.
-    del mtime
     loaded = data.load(Path(path))
-    _warm_up_charts()
+    _warm_up(path, mtime)
     return loaded
 
 
@@ -83,16 +85,35 @@ WARM_UP_DELAY = 2.0
 WARM_UP_MODULES = ("council.views", "streamlit.emojis")
 
 
-def _import_all(names: Sequence[str]) -> None:
-    for name in names:
+def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
+    """Import :data:`WARM_UP_MODULES`, then compute what the pages share for the network a
+    visitor sees first (:func:`filters.network_options`' first): the cached results, by the
+    name of their function."""
+    for name in WARM_UP_MODULES:
         importlib.import_module(name)
+    networks = filters.network_options(_load(path, mtime).networks)
+    warmed: dict[str, object] = {}
+    for shared in (_election_results, _term_tables, _council_budget, _voter_stats, _working_groups):
+        if not networks:
+            break
+        try:
+            warmed[shared.__name__] = shared(path, mtime, networks[0])
+        except Exception:  # the page that needs it computes it again and says why
+            _LOG.warning("warm-up: %s failed", shared.__name__, exc_info=True)
+    return warmed
 
 
-def _warm_up_charts() -> None:
-    """Import :data:`WARM_UP_MODULES` in the background shortly after the data is loaded, so
-    that the first page using them does not wait for the import (a page importing one
-    meanwhile waits for this import to finish, as it would have waited for its own)."""
-    timer = threading.Timer(WARM_UP_DELAY, _import_all, args=(WARM_UP_MODULES,))
+# Set to 0 to compute only what a page asks for (the tests' in-process page runs do).
+WARM_UP_ENV = "COUNCIL_WARM_UP"
+
+
+def _warm_up(path: str, mtime: float) -> None:
+    """Run :func:`_warm_up_now` in the background shortly after the data is loaded, so the
+    first visit of a page does not wait for the imports and the shared statistics (a page
+    that needs one meanwhile waits for the warm-up's, as it would have waited for its own)."""
+    if os.environ.get(WARM_UP_ENV, "1") == "0":
+        return
+    timer = threading.Timer(WARM_UP_DELAY, _warm_up_now, args=(path, mtime))
     timer.name, timer.daemon = "warm-up", True
     timer.start()
 
@@ -168,6 +189,21 @@ def working_groups(network: str) -> WorkingGroupsPrepared | None:
     (:func:`council.working_groups.views.prepare`), computed once per cache version and shared
     read-only by the Working groups and Term report pages; None without working-group data."""
     return _working_groups(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing voter statistics…", max_entries=4)
+def _voter_stats(path: str, mtime: float, network: str) -> VoterStats:
+    from council.voters import view as voters_view
+
+    here = _load(path, mtime).for_network(network)
+    results, _summary = _election_results(path, mtime, network)
+    return voters_view.voter_stats(here, data.load_voter_votes(Path(path), network), results)
+
+
+def voter_stats(network: str) -> VoterStats:
+    """One network's voter statistics over all rounds (:func:`council.voters.view.voter_stats`),
+    computed once per cache version and shared read-only by the Voters page's views."""
+    return _voter_stats(*cache_key(), network)
 
 
 @st.cache_resource(show_spinner="Reading the uploaded file…", max_entries=16)

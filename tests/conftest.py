@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -21,6 +22,10 @@ for _path in (TESTS_DIR, TESTS_DIR.parent):
         sys.path.insert(0, str(_path))
 
 from qn_server import SMALL_FIXTURE, QueryNodeServer, load_records  # noqa: E402
+
+# Pages run in this process (AppTest) compute only what they ask for: a background warm-up
+# per cache would add its CPU to every test. Servers the tests start warm up (serve_app).
+os.environ["COUNCIL_WARM_UP"] = "0"
 
 from council.snapshot import build_cache_from_snapshot  # noqa: E402
 

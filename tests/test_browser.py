@@ -61,6 +61,7 @@ def serve_app(db: Path, upload_token: str | None = UPLOAD_TOKEN) -> Iterator[str
     """
     port = free_port()
     env = {**os.environ, "COUNCIL_DB": str(db), "COUNCIL_UPLOADS_DB": str(db) + ".uploads"}
+    env["COUNCIL_WARM_UP"] = "1"  # as a real server
     if upload_token:
         env["COUNCIL_UPLOAD_TOKEN"] = upload_token
     with tempfile.TemporaryDirectory(prefix="council-server-") as logs:

@@ -135,11 +135,28 @@ def test_block_dates_from_their_fields_equal_strftime(when) -> None:
     assert block_with_date(7, when, estimated=True) == f"#7 · ~{when:%Y-%m-%d}"
 
 
-def test_the_modules_warmed_up_in_the_background_exist() -> None:
+def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
     from council import ui
+    from council.synthetic import add_working_groups, write_synthetic_cache
 
-    ui._import_all(ui.WARM_UP_MODULES)  # a misspelt module would raise here, not silently
+    path = tmp_path / "council.db"
+    write_synthetic_cache(path, rounds=4, candidates=12, votes=60, seed=3)
+    add_working_groups(path, workers=5, rewards=30, seed=3)
+    mtime = data.cache_mtime(path)
+    # A misspelt module would raise here, not silently.
+    warmed = ui._warm_up_now(str(path), mtime)
     assert "council.views" in ui.WARM_UP_MODULES
+    assert list(warmed) == [
+        "_election_results",
+        "_term_tables",
+        "_council_budget",
+        "_voter_stats",
+        "_working_groups",
+    ]
+    (network,) = data.load(path).networks
+    for name, value in warmed.items():
+        assert value is not None
+        assert getattr(ui, name)(str(path), mtime, network) is value  # the page gets it cached
 
 
 def test_budget_chart_draws_the_last_terms_of_a_long_range() -> None:
