@@ -258,3 +258,18 @@ def test_voting_accounts_chart_keeps_the_rows_order() -> None:
         (5, "returning", 2), (5, "new", 1), (4, "unknown", 3),
         (2, "returning", 1), (2, "new", 1), (1, "returning", 0), (1, "new", 4),
     ]  # fmt: skip
+
+
+def test_voting_accounts_chart_draws_the_newest_rounds_only() -> None:
+    from council.voters import charts
+
+    stats = voters.round_voter_stats(votes_frame(), RECORDED).sort_values(
+        "cycle_id", ascending=False
+    )
+    spec = charts.voters_by_kind(stats, max_rounds=2).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["cycle_id"], r["kind"]) for r in rows] == [
+        (5, "returning"), (5, "new"), (4, "unknown"),
+    ]  # fmt: skip
+    assert spec["encoding"]["x"]["title"] == "Round (the newest 2 of 4)"
+    assert charts.voters_by_kind(stats).to_dict()["encoding"]["x"]["title"] == "Round"

@@ -21,10 +21,22 @@ def _rounds_scale(frame: pd.DataFrame) -> alt.Scale:
     return alt.Scale(domain=[first, last], padding=8)
 
 
-def voters_by_kind(stats: pd.DataFrame) -> alt.Chart:
+# Bars of at most this many rounds (the newest): a bar and an axis label per round cost the
+# browser time, and past a few dozen they are too thin to read.
+BAR_ROUNDS = 60
+
+
+def voters_by_kind(stats: pd.DataFrame, max_rounds: int = BAR_ROUNDS) -> alt.Chart:
     """Voting accounts per round as stacked bars: returning (voted in the previous round) and
-    new. Rounds whose returning voters are unknown show their voters as one bar, "unknown"."""
-    frame = stats[stats["recorded"]].reset_index(drop=True)
+    new. Rounds whose returning voters are unknown show their voters as one bar, "unknown".
+    Only the newest ``max_rounds`` recorded rounds; the axis title says so when some are left
+    out."""
+    recorded = stats[stats["recorded"]]
+    newest = set(recorded["cycle_id"].nlargest(max_rounds))
+    frame = recorded[recorded["cycle_id"].isin(newest)].reset_index(drop=True)
+    x_title = "Round"
+    if len(frame) < len(recorded):
+        x_title = f"Round (the newest {len(frame)} of {len(recorded):,})"
     known = frame["returning"].notna()
     # Per round in the frame's order: returning then new, or one "unknown" bar.
     parts = [
@@ -48,7 +60,7 @@ def voters_by_kind(stats: pd.DataFrame) -> alt.Chart:
         alt.Chart(long, title="Voting accounts", height=180, width=WIDTH, autosize=FIT_WIDTH)
         .mark_bar()
         .encode(
-            x=alt.X("cycle_id:O", title="Round"),
+            x=alt.X("cycle_id:O", title=x_title),
             y=alt.Y("accounts:Q", title=None, stack=True),
             color=alt.Color(
                 "kind:N",
