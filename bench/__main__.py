@@ -167,7 +167,8 @@ BROWSER_ABOUT = f"""## Browser: what a visitor feels
 Chromium via Playwright against `streamlit run bench/bench_app.py` (the app plus an empty page).
 Seconds from navigation (or from the filter change) to idle: a successful script run finished,
 no running indicator, no skeleton (bench/browser.py). *first*: the page's first visit after the
-server loaded the data (its own caches empty); *again*: a later visitor. CPU: the server's CPU
+server loaded the data and finished its background warm-up (the statistics the pages share,
+`ui._warm_up`; the page's own caches empty); *again*: a later visitor. CPU: the server's CPU
 seconds over the same wait (less sensitive than wall time to other load on the machine, given
 with each size). KB: websocket bytes the server sent. ✗: misses the goal (page ≤
 {GOALS["page_s"]} s, filter ≤ {GOALS["filter_s"]} s, ≤ {GOALS["page_mb"]:g} MB per page, fresh
@@ -213,7 +214,9 @@ def browser_report(size: str, pages: list[str]) -> str:
     lines += [
         "",
         f"Fresh server: healthy after {figures['healthy_s']:.1f} s; its first page (overview, "
-        f"loading the cache) {fresh} s, server CPU {figures['fresh_first_page_cpu_s']:.2f} s. "
+        f"loading the cache) {fresh} s, server CPU {figures['fresh_first_page_cpu_s']:.2f} s; "
+        f"the server idle (its warm-up done) {figures['server_idle_after_s']:.1f} s later, "
+        "before the pages' first visits. "
         f"App memory after every page twice: {figures['rss_mb']:.0f} MB (peak "
         f"{figures['peak_rss_mb']:.0f} MB). Run {started}, {platform.machine()}, "
         f"{os.cpu_count()} cores; load average at the end {load}.",
