@@ -280,17 +280,24 @@ def missing_rows(missing: pd.DataFrame, categories: pd.DataFrame, network: str) 
     $ amount, Bounty, WG and Reimbursed are left for the secretary."""
     label = testnet_label(categories, network)
     columns = list(categories.columns)
+    undecided_keys = {status_key(file_status(s)) for s in UNDECIDED}
     out = []
-    for row in missing.itertuples():
-        amount = "" if pd.isna(row.amount_joy) else csv_number(float(row.amount_joy))
-        key = status_key(row.status)
-        undecided = key in {status_key(file_status(s)) for s in UNDECIDED}
-        minted = amount if key == "approved" else ("" if undecided else "0")
+    # Plain lists, not itertuples: iterating Arrow-backed columns row by row is slow.
+    for proposal_id, title, status, amount_joy in zip(
+        missing["proposal_id"].tolist(),
+        missing["title"].tolist(),
+        missing["status"].tolist(),
+        missing["amount_joy"].tolist(),
+        strict=True,
+    ):
+        amount = "" if pd.isna(amount_joy) else csv_number(float(amount_joy))
+        key = status_key(status)
+        minted = amount if key == "approved" else ("" if key in undecided_keys else "0")
         values = {
             "Testnet": label,
-            "Proposal #": row.proposal_id,
-            "Title": row.title if isinstance(row.title, str) else "",
-            "Status": row.status,
+            "Proposal #": proposal_id,
+            "Title": title if isinstance(title, str) else "",
+            "Status": status,
             "Amount Asked": amount,
             "Amount Minted": minted,
         }
