@@ -31,6 +31,7 @@ def test_production_settings() -> None:
     assert values["browser.gatherUsageStats"] is False
     assert values["server.enableXsrfProtection"] is True
     assert values["server.maxUploadSize"] * 1024 * 1024 == MAX_BYTES_DEFAULT  # megabytes
+    assert values["runner.postScriptGC"] is False  # no full collection after every run
 
 
 def test_no_pages_folder_beside_app_py() -> None:
