@@ -16,14 +16,6 @@ st.caption(
 )
 
 
-@st.cache_resource(show_spinner="Computing spending…", max_entries=4)
-def spending_items(cache_key: tuple[str, float], uploads_key: float):
-    """Every spending item (shared, read-only; per cache file and categories version)."""
-    d = ui.council_data()
-    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
-    return spending.spending_items(categories, d.proposals, d.councils)
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def budget_terms_view(cache_key: tuple[str, float], network: str, terms: tuple[int, int]):
     """The budget's chart and table for one network and range of terms (cached)."""
@@ -54,7 +46,7 @@ def budget_section() -> None:
     ui.show_table(shown.table, f"council-budget-{network}.csv")
 
 
-items = spending_items(ui.cache_key(), ui.uploads_key())
+items = ui.spending_items()
 if items.empty:
     ui.empty_state("No spending recorded yet: no funding requests and no categorised rows.")
     budget_section()
@@ -78,13 +70,13 @@ with st.sidebar:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def spending_rows(cache_key: tuple[str, float], uploads_key: float):
     """Every spending item's display row, formatted once (shared, read-only)."""
-    return views.formatted_rows(tables.spending_table, spending_items(cache_key, uploads_key))
+    return views.formatted_rows(tables.spending_table, ui.spending_items())
 
 
 @st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
 def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amount):
     """The page's tables and charts for one filter state (cached)."""
-    every_item = spending_items(cache_key, uploads_key)
+    every_item = ui.spending_items()
     formatted = spending_rows(cache_key, uploads_key)
     return views.spending_view(every_item, terms, categories, date_range, min_amount, formatted)
 
@@ -160,20 +152,6 @@ st.download_button(
 )
 
 
-@st.cache_data(show_spinner="Checking the file against the chain…", max_entries=8)
-def checked(cache_key: tuple[str, float], uploads_key: float, network: str):
-    """The spending file against the chain's funding requests of ``network``, and its three
-    check tables (cached: a rerun of the page does not build them again)."""
-    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
-    result = reconcile.reconcile(categories, ui.council_data().proposals, network)
-    check_tables = (
-        ("On chain, not in the file", spending_checks.missing_table(result), "missing"),
-        ("In the file, not on chain", spending_checks.unknown_table(result), "not-on-chain"),
-        ("Status and amounts that disagree", spending_checks.disagreement_table(result), "differ"),
-    )
-    return result, check_tables
-
-
 st.subheader("The spending file checked against the chain")
 st.caption("The whole file and every funding request: the filters above do not apply here.")
 fetched = reconcile.fetched_networks(ui.council_data().proposals)
@@ -184,7 +162,7 @@ if not fetched:
     )
 else:
     network = ui.url_selectbox("Network to check", "check", fetched, key="check")
-    result, check_tables = checked(ui.cache_key(), ui.uploads_key(), network)
+    result, check_tables = ui.spending_file_check(network)
     share = result.categorised.share
     cols = st.columns(4)
     cols[0].metric("On chain, not in the file", f"{len(result.missing):,}")
@@ -220,7 +198,7 @@ def owed(cache_key: tuple[str, float], uploads_key: float):
     categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
     d = ui.council_data()
     listed = reimbursement.report_terms(d.proposals, d.councils)
-    rows = reimbursement.pending(categories, spending_items(cache_key, uploads_key), listed)
+    rows = reimbursement.pending(categories, ui.spending_items(), listed)
     return (
         spending_checks.pending_table(rows),
         spending_checks.pending_totals_table(reimbursement.totals(rows)),

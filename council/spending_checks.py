@@ -76,6 +76,15 @@ def disagreement_table(result: Reconciliation) -> pd.DataFrame:
     return result.disagreements[list(DISAGREEMENT_LABELS)].rename(columns=DISAGREEMENT_LABELS)
 
 
+def check_tables(result: Reconciliation) -> tuple[tuple[str, pd.DataFrame, str], ...]:
+    """The file check's three tables as (label, table, name for the download file)."""
+    return (
+        ("On chain, not in the file", missing_table(result), "missing"),
+        ("In the file, not on chain", unknown_table(result), "not-on-chain"),
+        ("Status and amounts that disagree", disagreement_table(result), "differ"),
+    )
+
+
 def pending_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Bounty payments not yet reimbursed, one row each."""
     frame = rows.copy()

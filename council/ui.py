@@ -27,12 +27,13 @@ from council import (
     refresh_state,
     saved_views,
     snapshot,
+    spending_checks,
     store,
     uploads,
 )
 from council import format as fmt
 from council.format import age_text, block_with_date, neutralise_formulas, safe_csv_bytes
-from council.stats import budget, elections, leaderboard, overview
+from council.stats import budget, elections, leaderboard, overview, reconcile, spending
 
 if TYPE_CHECKING:
     from council.voters.view import VoterStats
@@ -87,19 +88,30 @@ WARM_UP_MODULES = ("council.views", "streamlit.emojis")
 
 def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
     """Import :data:`WARM_UP_MODULES`, then compute what the pages share for the network a
-    visitor sees first (:func:`filters.network_options`' first): the cached results, by the
-    name of their function."""
+    visitor sees first (:func:`filters.network_options`' first) and the Spending page's
+    items and file check: the cached results, by the name of their function."""
     for name in WARM_UP_MODULES:
         importlib.import_module(name)
-    networks = filters.network_options(_load(path, mtime).networks)
+    loaded = _load(path, mtime)
+    networks = filters.network_options(loaded.networks)
+    uploads.versions(uploads.SPENDING_CATEGORIES.name)  # a new store creates its table here
+    uploads_version = data.cache_mtime(uploads.uploads_db_path())
+    shared: list[tuple[Callable[..., object], tuple]] = [
+        (step, (path, mtime, networks[0]))
+        for step in (_election_results, _term_tables, _council_budget, _voter_stats)
+        if networks
+    ]
+    shared.append((_spending_items, (path, mtime, uploads_version)))
+    if checked := reconcile.fetched_networks(loaded.proposals):  # the Spending page's default
+        shared.append((_spending_file_check, (path, mtime, uploads_version, checked[0])))
+    if networks:
+        shared.append((_working_groups, (path, mtime, networks[0])))
     warmed: dict[str, object] = {}
-    for shared in (_election_results, _term_tables, _council_budget, _voter_stats, _working_groups):
-        if not networks:
-            break
+    for step, args in shared:
         try:
-            warmed[shared.__name__] = shared(path, mtime, networks[0])
+            warmed[step.__name__] = step(*args)
         except Exception:  # the page that needs it computes it again and says why
-            _LOG.warning("warm-up: %s failed", shared.__name__, exc_info=True)
+            _LOG.warning("warm-up: %s failed", step.__name__, exc_info=True)
     return warmed
 
 
@@ -204,6 +216,37 @@ def voter_stats(network: str) -> VoterStats:
     """One network's voter statistics over all rounds (:func:`council.voters.view.voter_stats`),
     computed once per cache version and shared read-only by the Voters page's views."""
     return _voter_stats(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Computing spending…", max_entries=4)
+def _spending_items(path: str, mtime: float, uploads_version: float) -> pd.DataFrame:
+    d = _load(path, mtime)
+    categories = _upload(uploads.SPENDING_CATEGORIES.name, uploads_version)
+    return spending.spending_items(categories, d.proposals, d.councils)
+
+
+def spending_items() -> pd.DataFrame:
+    """Every spending item (:func:`council.stats.spending.spending_items` of the chain's
+    funding requests and the current categories file), computed once per cache and upload
+    version and shared read-only by the Spending page's views."""
+    return _spending_items(*cache_key(), uploads_key())
+
+
+@st.cache_resource(show_spinner="Checking the file against the chain…", max_entries=8)
+def _spending_file_check(
+    path: str, mtime: float, uploads_version: float, network: str
+) -> tuple[reconcile.Reconciliation, tuple[tuple[str, pd.DataFrame, str], ...]]:
+    categories = _upload(uploads.SPENDING_CATEGORIES.name, uploads_version)
+    result = reconcile.reconcile(categories, _load(path, mtime).proposals, network)
+    return result, spending_checks.check_tables(result)
+
+
+def spending_file_check(network: str):
+    """The current spending file against the chain's funding requests of ``network``
+    (:func:`council.stats.reconcile.reconcile`) and its check tables
+    (:func:`council.spending_checks.check_tables`), computed once per cache and upload
+    version and shared read-only."""
+    return _spending_file_check(*cache_key(), uploads_key(), network)
 
 
 @st.cache_resource(show_spinner="Reading the uploaded file…", max_entries=16)

@@ -16,7 +16,7 @@ from test_stats_budget import sources
 from test_stats_spending import CATEGORIES, COUNCILS, PROPOSALS
 from test_views import results, summary  # noqa: F401
 
-from council import budget_view, charts, data, tables, views
+from council import budget_view, charts, data, tables, uploads, views
 from council.format import block_with_date
 from council.stats import budget, elections, overview, spending
 
@@ -151,12 +151,20 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
         "_term_tables",
         "_council_budget",
         "_voter_stats",
+        "_spending_items",
+        "_spending_file_check",
         "_working_groups",
     ]
     (network,) = data.load(path).networks
+    uploads_version = data.cache_mtime(uploads.uploads_db_path())
+    arguments = {
+        "_spending_items": (str(path), mtime, uploads_version),
+        "_spending_file_check": (str(path), mtime, uploads_version, network),
+    }
     for name, value in warmed.items():
         assert value is not None
-        assert getattr(ui, name)(str(path), mtime, network) is value  # the page gets it cached
+        # The page gets the warmed object itself, cached.
+        assert getattr(ui, name)(*arguments.get(name, (str(path), mtime, network))) is value
 
 
 def test_budget_chart_draws_the_last_terms_of_a_long_range() -> None:
