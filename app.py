@@ -60,5 +60,6 @@ try:
     ui.as_of_line(pages.url_path)
     ui.saved_views_sidebar(pages.url_path)
     pages.run()
+    ui.warm_up()  # after the page: the shared statistics in the background, once per cache
 except data.CacheError as error:  # the file, or damage found only when a table is read
     stop_for(error)

@@ -69,16 +69,11 @@ def db_path() -> Path:
 def _load(path: str, mtime: float) -> data.CouncilData:
     # Keyed on mtime so a refresh (which replaces the file) is picked up without a restart.
     # A resource, not cache_data: the frames are shared read-only, never copied per rerun.
-    loaded = data.load(Path(path))
-    _warm_up(path, mtime)
-    return loaded
+    return data.load(Path(path))
 
 
-# Seconds after the data is loaded: the page that loaded it has mostly finished by then, so
-# the import competes little with it for the interpreter. (At 100x mainnet's size a fresh
-# server's first page takes about 3 s; 5 s was tried and measured worse: the import then
-# landed in the next page a benchmark visitor opens.)
-WARM_UP_DELAY = 2.0
+# Seconds after the first page that read a cache has run: its last messages go out first.
+WARM_UP_DELAY = 0.3
 
 
 # Modules the pages import on first use, each costing a page tenths of a second: the page
@@ -119,15 +114,22 @@ def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
 WARM_UP_ENV = "COUNCIL_WARM_UP"
 
 
-def _warm_up(path: str, mtime: float) -> None:
-    """Run :func:`_warm_up_now` in the background shortly after the data is loaded, so the
-    first visit of a page does not wait for the imports and the shared statistics (a page
-    that needs one meanwhile waits for the warm-up's, as it would have waited for its own)."""
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _warm_up_started(path: str, mtime: float) -> bool:
     if os.environ.get(WARM_UP_ENV, "1") == "0":
-        return
+        return False
     timer = threading.Timer(WARM_UP_DELAY, _warm_up_now, args=(path, mtime))
     timer.name, timer.daemon = "warm-up", True
     timer.start()
+    return True
+
+
+def warm_up() -> None:
+    """Once per cache version, after the page that read it has run (app.py calls this last),
+    run :func:`_warm_up_now` in the background: the first visit of another page then does not
+    wait for the imports and the shared statistics (a page that needs one meanwhile waits for
+    the warm-up's, as it would have waited for its own). Off when ``$COUNCIL_WARM_UP`` is 0."""
+    _warm_up_started(*cache_key())
 
 
 def council_data() -> data.CouncilData:
