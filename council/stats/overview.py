@@ -102,25 +102,28 @@ class DataEnd:
 
 # Where a network's newest record can be, besides the large event tables (``data.EVENT_BLOCKS``,
 # read by their newest row only): (CouncilData frame, block column, time column, whether the
-# time is the block's own). A stage update's time is when the query node saved it.
+# row may anchor the chain clock). Not a stage update (its time is when the query node saved
+# it), nor a council's end: in fetched data it is the next council's election (counted there),
+# in the archives a term report's end, after the last round, with a time estimated otherwise
+# than at 6 s a block (the watch's dates of the last round would move by days).
 _DATED = (
     ("rounds", "ended_at_block", "ended_at_time", True),
     ("councils", "elected_at_block", "elected_at_time", True),
-    ("councils", "ended_at_block", "ended_at_time", True),
+    ("councils", "ended_at_block", "ended_at_time", False),
     ("proposals", "status_set_at_block", "status_set_at_time", True),
     ("proposals", "created_at_block", "created_at_time", True),
     ("council_stage_updates", "changed_at_block", "changed_at_time", False),
 )
 _EVENTS = tuple((table, block, time, True) for table, block, time in EVENT_BLOCKS)
-_RECORD_COLUMNS = ("table", "block", "time", "estimated", "block_time")
+_RECORD_COLUMNS = ("table", "block", "time", "estimated", "clock")
 
 
 def dated_records(
     frames: Mapping[str, pd.DataFrame], newest_events: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Every dated row one network's data holds: ``table``, ``block``, ``time``,
-    ``estimated`` (the time is estimated from the block number) and ``block_time`` (the time
-    is the block's own, not a query node's processing time).
+    ``estimated`` (the time is estimated from the block number) and ``clock`` (the row may
+    anchor the chain clock: see ``_DATED``).
 
     ``frames``: CouncilData frames by attribute name (absent ones count as empty): the small
     tables of ``_DATED`` and any of ``data.EVENT_BLOCKS`` given whole; ``newest_events``:
@@ -135,7 +138,7 @@ def dated_records(
         and bool(rounds["ended_at_time_estimated"].fillna(False).astype(bool).any())
     )
     parts = []
-    for table, block, time, block_time in _DATED + _EVENTS:
+    for table, block, time, clock in _DATED + _EVENTS:
         frame = frames.get(table)
         if frame is None or frame.empty or block not in frame.columns:
             continue
@@ -150,7 +153,7 @@ def dated_records(
                     "block": pd.to_numeric(frame[block], errors="coerce"),
                     "time": pd.to_datetime(frame[time], utc=True, errors="coerce"),
                     "estimated": estimated.astype(bool),
-                    "block_time": block_time,
+                    "clock": clock,
                 }
             )
         )
@@ -163,7 +166,7 @@ def dated_records(
                     "block": pd.to_numeric(events["block"]).astype("float64"),
                     "time": pd.to_datetime(events["time"], utc=True, errors="coerce"),
                     "estimated": False,
-                    "block_time": True,
+                    "clock": True,
                 }
             )
         )
@@ -211,16 +214,17 @@ def data_end(data: CouncilData) -> DataEnd | None:
 
 
 def newest_timed_block(data: CouncilData) -> DataEnd | None:
-    """The newest block of one network's data that has a time of its own, as
-    :func:`data_end` finds it among the rows with both a block and a block time (a council
-    stage update's time is when the query node saved it, so it does not count); the chain
-    clock's anchor (``council.watch``). None when no block has a time."""
+    """The chain clock's anchor (``council.watch``): the newest block of one network's data
+    with a time, as :func:`data_end` finds it among the rows with both that may anchor the
+    clock (not a council stage update, whose time is when the query node saved it, nor a
+    council's end: see ``_DATED``). None when no block has a time."""
     return timed_block(_records_of(data))
 
 
 def timed_block(records: pd.DataFrame) -> DataEnd | None:
-    """:func:`newest_record` of the ``records`` that have a block and its own time."""
+    """:func:`newest_record` of the ``records`` with a block and a time that may anchor the
+    chain clock."""
     if records.empty:
         return None
-    timed = records[records["block_time"].astype(bool)].dropna(subset=["block", "time"])
+    timed = records[records["clock"].astype(bool)].dropna(subset=["block", "time"])
     return newest_record(timed)
