@@ -65,6 +65,24 @@ INCREMENTAL_EVENT_TABLES = (
     "budget_increment_updates",
     "election_failures",
 )
+# Tables whose rows record events on chain with their block and that block's time, and that
+# can be large (at 100x: 200,000 working-group events, 45,000 council reward payments): where
+# the data ends (``council.stats.overview.data_end``) reads only each one's newest row
+# (:func:`newest_events`). (table, block column, time column); a table may appear twice.
+EVENT_BLOCKS: tuple[tuple[str, str, str], ...] = (
+    ("proposal_votes", "voted_at_block", "voted_at_time"),
+    ("budget_refills", "block", "time"),
+    ("reward_payments", "block", "time"),
+    ("councilor_reward_updates", "block", "time"),
+    ("election_failures", "block", "time"),
+    ("council_budget_funded", "block", "time"),
+    ("council_budget_decreased", "block", "time"),
+    ("budget_increment_updates", "block", "time"),
+    ("workers", "hired_at_block", "hired_at_time"),
+    ("workers", "ended_at_block", "ended_at_time"),
+    ("working_group_events", "block", "time"),
+)
+NEWEST_EVENT_COLUMNS = ("network", "table", "block_column", "block", "time")
 # Decimal numbers kept as text in the cache (exact as the source wrote them), read as floats.
 DECIMAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpi_rewards": ("reward_usd",),
@@ -123,7 +141,9 @@ class CouncilData:
     totals, so
     they arrive aggregated: ``candidate_votes`` (per candidate: revealed votes received and
     their stake) and ``round_votes`` (per round: votes, voters, unrevealed votes, stake). One
-    round's votes are read on demand with :func:`load_round_votes`. Treat frames as read-only.
+    round's votes are read on demand with :func:`load_round_votes`. ``newest_events``: the
+    newest row of each large event table (:func:`read_newest_events`), for where the data
+    ends. Treat frames as read-only.
     """
 
     def __init__(
@@ -152,6 +172,11 @@ class CouncilData:
         if self._parent is not None:
             frame = getattr(self._parent, name)
             return frame[frame["network"] == self._network]
+        if name == NEWEST_EVENTS:
+            if self._path is None or not self._path.exists():
+                return _newest_event_frame([])
+            with _reading(self._path) as conn:
+                return read_newest_events(conn)
         table = _TABLE_OF.get(name)
         if self._path is None or not self._path.exists():
             if table is None:
@@ -397,7 +422,79 @@ def _vote_total(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
 
 
 _TABLE_OF = {attr: table for table, attr in _TABLE_ATTRS.items()}
-FRAME_NAMES = frozenset(_TABLE_OF) | frozenset(VOTE_TOTALS)
+# The CouncilData frame of :func:`read_newest_events` (one row per network and EVENT_BLOCKS).
+NEWEST_EVENTS = "newest_events"
+FRAME_NAMES = frozenset(_TABLE_OF) | frozenset(VOTE_TOTALS) | {NEWEST_EVENTS}
+
+
+def _newest_event_frame(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(NEWEST_EVENT_COLUMNS)).astype(
+        {"network": object, "table": object, "block_column": object}
+    )
+    frame["block"] = pd.to_numeric(frame["block"]).astype("Int64")
+    frame["time"] = pd.to_datetime(frame["time"], utc=True, errors="coerce", format="ISO8601")
+    return frame
+
+
+def read_newest_events(conn: sqlite3.Connection) -> pd.DataFrame:
+    """The newest row of every :data:`EVENT_BLOCKS` table and block column, per network with
+    election rounds: ``network``, ``table``, ``block_column``, ``block`` (Int64) and ``time``
+    (UTC; that row's, NaT when it has none). One row per network and entry with a block; a
+    table absent from an older cache (or without the column) gives none.
+
+    Index seeks, not table scans: each table's index on (network, block) (on (network, kind,
+    block), kind by kind, for ``working_group_events``); a table without one (a cache written
+    before it existed) is read through its network's rows.
+    """
+    present = _tables(conn)
+    networks = [
+        row[0]
+        for row in conn.execute("select distinct network from election_rounds")
+        if row[0] is not None
+    ]
+    rows: list[tuple] = []
+    for table, block, time in EVENT_BLOCKS:
+        if table not in present:  # a cache from before the table existed
+            continue
+        columns = {row[1] for row in conn.execute(f"pragma table_info({table})")}
+        if not {block, time} <= columns:
+            continue
+        for network in networks:
+            if table == "working_group_events":
+                found = _newest_wg_event(conn, network)
+            else:
+                found = conn.execute(
+                    f"select {block}, {time} from {table} where network = ?"
+                    f" and {block} is not null order by {block} desc limit 1",
+                    (network,),
+                ).fetchone()
+            if found is not None:
+                rows.append((network, table, block, *found))
+    return _newest_event_frame(rows)
+
+
+def _newest_wg_event(conn: sqlite3.Connection, network: str) -> tuple | None:
+    """``(block, time)`` of one network's newest working-group event, or None: the newest of
+    each kind's, each one seek on the index (network, kind, block), the kinds found by
+    seeking from one to the next (no scan of the events)."""
+    kinds = conn.execute(
+        "with recursive k(kind) as ("
+        " select min(kind) from working_group_events where network = ?1"
+        " union all select (select min(kind) from working_group_events"
+        "  where network = ?1 and kind > k.kind) from k where k.kind is not null)"
+        " select kind from k where kind is not null",
+        (network,),
+    ).fetchall()
+    newest = None
+    for (kind,) in kinds:
+        found = conn.execute(
+            "select block, time from working_group_events where network = ? and kind = ?"
+            " and block is not null order by block desc limit 1",
+            (network, kind),
+        ).fetchone()
+        if found is not None and (newest is None or found[0] > newest[0]):
+            newest = found
+    return newest
 
 
 def load(path: Path) -> CouncilData:

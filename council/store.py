@@ -197,7 +197,11 @@ TABLES: dict[str, TableSpec] = {
                 "council_id": str,
             },
             pk=("network", "id"),
-            indexes=(("network", "proposal_id"), ("network", "voter_member_id")),
+            indexes=(
+                ("network", "proposal_id"),
+                ("network", "voter_member_id"),
+                ("network", "voted_at_block"),
+            ),
         ),
         TableSpec(
             "budget_refills",
@@ -218,12 +222,13 @@ TABLES: dict[str, TableSpec] = {
                 "missing": str,
             },
             pk=("network", "id"),
-            indexes=(("network", "council_member_id"),),
+            indexes=(("network", "council_member_id"), ("network", "block")),
         ),
         TableSpec(
             "councilor_reward_updates",
             {"network": str, "id": str, "block": int, "time": str, "reward_per_block": str},
             pk=("network", "id"),
+            indexes=(("network", "block"),),
         ),
         # The testnet council archive (council/archive/importer.py): hand-written term reports.
         TableSpec(

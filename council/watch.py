@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from council.data import CouncilData
-from council.stats import elections, failed_elections, one_round
+from council.stats import elections, failed_elections, one_round, overview
 
 BLOCK_SECONDS = 6
 
@@ -66,19 +66,6 @@ class WatchThresholds:
 
 
 THRESHOLDS = WatchThresholds()
-
-# Columns with a block and the time it happened, per CouncilData frame, and the column that
-# marks that time as estimated (None: always recorded).
-TIMED_BLOCKS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("councils", "elected_at_block", "elected_at_time", None),
-    ("rounds", "ended_at_block", "ended_at_time", "ended_at_time_estimated"),
-    ("proposals", "created_at_block", "created_at_time", None),
-    ("proposals", "status_set_at_block", "status_set_at_time", None),
-    ("proposal_votes", "voted_at_block", "voted_at_time", None),
-    ("budget_refills", "block", "time", None),
-    ("reward_payments", "block", "time", None),
-    ("councilor_reward_updates", "block", "time", None),
-)
 
 
 @dataclass(frozen=True)
@@ -128,34 +115,28 @@ class ChainClock:
 
 def chain_clock(frames: dict[str, pd.DataFrame], now: datetime) -> ChainClock | None:
     """The clock anchored at the newest block with a recorded time in ``frames`` (CouncilData
-    attribute name -> frame, see :data:`TIMED_BLOCKS`); None when no block has a time."""
-    best: tuple[int, datetime, bool] | None = None
-    for name, block_col, time_col, estimated_col in TIMED_BLOCKS:
-        frame = frames.get(name)
-        if frame is None or frame.empty:
-            continue
-        timed = frame[[block_col, time_col]].dropna()
-        if timed.empty:
-            continue
-        index = timed[block_col].astype(float).idxmax()
-        block = int(timed.loc[index, block_col])
-        estimated = (
-            estimated_col is not None
-            and estimated_col in frame.columns
-            and bool(pd.notna(frame.loc[index, estimated_col]) and frame.loc[index, estimated_col])
-        )
-        if best is None or block > best[0]:
-            best = (block, pd.Timestamp(timed.loc[index, time_col]).to_pydatetime(), estimated)
-        elif block == best[0] and estimated:
-            # The same block in another table: its time was estimated there (a testnet
-            # archive's council start is its round's end), so it is an estimate here too.
-            best = (best[0], best[1], True)
-    return None if best is None else ChainClock(best[0], best[1], now, anchor_estimated=best[2])
+    attribute name -> frame: the tables ``council.stats.overview.dated_records`` reads, each
+    whole); None when no block has a time."""
+    return clock_at(overview.timed_block(overview.dated_records(frames)), now)
+
+
+def clock_at(anchor: overview.DataEnd | None, now: datetime) -> ChainClock | None:
+    """The clock anchored at ``anchor`` (a block and its time); None without one."""
+    if anchor is None or anchor.block is None or anchor.time is None:
+        return None
+    return ChainClock(
+        anchor.block,
+        pd.Timestamp(anchor.time).to_pydatetime(),
+        now,
+        anchor_estimated=anchor.estimated,
+    )
 
 
 def clock_from_data(d: CouncilData, now: datetime) -> ChainClock | None:
-    """:func:`chain_clock` over one network's cache tables."""
-    return chain_clock({name: getattr(d, name) for name, *_ in TIMED_BLOCKS}, now)
+    """The clock over one network's cache tables, anchored where its data ends
+    (``council.stats.overview.newest_timed_block``: every table with a block, event tables
+    read by their newest row only)."""
+    return clock_at(overview.newest_timed_block(d), now)
 
 
 @dataclass(frozen=True)
