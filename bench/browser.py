@@ -174,6 +174,8 @@ def visit(tab, meter: Meter, base: str, page: str, pid: int) -> Visit:
     tab.goto(f"{base}/{path}", wait_until="commit")
     load_s, load_bytes = wait_idle(tab, meter, started)
     result = Visit(page, load_s, load_bytes, cpu_seconds(pid) - cpu)
+    if tab.locator("[data-testid='stException']").count():  # a broken page is not measured
+        raise RuntimeError(f"{page} shows an exception: {tab.inner_text('body')[:2000]}")
     if action is not None:
         name, prepare = action
         step = prepare(tab)
