@@ -1,10 +1,7 @@
 """Working groups: each group's lead, workers, budget and spending, term by term."""
 
-from pathlib import Path
-
 import streamlit as st
 
-from council import data as cache
 from council import ui
 from council.working_groups import stats, views
 
@@ -30,8 +27,7 @@ if p is None:
     )
     st.stop()
 
-known_terms = sorted(set(p.terms["term"]))
-lo, hi = (known_terms[0], known_terms[-1]) if known_terms else (0, 0)
+lo, hi = views.term_bounds(p)
 group_ids = stats.group_ids(p.frames)
 with st.sidebar:
     st.header("Filters")
@@ -41,22 +37,7 @@ with st.sidebar:
     )
 
 
-@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
-def range_view(cache_key, network, term_range):
-    """The per-group table, totals and charts for one term range (shared, read-only: a
-    rerun lays them out without copying them)."""
-    return views.range_view(ui.working_groups(network), term_range)
-
-
-@st.cache_resource(show_spinner="Preparing the group's tables…", max_entries=32)
-def group_view(cache_key, network, group):
-    """One group's workers, leads and events tables (shared, read-only); the group's reward
-    payments read on their own, one row each."""
-    rewards = cache.load_wg_rewards(Path(cache_key[0]), network, group)
-    return views.group_view(ui.working_groups(network), group, rewards)
-
-
-view = range_view(ui.cache_key(), network, tuple(term_range))
+view = ui.wg_range_view(network, tuple(term_range))
 cols = st.columns(4)
 cols[0].metric("Workers at the end", f"{view.totals['workers']:,.0f}")
 cols[1].metric("Budgets at the end (JOY)", f"{view.totals['budget_end']:,.0f}")
@@ -90,7 +71,7 @@ with right:
         st.vega_lite_chart(view.headcount_chart, width="stretch")
 
 if group is not None:
-    workers, leads, events = group_view(ui.cache_key(), network, group)
+    workers, leads, events = ui.wg_group_view(network, group)
     label = stats.group_label(group)
     st.subheader(f"{label} in detail")
     st.markdown("**Workers** (rewards and stakes as the query node has them now)")

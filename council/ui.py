@@ -38,6 +38,7 @@ from council.stats import budget, elections, leaderboard, overview, reconcile, s
 if TYPE_CHECKING:
     from council.voters.view import VoterStats
     from council.working_groups.views import Prepared as WorkingGroupsPrepared
+    from council.working_groups.views import WorkingGroupsView
 
 T = TypeVar("T")
 _LOG = logging.getLogger(__name__)
@@ -107,6 +108,18 @@ def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
             warmed[step.__name__] = step(*args)
         except Exception:  # the page that needs it computes it again and says why
             _LOG.warning("warm-up: %s failed", step.__name__, exc_info=True)
+    if prepared := warmed.get("_working_groups"):  # the Working groups page's first view
+        from council.working_groups import stats as wg_stats
+        from council.working_groups import views as wg_views
+
+        defaults = [(_wg_range_view, (path, mtime, networks[0], wg_views.term_bounds(prepared)))]
+        if groups := wg_stats.group_ids(prepared.frames):
+            defaults.append((_wg_group_view, (path, mtime, networks[0], groups[0])))
+        for step, args in defaults:
+            try:
+                warmed[step.__name__] = step(*args)
+            except Exception:  # as above
+                _LOG.warning("warm-up: %s failed", step.__name__, exc_info=True)
     return warmed
 
 
@@ -196,6 +209,36 @@ def _working_groups(path: str, mtime: float, network: str) -> WorkingGroupsPrepa
     if frames.is_empty:
         return None
     return wg_views.prepare(frames, leaderboard.terms(d.councils))
+
+
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
+def _wg_range_view(
+    path: str, mtime: float, network: str, term_range: tuple[int, int]
+) -> WorkingGroupsView:
+    from council.working_groups import views as wg_views
+
+    return wg_views.range_view(_working_groups(path, mtime, network), term_range)
+
+
+def wg_range_view(network: str, term_range: tuple[int, int]) -> WorkingGroupsView:
+    """The Working groups page's per-group table, totals and charts for one term range
+    (:func:`council.working_groups.views.range_view`), shared read-only: a rerun lays them
+    out without copying them."""
+    return _wg_range_view(*cache_key(), network, tuple(term_range))
+
+
+@st.cache_resource(show_spinner="Preparing the group's tables…", max_entries=32)
+def _wg_group_view(path: str, mtime: float, network: str, group: str) -> tuple:
+    from council.working_groups import views as wg_views
+
+    rewards = data.load_wg_rewards(Path(path), network, group)  # one row per payment
+    return wg_views.group_view(_working_groups(path, mtime, network), group, rewards)
+
+
+def wg_group_view(network: str, group: str) -> tuple:
+    """One group's workers, leads and events tables
+    (:func:`council.working_groups.views.group_view`), shared read-only."""
+    return _wg_group_view(*cache_key(), network, group)
 
 
 def working_groups(network: str) -> WorkingGroupsPrepared | None:

@@ -138,6 +138,8 @@ def test_block_dates_from_their_fields_equal_strftime(when) -> None:
 def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
     from council import ui
     from council.synthetic import add_working_groups, write_synthetic_cache
+    from council.working_groups import stats as wg_stats
+    from council.working_groups import views as wg_views
 
     path = tmp_path / "council.db"
     write_synthetic_cache(path, rounds=4, candidates=12, votes=60, seed=3)
@@ -154,12 +156,18 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
         "_spending_items",
         "_spending_file_check",
         "_working_groups",
+        "_wg_range_view",
+        "_wg_group_view",
     ]
     (network,) = data.load(path).networks
     uploads_version = data.cache_mtime(uploads.uploads_db_path())
+    groups = warmed["_working_groups"]
     arguments = {
         "_spending_items": (str(path), mtime, uploads_version),
         "_spending_file_check": (str(path), mtime, uploads_version, network),
+        # The Working groups page's view before a visitor picks: every term, the first group.
+        "_wg_range_view": (str(path), mtime, network, wg_views.term_bounds(groups)),
+        "_wg_group_view": (str(path), mtime, network, wg_stats.group_ids(groups.frames)[0]),
     }
     for name, value in warmed.items():
         assert value is not None

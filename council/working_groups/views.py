@@ -225,6 +225,13 @@ def page_view(p: Prepared, term_range: tuple[int, int], group_id: str | None) ->
     return view
 
 
+def term_bounds(p: Prepared) -> tuple[int, int]:
+    """The first and last term the data knows ((0, 0) without terms): the term filter's
+    range, and its value before a visitor picks one."""
+    known = sorted(set(p.terms["term"]))
+    return (int(known[0]), int(known[-1])) if known else (0, 0)
+
+
 def range_view(p: Prepared, term_range: tuple[int, int]) -> WorkingGroupsView:
     """The per-group table, totals and charts for one term range (no group detail)."""
     start, end = term_blocks(p.terms, term_range)
