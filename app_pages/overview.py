@@ -60,7 +60,7 @@ card.metric("Council budget spent this term", value, help=budget_view.SO_FAR_HEL
 note.caption(caption)
 note.page_link("app_pages/spending.py", label="Budget per term", icon=":material/arrow_forward:")
 
-st.subheader(f"Latest council (elected in round {facts.last_elected_cycle})")
+st.subheader(overview.latest_council_heading(facts))
 latest = overview.latest_council(data.for_network(network))
 ui.show_table(tables.council_table(latest), f"latest-council-{network}.csv")
 st.page_link(

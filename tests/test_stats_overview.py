@@ -112,3 +112,22 @@ def test_data_end_without_blocks_is_the_newest_time(council_db: Path) -> None:
 def test_data_end_is_none_when_nothing_is_dated(council_db: Path) -> None:
     assert overview.data_end(data.load(council_db).for_network("undated")) is None
     assert overview.data_end(data.load(council_db).for_network("absent")) is None
+
+
+def test_latest_council_heading_never_says_round_none() -> None:
+    facts = overview.Headline(
+        rounds=1,
+        candidacies=2,
+        distinct_candidates=2,
+        votes=None,
+        first_cycle=1,
+        last_cycle=1,
+        last_elected_cycle=None,
+        first_round_end=None,
+        last_round_end=None,
+    )
+    assert overview.latest_council_heading(facts) == (
+        "Latest council (no elected candidate in the data)"
+    )
+    elected = overview.Headline(**{**facts.__dict__, "last_elected_cycle": 7})
+    assert overview.latest_council_heading(elected) == "Latest council (elected in round 7)"

@@ -90,6 +90,14 @@ def missing_rounds_note(cycle_ids: Iterable[int]) -> str | None:
     return f"Round{'s' if plural else ''} {listed} {'are' if plural else 'is'} not in the data."
 
 
+def latest_council_heading(facts: Headline) -> str:
+    """The Overview's heading above the latest council: its election round, or that the data
+    records no elected candidate (never "round None")."""
+    if facts.last_elected_cycle is None:
+        return "Latest council (no elected candidate in the data)"
+    return f"Latest council (elected in round {facts.last_elected_cycle})"
+
+
 @dataclass(frozen=True)
 class DataEnd:
     """The newest thing a network's data records: its block and time (either may be
