@@ -88,38 +88,34 @@ def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
     items and file check: the cached results, by the name of their function."""
     for name in WARM_UP_MODULES:
         importlib.import_module(name)
-    loaded = _load(path, mtime)
-    networks = filters.network_options(loaded.networks)
-    uploads.versions(uploads.SPENDING_CATEGORIES.name)  # a new store creates its table here
-    uploads_version = data.cache_mtime(uploads.uploads_db_path())
-    shared: list[tuple[Callable[..., object], tuple]] = [
-        (step, (path, mtime, networks[0]))
-        for step in (_election_results, _term_tables, _council_budget, _voter_stats)
-        if networks
-    ]
-    shared.append((_spending_items, (path, mtime, uploads_version)))
-    if checked := reconcile.fetched_networks(loaded.proposals):  # the Spending page's default
-        shared.append((_spending_file_check, (path, mtime, uploads_version, checked[0])))
-    if networks:
-        shared.append((_working_groups, (path, mtime, networks[0])))
     warmed: dict[str, object] = {}
-    for step, args in shared:
+
+    def warm(step: Callable[..., object], *args: object) -> object:
         try:
             warmed[step.__name__] = step(*args)
         except Exception:  # the page that needs it computes it again and says why
             _LOG.warning("warm-up: %s failed", step.__name__, exc_info=True)
-    if prepared := warmed.get("_working_groups"):  # the Working groups page's first view
+        return warmed.get(step.__name__)
+
+    loaded = _load(path, mtime)
+    networks = filters.network_options(loaded.networks)
+    first = networks[0] if networks else None
+    if first is not None:
+        for step in (_election_results, _term_tables, _council_budget, _voter_stats):
+            warm(step, path, mtime, first)
+    uploads.versions(uploads.SPENDING_CATEGORIES.name)  # a new store creates its table here
+    uploads_version = data.cache_mtime(uploads.uploads_db_path())
+    warm(_spending_items, path, mtime, uploads_version)
+    if checked := reconcile.fetched_networks(loaded.proposals):  # the Spending page's default
+        warm(_spending_file_check, path, mtime, uploads_version, checked[0])
+    if first is not None and (prepared := warm(_working_groups, path, mtime, first)):
+        # The Working groups page's first view: every term, the first group.
         from council.working_groups import stats as wg_stats
         from council.working_groups import views as wg_views
 
-        defaults = [(_wg_range_view, (path, mtime, networks[0], wg_views.term_bounds(prepared)))]
+        warm(_wg_range_view, path, mtime, first, wg_views.term_bounds(prepared))
         if groups := wg_stats.group_ids(prepared.frames):
-            defaults.append((_wg_group_view, (path, mtime, networks[0], groups[0])))
-        for step, args in defaults:
-            try:
-                warmed[step.__name__] = step(*args)
-            except Exception:  # as above
-                _LOG.warning("warm-up: %s failed", step.__name__, exc_info=True)
+            warm(_wg_group_view, path, mtime, first, groups[0])
     return warmed
 
 
@@ -455,22 +451,27 @@ def chart_tabs(specs: Sequence[dict], key: str) -> None:
             tab.vega_lite_chart({k: v for k, v in spec.items() if k != "title"}, width="stretch")
 
 
+def _open_expander(label: str, key: str, icon: str | None = None):
+    """An expander whose content is sent and drawn only while it is open (a closed one's
+    content costs the browser as much as an open one's): the container while open, else None.
+    Open: ``st.session_state[key]`` (opening it reruns the page)."""
+    box = st.expander(label, key=key, on_change="rerun", icon=icon)
+    return box if box.open else None
+
+
 def markdown_source(label: str, text: str, key: str, note: str | None = None) -> None:
-    """Markdown to copy (a code box with a copy button, ``note`` above it) in an expander,
-    drawn only while the expander is open: the browser spends about 0.4 s loading the code
-    box's highlighter on every page load that shows one. Open: ``st.session_state[key]``."""
-    box = st.expander(label, key=key, on_change="rerun", icon=":material/content_copy:")
-    if box.open:
+    """Markdown to copy (a code box with a copy button, ``note`` above it) in an expander
+    drawn only while open (:func:`_open_expander`): the browser spends about 0.4 s loading
+    the code box's highlighter on every page load that shows one."""
+    if box := _open_expander(label, key, icon=":material/content_copy:"):
         if note:
             box.markdown(note)
         box.code(text, language="markdown")
 
 
 def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """:func:`show_table` in an expander, sent and drawn only while the expander is open (a
-    closed one's table cost the browser as much as an open one). Open: ``st.session_state[key]``."""
-    box = st.expander(label, key=key, on_change="rerun")
-    if box.open:
+    """:func:`show_table` in an expander drawn only while open (:func:`_open_expander`)."""
+    if box := _open_expander(label, key):
         with box:
             show_table(frame, file_name)
 
