@@ -20,6 +20,10 @@ OUTCOME_COLOURS = {
 
 # Rows of a band chart: Streamlit's theme hides every other label below about 22 px a row.
 ROW_STEP = alt.Step(22)
+# A chart with a bar or cell per term or round draws at most this many (the newest): past a
+# few dozen they are too thin to read, and each costs the browser time (a thousand took it
+# over a second). The tables beside keep every row.
+MAX_BARS = 60
 # Every chart takes the width of the element it is drawn in, and keeps the height it asks
 # for (Streamlit's default "fit" squeezes titles and axes into that height).
 WIDTH = "container"

@@ -15,10 +15,8 @@ import pandas as pd
 from council import budget_view, charts, tables
 from council.stats import budget, elections, kpis, leaderboard, spending
 
-TIMELINE_ROUNDS = 60
-# A chart with a bar per term draws at most this many terms: past a few dozen the bars are too
-# thin to read, and each one costs the browser time (a thousand took it over a second).
-CHART_TERMS = 60
+TIMELINE_ROUNDS = charts.MAX_BARS
+CHART_TERMS = charts.MAX_BARS  # bars per term in a chart (the budget, heatmap, spending)
 
 
 @dataclass

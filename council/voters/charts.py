@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from council.charts import FIT_WIDTH, WIDTH, _short_axis
+from council.charts import FIT_WIDTH, MAX_BARS, WIDTH, _short_axis
 
 TRENDS = {
     "vote_stake_joy": ("Vote stake (JOY)", ",.0f"),
@@ -21,9 +21,7 @@ def _rounds_scale(frame: pd.DataFrame) -> alt.Scale:
     return alt.Scale(domain=[first, last], padding=8)
 
 
-# Bars of at most this many rounds (the newest): a bar and an axis label per round cost the
-# browser time, and past a few dozen they are too thin to read.
-BAR_ROUNDS = 60
+BAR_ROUNDS = MAX_BARS  # rounds in the voting-accounts bars (the newest)
 
 
 def voters_by_kind(stats: pd.DataFrame, max_rounds: int = BAR_ROUNDS) -> alt.Chart:

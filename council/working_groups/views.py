@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from council.charts import FIT_WIDTH, WIDTH, _short_axis
+from council.charts import FIT_WIDTH, MAX_BARS, WIDTH, _short_axis
 from council.format import block_with_date
 from council.working_groups import stats
 
@@ -22,7 +22,7 @@ GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00
                  "#000000", "#999999"]  # fmt: skip
 NO_LEAD = "no lead"
 # Per-term charts show at most this many terms (the latest of the range): a bar a term.
-CHART_TERMS = 60
+CHART_TERMS = MAX_BARS
 
 
 @dataclass
