@@ -118,6 +118,13 @@ class DamagedCache(CacheError):
         return f"the council cache {self.path} is damaged: {self.problem}"
 
 
+# Columns of large tables that no page or report uses, left out of CouncilData's frames: each
+# costs reading and memory on every server's first page (issue 17: 45,000 reward payments and
+# 20,000 candidacies at 100x). The fetch still stores them; read them with SQL if needed.
+UNREAD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reward_payments": ("id", "time", "council_member_id", "reward_account"),
+    "candidates": ("staking_account", "reward_account"),
+}
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),
@@ -257,6 +264,8 @@ def _convert(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in AMOUNT_COLUMNS.get(table, ()):
         frame[f"{column}_joy"] = hapi_to_joy(frame.pop(column))
     for column in TIME_COLUMNS.get(table, ()):
+        if column not in frame.columns:  # one of the table's UNREAD_COLUMNS
+            continue
         frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce", format="ISO8601")
     for column in BOOL_COLUMNS.get(table, ()):
         frame[column] = frame[column].fillna(0).astype(bool)
@@ -313,21 +322,31 @@ def hapi_to_joy(values: pd.Series) -> pd.Series:
 
 
 def _empty_frame(table: str) -> pd.DataFrame:
-    spec = store.TABLES[table]
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in spec.columns})
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in read_columns(table)})
+
+
+def read_columns(table: str) -> list[str]:
+    """The columns of ``table`` that :func:`read_table` reads: all but its
+    :data:`UNREAD_COLUMNS`."""
+    unread = UNREAD_COLUMNS.get(table, ())
+    return [column for column in store.TABLES[table].columns if column not in unread]
 
 
 def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
-    """One cache table as a converted DataFrame (empty with its columns when absent).
+    """One cache table as a converted DataFrame (empty with its columns when absent), without
+    its :data:`UNREAD_COLUMNS`.
 
     Only an absent table reads as empty; any other SQLite error is raised (as
     ``pd.errors.DatabaseError``), so that a damaged file never shows as a cache without rows.
     """
+    wanted = read_columns(table)
     if table in _tables(conn):
-        frame = pd.read_sql_query(f"select * from {table}", conn)
+        stored = {row[1] for row in conn.execute(f"pragma table_info({table})")}
+        present = ", ".join(f'"{column}"' for column in wanted if column in stored)
+        frame = pd.read_sql_query(f"select {present} from {table}", conn)
     else:  # a cache from before the table was added (see store.CORE_TABLES)
         frame = _empty_frame(table)
-    for column in store.TABLES[table].columns:  # a cache from before a column was added
+    for column in wanted:  # a cache from before a column was added
         if column not in frame.columns:
             frame[column] = pd.Series(None, index=frame.index, dtype="object")
     return _convert(table, frame)

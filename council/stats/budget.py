@@ -151,15 +151,31 @@ def sources_from(data: CouncilData, meta: Mapping[str, str] | None = None) -> Bu
     )
 
 
+def _per_term_sums(
+    term_table: pd.DataFrame, events: pd.DataFrame, block: str, amounts: list[str]
+) -> pd.DataFrame:
+    """The sums of ``amounts`` over ``events`` by the term in office at ``block`` (0 where a
+    term has none), indexed by council id."""
+    totals = pd.DataFrame(0.0, index=term_table["council_id"].to_numpy(), columns=amounts)
+    if events.empty:
+        return totals
+    # One row per block first: a block's events (every councillor's reward) share a term.
+    by_block = (
+        events[["network", block, *amounts]]
+        .astype({"network": object, **dict.fromkeys(amounts, "float64")})
+        .groupby(["network", block], sort=False)[amounts]
+        .sum()
+        .reset_index()
+    )
+    council = leaderboard.term_at(by_block, term_table, block)
+    summed = by_block[amounts].groupby(council.to_numpy()).sum()
+    return totals.add(summed.reindex(totals.index), fill_value=0.0)
+
+
 def _per_term(term_table: pd.DataFrame, events: pd.DataFrame, block: str, amount: str) -> pd.Series:
     """The sum of ``amount`` over ``events`` by the term in office at ``block`` (0 where a
     term has none), indexed by council id."""
-    totals = pd.Series(0.0, index=term_table["council_id"].to_numpy(), dtype="float64")
-    if events.empty:
-        return totals
-    council = leaderboard.term_at(events, term_table, block)
-    summed = events[amount].astype("float64").groupby(council.to_numpy()).sum()
-    return totals.add(summed.reindex(totals.index), fill_value=0.0)
+    return _per_term_sums(term_table, events, block, [amount])[amount]
 
 
 def _figures(figures: pd.DataFrame, label: str, index: pd.Index) -> pd.Series:
@@ -214,7 +230,11 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
             return nan.copy()
         return _per_term(term_table, events, block, amount).reindex(index)
 
-    payments = sources.reward_payments
+    rewards = ["paid_joy", "missing_joy"]
+    if "council_rewards" in recorded:
+        paid = _per_term_sums(term_table, sources.reward_payments, "block", rewards).reindex(index)
+    else:
+        paid = pd.DataFrame({column: nan for column in rewards})
     funding = _executed(sources.proposals, FUNDING_TYPES)
     table = pd.DataFrame(index=index)
     table["refills_joy"] = chain("refills", sources.budget_refills, "block", "balance_joy")
@@ -222,8 +242,8 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
     table["decreased_joy"] = chain(
         "decreased", sources.council_budget_decreased, "block", "amount_joy"
     )
-    table["council_rewards_joy"] = chain("council_rewards", payments, "block", "paid_joy")
-    table["rewards_unpaid_joy"] = chain("council_rewards", payments, "block", "missing_joy")
+    table["council_rewards_joy"] = paid["paid_joy"]
+    table["rewards_unpaid_joy"] = paid["missing_joy"]
     table["wg_top_ups_joy"] = (
         _wg_top_ups(sources, term_table).reindex(index) if "wg_top_ups" in recorded else nan
     )
