@@ -58,7 +58,12 @@ card, note = st.columns([1, 3])
 value, caption = budget_view.so_far_text(budget_so_far(ui.cache_key(), network))
 card.metric("Council budget spent this term", value, help=budget_view.SO_FAR_HELP)
 note.caption(caption)
-note.page_link("app_pages/spending.py", label="Budget per term", icon=":material/arrow_forward:")
+note.page_link(
+    "app_pages/spending.py",
+    label="Budget per term",
+    icon=":material/arrow_forward:",
+    query_params={"section": "Budget per term"},
+)
 
 st.subheader(overview.latest_council_heading(facts))
 latest = overview.latest_council(data.for_network(network))

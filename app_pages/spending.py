@@ -46,27 +46,6 @@ def budget_section() -> None:
     ui.show_table(shown.table, f"council-budget-{network}.csv")
 
 
-items = ui.spending_items()
-if items.empty:
-    ui.empty_state("No spending recorded yet: no funding requests and no categorised rows.")
-    budget_section()
-    st.stop()
-
-# --- Filters, mirrored in the URL ------------------------------------------------------------
-terms = list(dict.fromkeys(items["term"].dropna()))
-categories = sorted(items["category"].unique())
-dated = items["decided_at_time"].dropna()
-with st.sidebar:
-    st.header("Filters")
-    chosen_terms = ui.url_multiselect("Term / testnet", "term", terms, key="terms")
-    chosen_categories = ui.url_multiselect("Category", "category", categories, key="categories")
-    date_range = None
-    if len(dated):
-        first_day, last_day = dated.min().date(), dated.max().date()
-        date_range = ui.url_date_range("Decided between", first_day, last_day)
-    min_amount = ui.url_int("Minimum amount (JOY)", "min", 0, None, 0, key="min", step=1000)
-
-
 @st.cache_resource(show_spinner=False, max_entries=4)
 def spending_rows(cache_key: tuple[str, float], uploads_key: float):
     """Every spending item's display row, formatted once (shared, read-only)."""
@@ -81,17 +60,6 @@ def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amo
     return views.spending_view(every_item, terms, categories, date_range, min_amount, formatted)
 
 
-view = spending_view(
-    ui.cache_key(), ui.uploads_key(), chosen_terms, chosen_categories, date_range, min_amount
-)
-cols = st.columns(3)
-cols[0].metric("Spent (JOY)", f"{view.spent_joy:,.0f}")
-cols[1].metric("Proposals", f"{view.proposals:,}")
-cols[2].metric("Uncategorised", f"{view.uncategorised:,}")
-if view.uncategorised:
-    st.warning(f"{view.uncategorised:,} spending proposals have no category yet.", icon="⚠️")
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def unpaid_minted(uploads_key: float):
     """File rows with an amount minted but a status that did not pay (cached per version)."""
@@ -99,68 +67,113 @@ def unpaid_minted(uploads_key: float):
     return tables.unpaid_minted_table(spending.unpaid_minted(categories))
 
 
-unpaid = unpaid_minted(ui.uploads_key())
-if len(unpaid):
-    st.warning(
-        f"{len(unpaid):,} rows of the categories file have an Amount Minted but a status that "
-        "did not pay (not counted above): please check them.",
-        icon="⚠️",
+@st.cache_data(show_spinner=False, max_entries=4)
+def owed(cache_key: tuple[str, float], uploads_key: float):
+    """Bounty payments not reimbursed yet, and their totals per network and term (cached)."""
+    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
+    d = ui.council_data()
+    listed = reimbursement.report_terms(d.proposals, d.councils)
+    rows = reimbursement.pending(categories, ui.spending_items(), listed)
+    return (
+        spending_checks.pending_table(rows),
+        spending_checks.pending_totals_table(reimbursement.totals(rows)),
+        spending_checks.owed_text(reimbursement.totals(rows, by=("network",))),
     )
-    ui.table_in_expander(
-        "Rows to check in spending_proposal_categories.csv",
-        unpaid,
-        "spending-minted-not-paid.csv",
-        key="unpaid-rows",
+
+
+def spending_section() -> None:
+    """Spending by category, term and time with its filters (in the URL); the periodic report."""
+    items = ui.spending_items()
+    if items.empty:
+        ui.empty_state("No spending recorded yet: no funding requests and no categorised rows.")
+        return
+
+    # Filters, mirrored in the URL
+    terms = list(dict.fromkeys(items["term"].dropna()))
+    categories = sorted(items["category"].unique())
+    dated = items["decided_at_time"].dropna()
+    with st.sidebar:
+        st.header("Filters")
+        chosen_terms = ui.url_multiselect("Term / testnet", "term", terms, key="terms")
+        chosen_categories = ui.url_multiselect("Category", "category", categories, key="categories")
+        date_range = None
+        if len(dated):
+            first_day, last_day = dated.min().date(), dated.max().date()
+            date_range = ui.url_date_range("Decided between", first_day, last_day)
+        min_amount = ui.url_int("Minimum amount (JOY)", "min", 0, None, 0, key="min", step=1000)
+
+    view = spending_view(
+        ui.cache_key(), ui.uploads_key(), chosen_terms, chosen_categories, date_range, min_amount
+    )
+    cols = st.columns(3)
+    cols[0].metric("Spent (JOY)", f"{view.spent_joy:,.0f}")
+    cols[1].metric("Proposals", f"{view.proposals:,}")
+    cols[2].metric("Uncategorised", f"{view.uncategorised:,}")
+    if view.uncategorised:
+        st.warning(f"{view.uncategorised:,} spending proposals have no category yet.", icon="⚠️")
+
+    unpaid = unpaid_minted(ui.uploads_key())
+    if len(unpaid):
+        st.warning(
+            f"{len(unpaid):,} rows of the categories file have an Amount Minted but a status that "
+            "did not pay (not counted above): please check them.",
+            icon="⚠️",
+        )
+        ui.table_in_expander(
+            "Rows to check in spending_proposal_categories.csv",
+            unpaid,
+            "spending-minted-not-paid.csv",
+            key="unpaid-rows",
+        )
+
+    st.subheader("By category")
+    left, right = st.columns([3, 2])
+    with left:
+        ui.show_table(view.category_table, "spending-by-category.csv")
+    with right:
+        if view.category_chart:
+            st.vega_lite_chart(view.category_chart, width="stretch")
+
+    st.subheader("By term")
+    if view.term_chart:
+        st.vega_lite_chart(view.term_chart, width="stretch")
+    if view.term_chart_note:
+        st.caption(view.term_chart_note)
+    ui.show_table(view.term_table, "spending-by-term.csv")
+
+    if view.time_chart:
+        st.subheader("Over time")
+        st.vega_lite_chart(view.time_chart, width="stretch")
+
+    st.subheader("Proposals behind the numbers")
+    ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
+
+    period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
+    ui.markdown_source(
+        "Periodic report (markdown for the forum)",
+        view.report,
+        key="spending-report",
+        note=f"Totals for **{period}**, with the filters above.",
+    )
+    st.download_button(
+        "Download the periodic report (.md)",
+        view.report,
+        f"spending-report-{date.today()}.md",
+        "text/markdown",
     )
 
-st.subheader("By category")
-left, right = st.columns([3, 2])
-with left:
-    ui.show_table(view.category_table, "spending-by-category.csv")
-with right:
-    if view.category_chart:
-        st.vega_lite_chart(view.category_chart, width="stretch")
 
-st.subheader("By term")
-if view.term_chart:
-    st.vega_lite_chart(view.term_chart, width="stretch")
-if view.term_chart_note:
-    st.caption(view.term_chart_note)
-ui.show_table(view.term_table, "spending-by-term.csv")
-
-if view.time_chart:
-    st.subheader("Over time")
-    st.vega_lite_chart(view.time_chart, width="stretch")
-
-st.subheader("Proposals behind the numbers")
-ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
-
-budget_section()
-
-period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
-ui.markdown_source(
-    "Periodic report (markdown for the forum)",
-    view.report,
-    key="spending-report",
-    note=f"Totals for **{period}**, with the filters above.",
-)
-st.download_button(
-    "Download the periodic report (.md)",
-    view.report,
-    f"spending-report-{date.today()}.md",
-    "text/markdown",
-)
-
-
-st.subheader("The spending file checked against the chain")
-st.caption("The whole file and every funding request: the filters above do not apply here.")
-fetched = reconcile.fetched_networks(ui.council_data().proposals)
-if not fetched:
-    ui.empty_state(
-        "This needs funding requests fetched from a query node (Data & refresh): the bundled "
-        "data's proposals come from the council's term reports, not from the chain."
-    )
-else:
+def check_section() -> None:
+    """The secretary's spending file checked against the funding requests on chain."""
+    st.subheader("The spending file checked against the chain")
+    st.caption("The whole file and every funding request.")
+    fetched = reconcile.fetched_networks(ui.council_data().proposals)
+    if not fetched:
+        ui.empty_state(
+            "This needs funding requests fetched from a query node (Data & refresh): the bundled "
+            "data's proposals come from the council's term reports, not from the chain."
+        )
+        return
     network = ui.url_selectbox("Network to check", "check", fetched, key="check")
     result, check_tables = ui.spending_file_check(network)
     share = result.categorised.share
@@ -192,35 +205,38 @@ else:
         )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def owed(cache_key: tuple[str, float], uploads_key: float):
-    """Bounty payments not reimbursed yet, and their totals per network and term (cached)."""
-    categories = ui.current_upload(uploads.SPENDING_CATEGORIES.name)
-    d = ui.council_data()
-    listed = reimbursement.report_terms(d.proposals, d.councils)
-    rows = reimbursement.pending(categories, ui.spending_items(), listed)
-    return (
-        spending_checks.pending_table(rows),
-        spending_checks.pending_totals_table(reimbursement.totals(rows)),
-        spending_checks.owed_text(reimbursement.totals(rows, by=("network",))),
+def reimbursement_section() -> None:
+    """Bounty payments the file does not mark as reimbursed by Jsgenesis."""
+    st.subheader("Bounties pending reimbursement by Jsgenesis")
+    st.caption(
+        "Bounty payments the council made (a Bounty in the file, paid) that the file's Reimbursed "
+        "column does not mark `Y` (`N`, or blank: not recorded), in the whole file."
     )
+    pending_rows, pending_totals, owed_in_all = owed(ui.cache_key(), ui.uploads_key())
+    if pending_rows.empty:
+        ui.empty_state("No bounty payment is waiting for reimbursement.")
+    else:
+        st.markdown(owed_in_all)
+        ui.show_table(pending_totals, "bounties-pending-reimbursement-totals.csv")
+        ui.table_in_expander(
+            f"Payments not reimbursed: {len(pending_rows):,}",
+            pending_rows,
+            "bounties-pending-reimbursement.csv",
+            key="pending-rows",
+        )
 
 
-st.subheader("Bounties pending reimbursement by Jsgenesis")
-st.caption(
-    "Bounty payments the council made (a Bounty in the file, paid) that the file's Reimbursed "
-    "column does not mark `Y` (`N`, or blank: not recorded). The whole file: the filters "
-    "above do not apply here."
-)
-pending_rows, pending_totals, owed_in_all = owed(ui.cache_key(), ui.uploads_key())
-if pending_rows.empty:
-    ui.empty_state("No bounty payment is waiting for reimbursement.")
-else:
-    st.markdown(owed_in_all)
-    ui.show_table(pending_totals, "bounties-pending-reimbursement-totals.csv")
-    ui.table_in_expander(
-        f"Payments not reimbursed: {len(pending_rows):,}",
-        pending_rows,
-        "bounties-pending-reimbursement.csv",
-        key="pending-rows",
-    )
+# The page's parts as tabs, only the open one drawn: together they were the longest page for a
+# browser to lay out (issue 17). The open tab is in the URL (?section=...), so a link can open it.
+SECTIONS = {
+    "Spending": spending_section,
+    "Budget per term": budget_section,
+    "File check": check_section,
+    "Reimbursements": reimbursement_section,
+}
+for tab, draw in zip(
+    st.tabs(list(SECTIONS), key="section", bind="query-params"), SECTIONS.values(), strict=True
+):
+    if tab.open:
+        with tab:
+            draw()

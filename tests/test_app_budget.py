@@ -33,8 +33,25 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_spending_page_budget_per_term_and_its_term_filter(fetched: Path, monkeypatch) -> None:
+BUDGET = {"section": "Budget per term"}  # the Spending page's tab (?section=...)
+
+
+def test_spending_page_draws_only_its_open_section(fetched: Path, monkeypatch) -> None:
     at = run_page("app_pages/spending.py", fetched, monkeypatch)
+    headings = [h.value for h in at.subheader]
+    assert "By category" in headings and "Council budget per term" not in headings
+    assert not [s for s in at.sidebar.slider if s.key == "budget_terms"]
+    at = run_page("app_pages/spending.py", fetched, monkeypatch, **BUDGET)
+    headings = [h.value for h in at.subheader]
+    assert headings == ["Council budget per term"]
+    assert not [m for m in at.sidebar.multiselect if m.key == "terms"]  # spending's filters
+    at.query_params["section"] = "Reimbursements"
+    at.run()
+    assert [h.value for h in at.subheader] == ["Bounties pending reimbursement by Jsgenesis"]
+
+
+def test_spending_page_budget_per_term_and_its_term_filter(fetched: Path, monkeypatch) -> None:
+    at = run_page("app_pages/spending.py", fetched, monkeypatch, **BUDGET)
     table = frame_with_column(at, "Refills (JOY)")
     # Newest first: the term elected in round 2, round 1's, the genesis council (numbered 1
     # by its place, as on the leaderboard).
@@ -43,7 +60,7 @@ def test_spending_page_budget_per_term_and_its_term_filter(fetched: Path, monkey
     assert table["End (block · date UTC)"].iloc[0] == "in office"
     assert table["Start (block · date UTC)"].iloc[1] == "#201,601 · 2023-01-16"
     assert set(table["Not recorded"]) == {"start, creator payouts, end"}
-    at = run_page("app_pages/spending.py", fetched, monkeypatch, budget_terms="2-2")
+    at = run_page("app_pages/spending.py", fetched, monkeypatch, budget_terms="2-2", **BUDGET)
     table = frame_with_column(at, "Refills (JOY)")
     assert table["Spending (JOY)"].tolist() == [4_320.0]
     assert at.query_params["budget_terms"] == "2-2"
@@ -58,7 +75,7 @@ def test_overview_card_this_terms_budget(fetched: Path, monkeypatch) -> None:
 
 
 def test_bundled_mainnet_budget_comes_from_the_term_reports(bundled: Path, monkeypatch) -> None:
-    at = run_page("app_pages/spending.py", bundled, monkeypatch, budget_terms="33-35")
+    at = run_page("app_pages/spending.py", bundled, monkeypatch, budget_terms="33-35", **BUDGET)
     table = frame_with_column(at, "Refills (JOY)").set_index("Term")
     assert list(table.index) == [35, 34, 33]
     assert list(table["Source"]) == ["term report", "not recorded", "term report"]

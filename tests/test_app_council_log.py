@@ -39,8 +39,8 @@ def test_spending_page_checks_the_file_against_the_chain(cache: Path, monkeypatc
         "Mainnet,7,Ask 7,Approved,21700,20000,,50,Bounties,4,,N\n"  # minted disagrees
         "Mainnet,999,Not on chain,Approved,10,10,,,Tools,,,\n"
     )
-    at = run_page("app_pages/spending.py", cache, monkeypatch)
-    open_expanders(at, "check-missing", "check-differ", "pending-rows")
+    at = run_page("app_pages/spending.py", cache, monkeypatch, section="File check")
+    open_expanders(at, "check-missing", "check-differ")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["On chain, not in the file"] == f"{len(funding) - 2:,}"
     assert metrics["In the file, not on chain"] == "1"
@@ -52,6 +52,8 @@ def test_spending_page_checks_the_file_against_the_chain(cache: Path, monkeypatc
         {"Proposal": "7", "Title": funding.at["7", "title"], "Column": "Amount Minted",
          "In the file": "20000", "On chain": "21700"},
     ]  # fmt: skip
+    at.query_params["section"] = "Reimbursements"  # the page's next tab (a link to it)
+    open_expanders(at, "pending-rows")
     owed = frame_with_column(at, "Owed: amount minted (JOY)")
     assert owed.to_dict("records") == [
         {"Testnet": "Mainnet", "Term": owed["Term"].iloc[0], "Payments": 1, "Bounties": 1,

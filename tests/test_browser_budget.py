@@ -55,7 +55,11 @@ def shot(tab, url: str, name: str, last: str | None = None) -> None:
 
 
 def test_budget_filters_keep_each_of_two_changes(tab, app_url: str) -> None:
-    shot(tab, f"{app_url}/spending?budget_terms=30-35", "budget-spending-before")
+    shot(
+        tab,
+        f"{app_url}/spending?section=Budget+per+term&budget_terms=30-35",
+        "budget-spending-before",
+    )
     assert slider_value(tab, "budget_terms") == [30, 35]
     for start in (31, 32):
         slide(tab, "budget_terms")

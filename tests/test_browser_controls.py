@@ -324,6 +324,17 @@ def test_spending_filters_keep_each_of_two_changes(page, app_url: str) -> None:
         type_in(tab, "min", amount)
         assert input_value(tab, "min") == amount
         assert_url(tab, min=amount, category=["Bounties", "Media"])
+    # The page's tabs (only the open one drawn, its name in the URL): each of two switches
+    # keeps, and the spending filters are all back when their tab is.
+    filters = {"min": "5000", "category": ["Bounties", "Media"], "term": ["Sumer", "Giza"]}
+    for name in ("Budget per term", "Reimbursements"):
+        open_tab(tab, name)
+        assert tab.get_by_role("tab", selected=True).inner_text() == name
+        assert_url(tab, section=name, **filters)
+        assert widget(tab, "terms").count() == 0  # the spending filters are not drawn
+    open_tab(tab, "Spending")
+    assert tags(tab, "terms") == ["Sumer", "Giza"] and input_value(tab, "min") == "5000"
+    assert_url(tab, section=None, **filters)
 
 
 def test_spending_dates_keep_each_of_two_changes(page, synthetic_url: str) -> None:

@@ -71,10 +71,10 @@ def tab(app_url: str) -> Iterator[object]:
 
 
 def test_spending_check_and_missing_rows_download(tab, app_url: str) -> None:
-    open_page(tab, f"{app_url}/spending", "spending-check")
-    body = tab.inner_text("body")
-    assert "The spending file checked against the chain" in body
-    assert "Bounties pending reimbursement by Jsgenesis" in body
+    open_page(tab, f"{app_url}/spending?section=Reimbursements", "spending-reimbursements")
+    assert "Bounties pending reimbursement by Jsgenesis" in tab.inner_text("body")
+    open_page(tab, f"{app_url}/spending?section=File+check", "spending-check")
+    assert "The spending file checked against the chain" in tab.inner_text("body")
     rows = pd.read_csv(
         io.BytesIO(download_bytes(tab, "spending-missing-rows-mainnet.csv")), dtype=str
     ).fillna("")
