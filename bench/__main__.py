@@ -221,6 +221,12 @@ def browser_report(size: str, pages: list[str]) -> str:
         f"{figures['peak_rss_mb']:.0f} MB). Run {started}, {platform.machine()}, "
         f"{os.cpu_count()} cores; load average at the end {load}.",
     ]
+    warmed = browser.warmed_first_page(db)
+    lines[-1] += (
+        f" Warmed as the deploy warms a replica (deploy/warm_up.py, {warmed['warm_up_s']:.1f} s"
+        f" before any visitor): the first visitor's overview {warmed['first_page_s']:.2f} s, "
+        f"server CPU {warmed['first_page_cpu_s']:.2f} s."
+    )
     print(lines[-1], flush=True)
     return "\n".join(lines) + "\n"
 

@@ -228,6 +228,33 @@ def serve(db: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
             stop(process)
 
 
+def warmed_first_page(db: Path, page: str = "overview") -> dict:
+    """A fresh server warmed as the deploy warms a replica (deploy/warm_up.py: the app run once
+    before any visitor), then idle: its first visitor's ``page``."""
+    from playwright.sync_api import sync_playwright
+
+    from deploy import warm_up
+
+    with serve(db) as (base, process, _), sync_playwright() as p:
+        started = time.perf_counter()
+        problem = warm_up.warm(base)
+        if problem:
+            raise RuntimeError(problem)
+        warm_s = time.perf_counter() - started
+        wait_server_idle(process.pid)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1800})
+            context.set_default_timeout(300_000)
+            tab = context.new_page()
+            meter = Meter()
+            meter.attach(tab)
+            first = visit(tab, meter, base, page, process.pid)
+        finally:
+            browser.close()
+    return {"warm_up_s": warm_s, "first_page_s": first.load_s, "first_page_cpu_s": first.load_cpu_s}
+
+
 def measure(db: Path, pages: list[str], first_page: str = "overview") -> dict:
     """Everything for one cache: the fresh server's first page, then every page twice."""
     from playwright.sync_api import sync_playwright

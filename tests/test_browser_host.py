@@ -9,6 +9,8 @@ reason when nginx cannot be installed. Screenshots go to artifacts/screenshots/h
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +19,7 @@ from test_browser import SHOTS, browser, wait_idle  # noqa: F401 (browser: a fix
 from test_browser_controls import slider_value
 
 from council import fetch, first_start
-from deploy import local_replicas
+from deploy import local_replicas, warm_up
 
 pytestmark = pytest.mark.browser
 
@@ -117,3 +119,10 @@ def test_a_refresh_swaps_the_cache_under_open_sessions(
         assert f"Source: {qn_server.url}" in sidebar
         assert_no_error(tab)
         context.close()
+
+
+def test_nginx_keeps_the_script_check_from_visitors(replicas: local_replicas.Replicas) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{replicas.url}/_stcore/script-health-check", timeout=30)
+    assert refused.value.code == 404
+    assert warm_up.main(replicas.replica_urls) == 0  # each replica's own port runs it
