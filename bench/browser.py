@@ -228,6 +228,21 @@ def serve(db: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
             stop(process)
 
 
+@contextlib.contextmanager
+def metered_tab(playwright) -> Iterator[tuple[object, Meter]]:
+    """A new Chromium's tab with a :class:`Meter` on its websocket; closed on exit."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        context.set_default_timeout(300_000)
+        tab = context.new_page()
+        meter = Meter()
+        meter.attach(tab)
+        yield tab, meter
+    finally:
+        browser.close()
+
+
 def warmed_first_page(db: Path, page: str = "overview") -> dict:
     """A fresh server warmed as the deploy warms a replica (deploy/warm_up.py: the app run once
     before any visitor), then idle: its first visitor's ``page``."""
@@ -242,16 +257,8 @@ def warmed_first_page(db: Path, page: str = "overview") -> dict:
             raise RuntimeError(problem)
         warm_s = time.perf_counter() - started
         wait_server_idle(process.pid)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1800})
-            context.set_default_timeout(300_000)
-            tab = context.new_page()
-            meter = Meter()
-            meter.attach(tab)
+        with metered_tab(p) as (tab, meter):
             first = visit(tab, meter, base, page, process.pid)
-        finally:
-            browser.close()
     return {"warm_up_s": warm_s, "first_page_s": first.load_s, "first_page_cpu_s": first.load_cpu_s}
 
 
@@ -259,23 +266,18 @@ def measure(db: Path, pages: list[str], first_page: str = "overview") -> dict:
     """Everything for one cache: the fresh server's first page, then every page twice."""
     from playwright.sync_api import sync_playwright
 
-    with serve(db) as (base, process, healthy_s), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1800})
-            context.set_default_timeout(300_000)
-            tab = context.new_page()
-            meter = Meter()
-            meter.attach(tab)
-            pid = process.pid
-            fresh = visit(tab, meter, base, first_page, pid)  # loads the data cache
-            # "Once the server has loaded the cache": its warm-up in the background too.
-            idle_after_s = wait_server_idle(pid)
-            first = [visit(tab, meter, base, page, pid) for page in pages]
-            again = [visit(tab, meter, base, page, pid) for page in pages]
-            rss, peak = memory_mb(process.pid)
-        finally:
-            browser.close()
+    with (
+        serve(db) as (base, process, healthy_s),
+        sync_playwright() as p,
+        metered_tab(p) as (tab, meter),
+    ):
+        pid = process.pid
+        fresh = visit(tab, meter, base, first_page, pid)  # loads the data cache
+        # "Once the server has loaded the cache": its warm-up in the background too.
+        idle_after_s = wait_server_idle(pid)
+        first = [visit(tab, meter, base, page, pid) for page in pages]
+        again = [visit(tab, meter, base, page, pid) for page in pages]
+        rss, peak = memory_mb(process.pid)
     return {
         "healthy_s": healthy_s,
         "fresh_first_page_s": fresh.load_s,
