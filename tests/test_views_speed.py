@@ -136,8 +136,8 @@ def test_block_dates_from_their_fields_equal_strftime(when) -> None:
 
 
 def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
-    from council import ui
     from council.synthetic import add_working_groups, write_synthetic_cache
+    from council.ui import background, shared
     from council.working_groups import stats as wg_stats
     from council.working_groups import views as wg_views
 
@@ -146,8 +146,8 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
     add_working_groups(path, workers=5, rewards=30, seed=3)
     mtime = data.cache_mtime(path)
     # A misspelt module would raise here, not silently.
-    warmed = ui._warm_up_now(str(path), mtime)
-    assert "council.views" in ui.WARM_UP_MODULES
+    warmed = background._warm_up_now(str(path), mtime)
+    assert "council.views" in background.WARM_UP_MODULES
     assert list(warmed) == [
         "_election_results",
         "_term_tables",
@@ -172,7 +172,7 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
     for name, value in warmed.items():
         assert value is not None
         # The page gets the warmed object itself, cached.
-        assert getattr(ui, name)(*arguments.get(name, (str(path), mtime, network))) is value
+        assert getattr(shared, name)(*arguments.get(name, (str(path), mtime, network))) is value
 
 
 def test_budget_chart_draws_the_last_terms_of_a_long_range() -> None:
