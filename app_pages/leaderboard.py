@@ -78,9 +78,7 @@ with left:
 with right:
     st.subheader("Participation per term")
     if view.heatmap:
-        st.vega_lite_chart(view.heatmap, width="stretch")
-        if view.heatmap_note:
-            st.caption(view.heatmap_note)
+        ui.chart(view.heatmap, view.heatmap_note)
     else:
         ui.empty_state("No proposals were decided in these terms in this data.")
 

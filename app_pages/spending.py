@@ -39,10 +39,7 @@ def budget_section() -> None:
         return
     st.caption(budget_view.NOTE)
     shown = budget_terms_view(ui.cache_key(), network, tuple(terms))
-    if shown.chart:
-        st.vega_lite_chart(shown.chart, width="stretch")
-    if shown.chart_note:
-        st.caption(shown.chart_note)
+    ui.chart(shown.chart, shown.chart_note)
     ui.show_table(shown.table, f"council-budget-{network}.csv")
 
 
@@ -135,10 +132,7 @@ def spending_section() -> None:
             st.vega_lite_chart(view.category_chart, width="stretch")
 
     st.subheader("By term")
-    if view.term_chart:
-        st.vega_lite_chart(view.term_chart, width="stretch")
-    if view.term_chart_note:
-        st.caption(view.term_chart_note)
+    ui.chart(view.term_chart, view.term_chart_note)
     ui.show_table(view.term_table, "spending-by-term.csv")
 
     if view.time_chart:
@@ -227,16 +221,13 @@ def reimbursement_section() -> None:
 
 
 # The page's parts as tabs, only the open one drawn: together they were the longest page for a
-# browser to lay out (issue 17). The open tab is in the URL (?section=...), so a link can open it.
-SECTIONS = {
-    "Spending": spending_section,
-    "Budget per term": budget_section,
-    "File check": check_section,
-    "Reimbursements": reimbursement_section,
-}
-for tab, draw in zip(
-    st.tabs(list(SECTIONS), key="section", bind="query-params"), SECTIONS.values(), strict=True
-):
-    if tab.open:
-        with tab:
-            draw()
+# browser to lay out (issue 17). ?section=... opens one.
+ui.section_tabs(
+    {
+        "Spending": spending_section,
+        "Budget per term": budget_section,
+        "File check": check_section,
+        "Reimbursements": reimbursement_section,
+    },
+    key="section",
+)

@@ -56,10 +56,7 @@ st.caption(
 )
 
 st.subheader("Budgets over time")
-if view.budget_chart:
-    st.vega_lite_chart(view.budget_chart, width="stretch")
-if view.chart_note:
-    st.caption(view.chart_note)
+ui.chart(view.budget_chart, view.chart_note)
 left, right = st.columns(2)
 with left:
     st.markdown("**Spent per term** (spending and rewards)")

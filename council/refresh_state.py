@@ -122,6 +122,14 @@ def last_success_age(meta: dict[str, str], endpoint: str, now: datetime) -> time
     return now - refreshed if refreshed else None
 
 
+def age_span(age: timedelta) -> str:
+    """An age in whole hours up to two days, else in whole days: ``"30 hours"``, ``"560 days"``."""
+    hours = age.total_seconds() / 3600
+    if hours < 48:
+        return f"{hours:,.0f} hours"
+    return f"{hours / 24:,.0f} days"
+
+
 def freshness_problem(
     meta: dict[str, str],
     status: dict[str, str],
@@ -143,6 +151,8 @@ def freshness_problem(
     refreshed = parse_time(meta.get("refreshed_at"))
     fetched = meta.get("source", "").startswith("http")
     if fetched and refreshed and now - refreshed > stale_after:
-        hours = (now - refreshed).total_seconds() / 3600
-        return f"The data is {hours:,.0f} hours old (last refresh {refreshed:%Y-%m-%d %H:%M} UTC)."
+        return (
+            f"The data is {age_span(now - refreshed)} old "
+            f"(last refresh {refreshed:%Y-%m-%d %H:%M} UTC)."
+        )
     return None

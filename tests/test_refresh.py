@@ -139,6 +139,20 @@ def test_old_fetched_data_is_flagged() -> None:
     meta = {"source": "https://query.joystream.org/graphql", "refreshed_at": "2026-01-01T00:00:00Z"}
     now = datetime(2026, 1, 3, 0, 0, tzinfo=UTC)
     problem = refresh_state.freshness_problem(meta, {}, timedelta(days=1), now)
-    assert problem == "The data is 48 hours old (last refresh 2026-01-01 00:00 UTC)."
+    assert problem == "The data is 2 days old (last refresh 2026-01-01 00:00 UTC)."
     snapshot = {"source": "bundled snapshot", "refreshed_at": "2026-01-01T00:00:00Z"}
     assert refresh_state.freshness_problem(snapshot, {}, timedelta(days=1), now) is None
+
+
+@pytest.mark.parametrize(
+    ("age", "text"),
+    [
+        (timedelta(hours=25), "25 hours"),
+        (timedelta(hours=47, minutes=20), "47 hours"),
+        (timedelta(hours=48), "2 days"),
+        (timedelta(days=560, hours=20), "561 days"),
+        (timedelta(days=1200), "1,200 days"),
+    ],
+)
+def test_a_stale_warning_gives_hours_then_days(age: timedelta, text: str) -> None:
+    assert refresh_state.age_span(age) == text

@@ -19,11 +19,13 @@ from council.ui.background import (
 )
 from council.ui.elements import (
     LAZY_ROWS,
+    chart,
     chart_tabs,
     column_config,
     csv_download,
     empty_state,
     markdown_source,
+    section_tabs,
     show_table,
     table_in_expander,
 )
@@ -79,6 +81,7 @@ __all__ = [
     "WARM_UP_MODULES",
     "as_of_line",
     "cache_key",
+    "chart",
     "chart_tabs",
     "clear_caches",
     "column_config",
@@ -98,6 +101,7 @@ __all__ = [
     "page_file",
     "round_votes",
     "saved_views_sidebar",
+    "section_tabs",
     "set_params",
     "show_table",
     "spending_file_check",

@@ -1,10 +1,11 @@
 """The pages' shared elements: tables with their CSV downloads and number formats, empty
-states, charts in tabs, and expanders drawn only while open."""
+states, charts with their notes, charts and page sections in tabs, and expanders drawn only
+while open."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -67,6 +68,27 @@ def chart_tabs(specs: Sequence[dict], key: str) -> None:
         if tab.open:
             # The tab names the chart: no title repeated above it.
             tab.vega_lite_chart({k: v for k, v in spec.items() if k != "title"}, width="stretch")
+
+
+def section_tabs(sections: Mapping[str, Callable[[], None]], key: str) -> None:
+    """A page's parts as tabs, only the open one drawn (``sections``: tab label -> the function
+    drawing it): a long page's elements cost the browser layout time whether seen or not. The
+    open tab is in the URL as ``?KEY=<label>``, so a link can open it (Streamlit's own
+    query-parameter binding; switching tabs reruns the page)."""
+    tabs = st.tabs(list(sections), key=key, bind="query-params")
+    for tab, draw in zip(tabs, sections.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw()
+
+
+def chart(spec: dict | None, note: str | None = None) -> None:
+    """A Vega-Lite chart (none when ``spec`` is empty) and, below it, ``note``: what the chart
+    leaves out (a chart draws at most ``charts.MAX_BARS`` bars; its table keeps every row)."""
+    if spec:
+        st.vega_lite_chart(spec, width="stretch")
+    if note:
+        st.caption(note)
 
 
 def _open_expander(label: str, key: str, icon: str | None = None):
