@@ -168,7 +168,7 @@ Chromium via Playwright against `streamlit run bench/bench_app.py` (the app plus
 Seconds from navigation (or from the filter change) to idle: a successful script run finished,
 no running indicator, no skeleton (bench/browser.py). *first*: the page's first visit after the
 server loaded the data and finished its background warm-up (the statistics the pages share,
-`ui._warm_up`; the page's own caches empty); *again*: a later visitor. CPU: the server's CPU
+`ui.warm_up`; the page's own caches empty); *again*: a later visitor. CPU: the server's CPU
 seconds over the same wait (less sensitive than wall time to other load on the machine, given
 with each size). KB: websocket bytes the server sent. ✗: misses the goal (page ≤
 {GOALS["page_s"]} s, filter ≤ {GOALS["filter_s"]} s, ≤ {GOALS["page_mb"]:g} MB per page, fresh
