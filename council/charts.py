@@ -71,9 +71,10 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
     """Small multiples over rounds, one chart each: candidates, votes, voters (turnout),
     backing stake, share re-elected."""
     frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
-    # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41).
-    first, last = int(frame["cycle_id"].min()), int(frame["cycle_id"].max())
-    rounds = alt.Scale(domain=[first, last], padding=6)
+    # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41), taken
+    # from the data rather than written into the spec: a filter change then changes only
+    # the rows, and the browser swaps them into the drawn chart instead of building it anew.
+    rounds = alt.Scale(nice=False, zero=False, padding=6)
     charts = []
     for column, title in ROUND_TRENDS.items():
         share = column.endswith("share")
