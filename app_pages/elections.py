@@ -128,6 +128,9 @@ if view.timeline:
         st.caption(view.timeline_note)
     st.vega_lite_chart(view.timeline, width="stretch")
 
+# Pixels of the scrolling box of the candidates' notes beside the vote power chart.
+NOTES_HEIGHT = 420
+
 # --- Drill-down into one round ------------------------------------------------------------------
 st.subheader("One round in detail")
 if not view.shown_rounds:
@@ -141,9 +144,10 @@ left, right = st.columns([3, 2])
 with left:
     st.vega_lite_chart(detail.vote_power, width="stretch")
 with right:
-    for note in detail.notes:
-        with st.expander(f"{note['handle']}: {note['header']}"):
-            st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
+    if detail.notes:  # one element for every note (an expander each cost the browser time)
+        st.markdown("**Candidates' notes**")
+        box = st.container(height=NOTES_HEIGHT if len(detail.notes) > 6 else "content")
+        box.markdown(tables.notes_markdown(detail.notes))
 if detail.votes_note:
     ui.empty_state(detail.votes_note)
 else:
