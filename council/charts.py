@@ -29,6 +29,10 @@ MAX_BARS = 60
 WIDTH = "container"
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 FULL_WIDTH = {"width": WIDTH, "autosize": FIT_WIDTH}
+# Charts with a mark per round or cell (hundreds to thousands) draw on one canvas: as SVG
+# (Streamlit's default below 2,000 marks) each mark is an element of the page for the browser
+# to style, lay out and paint again on every filter change.
+ON_CANVAS = {"usermeta": {"embedOptions": {"renderer": "canvas"}}}
 # Member handles on a band axis: long ones are cut ("…") so the plot keeps room on a phone.
 HANDLE_LABEL_LIMIT = 120
 
@@ -82,7 +86,9 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
         axis = alt.Axis(format=".0%") if share else _short_axis()
         charts.append(
             # Each chart carries only its own column: a fifth of the data to build and send.
-            alt.Chart(frame[["cycle_id", column]], title=title, height=160, **FULL_WIDTH)
+            alt.Chart(
+                frame[["cycle_id", column]], title=title, height=160, **FULL_WIDTH, **ON_CANVAS
+            )
             .mark_line(point=True)
             .encode(
                 x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d"), scale=rounds),
@@ -107,7 +113,7 @@ def member_timeline(timeline: pd.DataFrame, max_members: int = 60) -> alt.Chart:
     shown = counts.index[:max_members]
     frame = timeline[timeline["handle"].isin(shown)]
     return (
-        alt.Chart(frame, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH)
+        alt.Chart(frame, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH, **ON_CANVAS)
         .mark_rect(cornerRadius=2)
         .encode(
             x=alt.X(

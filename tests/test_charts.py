@@ -140,3 +140,11 @@ def test_kpi_rewards_run_oldest_to_newest_left_to_right() -> None:
     newest_first = KPI_SUMMARY.iloc[::-1]
     spec = charts.kpi_rewards(newest_first).to_dict()
     assert spec["encoding"]["x"]["sort"] == [1, 2]
+
+
+def test_charts_with_a_mark_per_round_or_cell_draw_on_a_canvas() -> None:
+    # As SVG every mark is a page element the browser restyles and repaints on each change.
+    for spec in [c.to_dict() for c in charts.round_trends(SUMMARY)] + [
+        charts.member_timeline(TIMELINE).to_dict()
+    ]:
+        assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
