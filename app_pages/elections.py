@@ -64,9 +64,11 @@ with st.sidebar:
     )
 
 
-@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+# The views are shared resources, read-only: st.cache_data would unpickle a copy (megabytes:
+# every candidacy's row) on every rerun of the page.
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
 def election_view(cache_key, network, cycle_range, date_range, members, outcomes):
-    """The page's tables and charts for one filter state (cached)."""
+    """The page's tables and charts for one filter state (cached; shared, read-only)."""
     results, summary = ui.election_results(network)
     from_reports = archive_views.archive_rounds(ui.council_data().for_network(network))
     formatted = formatted_tables(cache_key, network)
@@ -75,9 +77,9 @@ def election_view(cache_key, network, cycle_range, date_range, members, outcomes
     )
 
 
-@st.cache_data(show_spinner="Reading the round's votes…", max_entries=32)
+@st.cache_resource(show_spinner="Reading the round's votes…", max_entries=32)
 def round_view(cache_key, network, cycle):
-    """One round in detail (cached)."""
+    """One round in detail (cached; shared, read-only)."""
     results, summary = ui.election_results(network)
     here = ui.council_data().for_network(network)
     votes = ui.round_votes(network, cycle)
