@@ -64,9 +64,11 @@ with st.sidebar:
     )
 
 
-@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+# The views are shared resources, read-only: st.cache_data would unpickle a copy (megabytes:
+# every candidacy's row) on every rerun of the page.
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
 def election_view(cache_key, network, cycle_range, date_range, members, outcomes):
-    """The page's tables and charts for one filter state (cached)."""
+    """The page's tables and charts for one filter state (cached; shared, read-only)."""
     results, summary = ui.election_results(network)
     from_reports = archive_views.archive_rounds(ui.council_data().for_network(network))
     formatted = formatted_tables(cache_key, network)
@@ -75,9 +77,9 @@ def election_view(cache_key, network, cycle_range, date_range, members, outcomes
     )
 
 
-@st.cache_data(show_spinner="Reading the round's votes…", max_entries=32)
+@st.cache_resource(show_spinner="Reading the round's votes…", max_entries=32)
 def round_view(cache_key, network, cycle):
-    """One round in detail (cached)."""
+    """One round in detail (cached; shared, read-only)."""
     results, summary = ui.election_results(network)
     here = ui.council_data().for_network(network)
     votes = ui.round_votes(network, cycle)
@@ -128,6 +130,9 @@ if view.timeline:
         st.caption(view.timeline_note)
     st.vega_lite_chart(view.timeline, width="stretch")
 
+# Pixels of the scrolling box of the candidates' notes beside the vote power chart.
+NOTES_HEIGHT = 420
+
 # --- Drill-down into one round ------------------------------------------------------------------
 st.subheader("One round in detail")
 if not view.shown_rounds:
@@ -141,9 +146,10 @@ left, right = st.columns([3, 2])
 with left:
     st.vega_lite_chart(detail.vote_power, width="stretch")
 with right:
-    for note in detail.notes:
-        with st.expander(f"{note['handle']}: {note['header']}"):
-            st.markdown("\n".join(f"- {b}" for b in note["bullet_points"]) or "_No points._")
+    if detail.notes:  # one element for every note (an expander each cost the browser time)
+        st.markdown("**Candidates' notes**")
+        box = st.container(height=NOTES_HEIGHT if len(detail.notes) > 6 else "content")
+        box.markdown(tables.notes_markdown(detail.notes))
 if detail.votes_note:
     ui.empty_state(detail.votes_note)
 else:

@@ -29,6 +29,10 @@ MAX_BARS = 60
 WIDTH = "container"
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 FULL_WIDTH = {"width": WIDTH, "autosize": FIT_WIDTH}
+# Charts with a mark per round or cell (hundreds to thousands) draw on one canvas: as SVG
+# (Streamlit's default below 2,000 marks) each mark is an element of the page for the browser
+# to style, lay out and paint again on every filter change.
+ON_CANVAS = {"usermeta": {"embedOptions": {"renderer": "canvas"}}}
 # Member handles on a band axis: long ones are cut ("…") so the plot keeps room on a phone.
 HANDLE_LABEL_LIMIT = 120
 
@@ -71,9 +75,10 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
     """Small multiples over rounds, one chart each: candidates, votes, voters (turnout),
     backing stake, share re-elected."""
     frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
-    # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41).
-    first, last = int(frame["cycle_id"].min()), int(frame["cycle_id"].max())
-    rounds = alt.Scale(domain=[first, last], padding=6)
+    # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41), taken
+    # from the data rather than written into the spec: a filter change then changes only
+    # the rows, and the browser swaps them into the drawn chart instead of building it anew.
+    rounds = alt.Scale(nice=False, zero=False, padding=6)
     charts = []
     for column, title in ROUND_TRENDS.items():
         share = column.endswith("share")
@@ -81,7 +86,9 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
         axis = alt.Axis(format=".0%") if share else _short_axis()
         charts.append(
             # Each chart carries only its own column: a fifth of the data to build and send.
-            alt.Chart(frame[["cycle_id", column]], title=title, height=160, **FULL_WIDTH)
+            alt.Chart(
+                frame[["cycle_id", column]], title=title, height=160, **FULL_WIDTH, **ON_CANVAS
+            )
             .mark_line(point=True)
             .encode(
                 x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d"), scale=rounds),
@@ -106,7 +113,7 @@ def member_timeline(timeline: pd.DataFrame, max_members: int = 60) -> alt.Chart:
     shown = counts.index[:max_members]
     frame = timeline[timeline["handle"].isin(shown)]
     return (
-        alt.Chart(frame, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH)
+        alt.Chart(frame, height=ROW_STEP, width=WIDTH, autosize=FIT_WIDTH, **ON_CANVAS)
         .mark_rect(cornerRadius=2)
         .encode(
             x=alt.X(

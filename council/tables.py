@@ -131,6 +131,18 @@ def candidate_notes(candidates: pd.DataFrame) -> list[dict[str, object]]:
     return notes
 
 
+def notes_markdown(notes: list[dict[str, object]]) -> str:
+    """Candidates' notes (:func:`candidate_notes` with each note's ``handle``) as one markdown
+    list: ``**handle**: header`` per candidate, their bullet points nested beneath. One
+    element for the page to draw, not one per candidate."""
+    lines = []
+    for note in notes:
+        header = f": {note['header']}" if note["header"] else ""
+        lines.append(f"- **{note['handle']}**{header}")
+        lines += [f"    - {point}" for point in note["bullet_points"]]
+    return "\n".join(lines)
+
+
 COUNCIL_LABELS = {
     "handle": "Councillor",
     "member_id": "Member ID",

@@ -243,6 +243,8 @@ def test_trend_tabs_keep_each_of_two_changes_and_draw_one_chart(page, app_url: s
     slide(tab, "rounds")
     assert trends.get_by_role("tab", selected=True).inner_text() == "Share re-elected"
     assert trends.locator(".vega-embed").count() == 1
+    # A mark per round: drawn on one canvas, not as an SVG element each (charts.ON_CANVAS).
+    assert trends.locator(".vega-embed canvas").count() == 1
 
 
 def test_election_filters_start_over_on_another_network(page, app_url: str) -> None:

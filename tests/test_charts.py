@@ -106,7 +106,8 @@ def test_round_trends_are_one_chart_per_figure_over_the_rounds_in_the_data() -> 
     specs = [c.to_dict() for c in trends]
     assert [s["title"] for s in specs] == list(charts.ROUND_TRENDS.values())
     for spec in specs:
-        assert spec["encoding"]["x"]["scale"]["domain"] == [1, 4]  # not a rounded 0–5
+        # The rounds of the data (not a rounded 0–5), from the data: no domain in the spec.
+        assert spec["encoding"]["x"]["scale"] == {"nice": False, "zero": False, "padding": 6}
 
 
 def test_timeline_cells_share_the_width_and_keep_labels_readable() -> None:
@@ -139,3 +140,11 @@ def test_kpi_rewards_run_oldest_to_newest_left_to_right() -> None:
     newest_first = KPI_SUMMARY.iloc[::-1]
     spec = charts.kpi_rewards(newest_first).to_dict()
     assert spec["encoding"]["x"]["sort"] == [1, 2]
+
+
+def test_charts_with_a_mark_per_round_or_cell_draw_on_a_canvas() -> None:
+    # As SVG every mark is a page element the browser restyles and repaints on each change.
+    for spec in [c.to_dict() for c in charts.round_trends(SUMMARY)] + [
+        charts.member_timeline(TIMELINE).to_dict()
+    ]:
+        assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}

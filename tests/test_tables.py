@@ -147,3 +147,15 @@ def test_a_councillor_without_a_recorded_member_id_shows_none() -> None:
     table = tables.council_table(elected)
     assert table["Member ID"].isna().tolist() == [True, False]
     assert csv_text(table).splitlines()[1:] == ["0x2bc,,,", "tomato,2,10,12"]
+
+
+def test_candidates_notes_are_one_markdown_list() -> None:
+    notes = [
+        {"candidate_id": "1", "handle": "ana", "header": "Grow", "bullet_points": ["a", "b"]},
+        {"candidate_id": "2", "handle": "bo", "header": "", "bullet_points": ["c"]},
+        {"candidate_id": "3", "handle": "cy", "header": "Listen", "bullet_points": []},
+    ]
+    assert tables.notes_markdown(notes) == (
+        "- **ana**: Grow\n    - a\n    - b\n- **bo**\n    - c\n- **cy**: Listen"
+    )
+    assert tables.notes_markdown([]) == ""

@@ -206,3 +206,17 @@ def test_archive_rounds_without_candidacies_count_unless_members_are_picked(
         results, summary, (1, 3), (date(2024, 1, 1), date(2024, 1, 31)), [], [], [3]
     )
     assert in_january.archive_rounds == []
+
+
+def test_datasets_are_named_by_their_order_not_their_rows() -> None:
+    spec = {
+        "data": {"name": "data-f00"},
+        "layer": [{"mark": "bar"}, {"data": {"name": "data-ba5"}, "mark": "rule"}],
+        "datasets": {"data-f00": [{"x": 1}], "data-ba5": [{"y": 2}]},
+    }
+    assert views.stable_dataset_names(spec) == {
+        "data": {"name": "data-0"},
+        "layer": [{"mark": "bar"}, {"data": {"name": "data-1"}, "mark": "rule"}],
+        "datasets": {"data-0": [{"x": 1}], "data-1": [{"y": 2}]},
+    }
+    assert views.stable_dataset_names({"mark": "bar"}) == {"mark": "bar"}
