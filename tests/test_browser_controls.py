@@ -119,6 +119,22 @@ def input_value(tab, key: str) -> str:
     return widget(tab, key).locator("input").first.input_value()
 
 
+def open_list(tab, box) -> None:
+    """Click a select box until its list is open. A click may only focus the box: with
+    Streamlit 1.67 the first click after a rerun often opens nothing, so waiting 30 s for the
+    list after one click made these tests slow and, on a loaded machine, fail."""
+    listbox = tab.get_by_role("listbox").first
+    for attempt in range(1, 9):
+        if not listbox.is_visible():
+            box.click()
+        try:
+            listbox.wait_for(timeout=2_000 * attempt)  # longer each time: a loaded machine
+            return
+        except playwright.TimeoutError:
+            continue
+    raise playwright.TimeoutError(f"the list of {box} never opened")
+
+
 def pick_option(tab, key: str, text: str) -> None:
     """Type ``text`` into a selectbox or multiselect and click the option it narrows to."""
     # Clicked, not Enter: on a slow machine Enter can land before the typing has filtered the
@@ -128,9 +144,8 @@ def pick_option(tab, key: str, text: str) -> None:
     option = tab.get_by_role("option", name=text, exact=True)
     for attempt in range(3):
         box = widget(tab, key).locator("input[role='combobox']")
-        box.click()
         try:
-            tab.get_by_role("listbox").first.wait_for(timeout=30_000)
+            open_list(tab, box)
             box.fill(text)
             # Only once the list is filtered: an unfiltered multiselect list starts with
             # "Select all", and a click landing while the list redraws can hit that entry.

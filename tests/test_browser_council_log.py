@@ -22,7 +22,7 @@ from test_browser import (
     serve_app,
     wait_idle,
 )
-from test_browser_controls import add, assert_url, params, remove, widget
+from test_browser_controls import add, assert_url, open_list, params, remove, widget
 
 from council import synthetic, uploads
 from council.council_log import entries, store
@@ -102,7 +102,7 @@ def test_log_filters_downloads_and_an_added_entry(tab, app_url: str) -> None:
     tab.keyboard.press("Enter")
     wait_idle(tab)
     widget(tab, "addh").locator("input").fill("Pioneer <img src=x onerror=alert(1)> late")
-    widget(tab, "addg").locator("input[role='combobox']").click()
+    open_list(tab, widget(tab, "addg").locator("input[role='combobox']"))
     tab.get_by_role("option", name="budget", exact=True).click()
     tab.keyboard.press("Escape")
     wait_idle(tab)

@@ -23,6 +23,7 @@ from test_browser_controls import (
     browser,  # noqa: F401 (a fixture)
     choose,
     chosen,
+    open_list,
     open_page,
     page,  # noqa: F401 (a fixture)
     params,
@@ -103,6 +104,6 @@ def test_this_week_filters_and_saved_views(page, desk_url: str) -> None:  # noqa
     widget(tab, "views_save").locator("button").click()
     wait_idle(tab)
     tab.get_by_text("Saved 'Dormant, again'.").wait_for()
-    widget(tab, "saved_view").locator("input[role='combobox']").click()
+    open_list(tab, widget(tab, "saved_view").locator("input[role='combobox']"))
     assert tab.get_by_role("option", name="Dormant, again", exact=True).count() == 1
     tab.keyboard.press("Escape")
