@@ -21,12 +21,6 @@ network = ui.network_or_stop(
 )
 
 
-@st.cache_resource(show_spinner="Formatting the election tables…", max_entries=4)
-def formatted_tables(cache_key: tuple[str, float], network: str) -> views.ElectionTables:
-    """The network's display tables, formatted once per cache version (shared, read-only)."""
-    return views.election_tables(*ui.election_results(network))
-
-
 results, summary = ui.election_results(network)
 rounds_here = data.rounds[data.rounds["network"] == network]
 missing_note = overview.missing_rounds_note(rounds_here["cycle_id"])
@@ -43,7 +37,7 @@ if not rounds_here["losers_recorded"].all():
     )
 
 # --- Filters (sidebar), mirrored in the URL so a filtered view can be shared -----------------
-lo, hi = int(summary["cycle_id"].min()), int(summary["cycle_id"].max())
+lo, hi = views.cycle_bounds(summary)
 ended = summary["ended_at_time"].dropna()
 first_day = ended.min().date() if len(ended) else date.today()
 last_day = ended.max().date() if len(ended) else date.today()
@@ -64,32 +58,7 @@ with st.sidebar:
     )
 
 
-# The views are shared resources, read-only: st.cache_data would unpickle a copy (megabytes:
-# every candidacy's row) on every rerun of the page.
-@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
-def election_view(cache_key, network, cycle_range, date_range, members, outcomes):
-    """The page's tables and charts for one filter state (cached; shared, read-only)."""
-    results, summary = ui.election_results(network)
-    from_reports = archive_views.archive_rounds(ui.council_data().for_network(network))
-    formatted = formatted_tables(cache_key, network)
-    return views.election_view(
-        results, summary, cycle_range, date_range, members, outcomes, from_reports, formatted
-    )
-
-
-@st.cache_resource(show_spinner="Reading the round's votes…", max_entries=32)
-def round_view(cache_key, network, cycle):
-    """One round in detail (cached; shared, read-only)."""
-    results, summary = ui.election_results(network)
-    here = ui.council_data().for_network(network)
-    votes = ui.round_votes(network, cycle)
-    from_report = cycle in set(archive_views.archive_rounds(here))
-    return views.round_view(results, summary, here.candidates, votes, cycle, from_report)
-
-
-view = election_view(
-    ui.cache_key(), network, tuple(cycle_range), date_range, chosen_members, chosen_outcomes
-)
+view = ui.election_view(network, cycle_range, date_range, chosen_members, chosen_outcomes)
 for column, (label, value) in zip(st.columns(4), view.headline.items(), strict=True):
     column.metric(label, "not recorded" if value is None else f"{value:,}")
 if view.headline_note:
@@ -141,7 +110,7 @@ if not view.shown_rounds:
 cycle = ui.url_selectbox(
     "Round", "round", sorted(view.shown_rounds, reverse=True), key="round", scope=network
 )
-detail = round_view(ui.cache_key(), network, int(cycle))
+detail = ui.election_round_view(network, cycle)
 left, right = st.columns([3, 2])
 with left:
     st.vega_lite_chart(detail.vote_power, width="stretch")

@@ -134,6 +134,12 @@ def _selected_archive_rounds(
     return sorted(int(c) for c in rounds.loc[keep, "cycle_id"])
 
 
+def cycle_bounds(summary: pd.DataFrame) -> tuple[int, int]:
+    """The first and last round of a network's round summary: Election history's round filter
+    spans them (the page's first view, which the background warm-up prepares)."""
+    return int(summary["cycle_id"].min()), int(summary["cycle_id"].max())
+
+
 def election_view(
     results: pd.DataFrame,
     summary: pd.DataFrame,

@@ -16,7 +16,7 @@ from test_stats_budget import sources
 from test_stats_spending import CATEGORIES, COUNCILS, PROPOSALS
 from test_views import results, summary  # noqa: F401
 
-from council import budget_view, charts, data, tables, uploads, views
+from council import budget_view, charts, data, tables, ui, uploads, views
 from council.format import block_with_date
 from council.stats import budget, elections, overview, spending
 
@@ -152,7 +152,7 @@ def test_block_dates_from_their_fields_equal_strftime(when) -> None:
     assert block_with_date(7, when, estimated=True) == f"#7 · ~{when:%Y-%m-%d}"
 
 
-def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
+def test_the_warm_up_computes_what_the_pages_then_share(tmp_path, monkeypatch) -> None:
     from council.synthetic import add_working_groups, write_synthetic_cache
     from council.ui import background, shared
     from council.working_groups import stats as wg_stats
@@ -170,6 +170,8 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
         "_term_tables",
         "_council_budget",
         "_voter_stats",
+        "_election_view",
+        "_election_round_view",
         "_spending_items",
         "_spending_file_check",
         "_working_groups",
@@ -179,7 +181,12 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
     (network,) = data.load(path).networks
     uploads_version = data.cache_mtime(uploads.uploads_db_path())
     groups = warmed["_working_groups"]
+    bounds = views.cycle_bounds(warmed["_election_results"][1])
+    newest = max(warmed["_election_view"].shown_rounds)
     arguments = {
+        # Election history's first view: every round, no other filter; the newest round.
+        "_election_view": (str(path), mtime, network, bounds, None, (), ()),
+        "_election_round_view": (str(path), mtime, network, newest),
         "_spending_items": (str(path), mtime, uploads_version),
         "_spending_file_check": (str(path), mtime, uploads_version, network),
         # The Working groups page's view before a visitor picks: every term, the first group.
@@ -190,6 +197,10 @@ def test_the_warm_up_computes_what_the_pages_then_share(tmp_path) -> None:
         assert value is not None
         # The page gets the warmed object itself, cached.
         assert getattr(shared, name)(*arguments.get(name, (str(path), mtime, network))) is value
+    # As the page asks for them (filters as the URL state gives them: lists, a range).
+    monkeypatch.setenv("COUNCIL_DB", str(path))
+    assert ui.election_view(network, list(bounds), None, [], []) is warmed["_election_view"]
+    assert ui.election_round_view(network, newest) is warmed["_election_round_view"]
 
 
 def test_budget_chart_draws_the_last_terms_of_a_long_range() -> None:

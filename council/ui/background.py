@@ -16,6 +16,8 @@ from council.stats import reconcile
 from council.ui.shared import (
     _council_budget,
     _election_results,
+    _election_round_view,
+    _election_view,
     _load,
     _spending_file_check,
     _spending_items,
@@ -60,6 +62,14 @@ def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
     if first is not None:
         for step in (_election_results, _term_tables, _council_budget, _voter_stats):
             warm(step, path, mtime, first)
+        if elected := warmed.get(_election_results.__name__):
+            # Election history's first view: every round, no other filter; the newest round.
+            from council import views
+
+            bounds = views.cycle_bounds(elected[1])
+            shown = warm(_election_view, path, mtime, first, bounds, None, (), ())
+            if shown is not None and shown.shown_rounds:
+                warm(_election_round_view, path, mtime, first, max(shown.shown_rounds))
     uploads.versions(uploads.SPENDING_CATEGORIES.name)  # a new store creates its table here
     uploads_version = data.cache_mtime(uploads.uploads_db_path())
     warm(_spending_items, path, mtime, uploads_version)

@@ -5,6 +5,8 @@ read-only; the uploaded files and the secretary's token; clearing the caches."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from council import data, first_start, refresh_state, snapshot, spending_checks,
 from council.stats import budget, elections, leaderboard, overview, reconcile, spending
 
 if TYPE_CHECKING:
+    from council.views import ElectionTables, ElectionView, RoundView
     from council.voters.view import VoterStats
     from council.working_groups.views import Prepared as WorkingGroupsPrepared
     from council.working_groups.views import WorkingGroupsView
@@ -78,6 +81,70 @@ def election_results(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     every page (Election history, Leaderboard, KPIs, Overview; Voters, Term report and
     Election watch may use it too). Never modify the frames: copy first."""
     return _election_results(*cache_key(), network)
+
+
+@st.cache_resource(show_spinner="Formatting the election tables…", max_entries=4)
+def _election_display(path: str, mtime: float, network: str) -> ElectionTables:
+    from council import views
+
+    return views.election_tables(*_election_results(path, mtime, network))
+
+
+# Views are shared resources, read-only: st.cache_data would unpickle a copy (megabytes:
+# every candidacy's row) on every rerun of the page.
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=32)
+def _election_view(
+    path: str,
+    mtime: float,
+    network: str,
+    cycle_range: tuple[int, int],
+    date_range: tuple[date, date] | None,
+    members: tuple[str, ...],
+    outcomes: tuple[str, ...],
+) -> ElectionView:
+    from council import views
+    from council.archive import views as archive_views
+
+    results, summary = _election_results(path, mtime, network)
+    from_reports = archive_views.archive_rounds(_load(path, mtime).for_network(network))
+    formatted = _election_display(path, mtime, network)
+    return views.election_view(
+        results, summary, cycle_range, date_range, list(members), list(outcomes), from_reports,
+        formatted,
+    )  # fmt: skip
+
+
+def election_view(
+    network: str,
+    cycle_range: tuple[int, int],
+    date_range: tuple[date, date] | None,
+    members: Sequence[str],
+    outcomes: Sequence[str],
+) -> ElectionView:
+    """Election history's tables and charts for one filter state
+    (:func:`council.views.election_view`; ``date_range`` None: every date), shared read-only.
+    The background warm-up computes the page's first view (every round, no other filter)."""
+    return _election_view(
+        *cache_key(), network, tuple(cycle_range), date_range, tuple(members), tuple(outcomes)
+    )
+
+
+@st.cache_resource(show_spinner="Reading the round's votes…", max_entries=32)
+def _election_round_view(path: str, mtime: float, network: str, cycle: int) -> RoundView:
+    from council import views
+    from council.archive import views as archive_views
+
+    results, summary = _election_results(path, mtime, network)
+    here = _load(path, mtime).for_network(network)
+    votes = _round_votes(path, mtime, network, cycle)
+    from_report = cycle in set(archive_views.archive_rounds(here))
+    return views.round_view(results, summary, here.candidates, votes, cycle, from_report)
+
+
+def election_round_view(network: str, cycle: int) -> RoundView:
+    """Election history's drill-down of one round (:func:`council.views.round_view`), shared
+    read-only; the background warm-up computes the newest round's."""
+    return _election_round_view(*cache_key(), network, int(cycle))
 
 
 @st.cache_resource(show_spinner="Computing the council terms…", max_entries=4)
