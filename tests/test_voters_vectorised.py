@@ -132,14 +132,13 @@ def test_pairs_keep_one_row_per_round_and_account() -> None:
     assert by_pair.stake[3] == 10.0 and by_pair.votes[3] == 2
 
 
-def test_view_of_a_round_range_slices_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page's range (rounds 4-5) from the statistics of all rounds equals the same tables
-    computed on only those rounds' votes."""
+def voter_stats() -> view.VoterStats:
+    """The statistics of every round of the hand-worked votes, as the page gets them."""
     compact = votes_frame(compact=True)
     ordered = compact.take(voters.round_order(compact["cycle_id"].to_numpy()))
     ordered = ordered.reset_index(drop=True)
     by_pair = voters.pairs(ordered)
-    stats = view.VoterStats(
+    return view.VoterStats(
         results=results_frame(),
         recorded=RECORDED,
         rounds=voters.round_voter_stats(ordered, RECORDED, by_pair),
@@ -148,7 +147,26 @@ def test_view_of_a_round_range_slices_the_whole(monkeypatch: pytest.MonkeyPatch)
         pairs=by_pair,
         backed=voters.elected_votes(ordered, results_frame()),
     )
-    shown = view.voters_view(stats, (4, 5))
+
+
+def test_a_round_range_step_changes_the_voter_trends_rows_not_their_specs() -> None:
+    # As on Election history: the browser swaps new rows into a drawn chart whose spec is
+    # unchanged instead of compiling it anew, so a step of the rounds slider changes only rows.
+    wide, narrow = view.voters_view(voter_stats(), (1, 5)), view.voters_view(voter_stats(), (2, 5))
+    assert len(wide.trends) == len(narrow.trends) > 1
+    for before, after in zip(wide.trends[1:], narrow.trends[1:], strict=True):  # the lines
+        assert {k: v for k, v in before.items() if k != "datasets"} == {
+            k: v for k, v in after.items() if k != "datasets"
+        }
+        assert list(after["datasets"]) == ["data-0"]
+        assert before["datasets"] != after["datasets"]
+        assert after["usermeta"]["embedOptions"]["renderer"] == "canvas"
+
+
+def test_view_of_a_round_range_slices_the_whole() -> None:
+    """The page's range (rounds 4-5) from the statistics of all rounds equals the same tables
+    computed on only those rounds' votes."""
+    shown = view.voters_view(voter_stats(), (4, 5))
     assert shown.headline == {
         "Rounds": "2",
         "Distinct voting accounts": "4",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from council.charts import FIT_WIDTH, MAX_BARS, WIDTH, _short_axis
+from council.charts import FIT_WIDTH, MAX_BARS, ON_CANVAS, WIDTH, _short_axis
 
 TRENDS = {
     "vote_stake_joy": ("Vote stake (JOY)", ",.0f"),
@@ -14,11 +14,6 @@ TRENDS = {
 }
 # Returning and new voters: Okabe–Ito blue and orange.
 VOTER_KINDS = {"returning": "#0072B2", "new": "#E69F00"}
-
-
-def _rounds_scale(frame: pd.DataFrame) -> alt.Scale:
-    first, last = int(frame["cycle_id"].min()), int(frame["cycle_id"].max())
-    return alt.Scale(domain=[first, last], padding=8)
 
 
 BAR_ROUNDS = MAX_BARS  # rounds in the voting-accounts bars (the newest)
@@ -87,6 +82,7 @@ def voter_trends(stats: pd.DataFrame) -> list[alt.Chart]:
                 height=180,
                 width=WIDTH,
                 autosize=FIT_WIDTH,
+                **ON_CANVAS,
             )
             .mark_line(point=True)
             .encode(
@@ -94,7 +90,9 @@ def voter_trends(stats: pd.DataFrame) -> list[alt.Chart]:
                     "cycle_id:Q",
                     title="Round",
                     axis=alt.Axis(format="d"),
-                    scale=_rounds_scale(frame),
+                    # The rounds of the data, from the data rather than written into the
+                    # spec: a range change then changes only the rows (see round_trends).
+                    scale=alt.Scale(nice=False, zero=False, padding=8),
                 ),
                 y=alt.Y(f"{column}:Q", title=None, axis=_short_axis()),
                 tooltip=[

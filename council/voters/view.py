@@ -9,6 +9,7 @@ import pandas as pd
 
 from council.data import CouncilData
 from council.stats import elections, voters
+from council.views import stable_dataset_names
 from council.voters import charts
 
 ROUND_LABELS = {
@@ -174,7 +175,10 @@ def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
     if len(recorded) > 1:
         # Built by tested code from a fixed template: skip the schema validation (a third
         # of the charts' cost at 100x).
-        view.trends = [c.to_dict(validate=False) for c in charts.voter_trends(rounds)]
+        # Datasets named by order: a range change then swaps rows into the drawn charts.
+        view.trends = [
+            stable_dataset_names(c.to_dict(validate=False)) for c in charts.voter_trends(rounds)
+        ]
     return view
 
 
