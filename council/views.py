@@ -38,44 +38,6 @@ class ElectionView:
     archive_rounds: list[int] = field(default_factory=list)
 
 
-def _spec(chart) -> dict:
-    # Without checking the spec against the Vega-Lite schema: the same dict, but the check
-    # walks every data row (two thirds of the time at 100x). tests/test_charts.py checks
-    # every chart builder's spec.
-    return stable_dataset_names(chart.to_dict(validate=False))
-
-
-def stable_dataset_names(spec: dict) -> dict:
-    """``spec`` (a Vega-Lite dict from Altair) with its datasets named ``data-0``,
-    ``data-1``, … in order instead of by a hash of their rows.
-
-    Altair names a dataset by its content, so new rows made a new spec, and the browser built
-    the chart anew (compiling the spec) on every filter change. With stable names a chart
-    whose rows alone changed has the same spec: Streamlit's browser side then only swaps the
-    rows of the chart it has drawn. Changes ``spec`` in place and returns it.
-    """
-    datasets = spec.get("datasets")
-    if not datasets:
-        return spec
-    names = {old: f"data-{n}" for n, old in enumerate(datasets)}
-    spec["datasets"] = {names[old]: rows for old, rows in datasets.items()}
-
-    def rename(node: object) -> None:
-        if isinstance(node, dict):
-            data = node.get("data")
-            if isinstance(data, dict) and data.get("name") in names:
-                data["name"] = names[data["name"]]
-            for key, value in node.items():
-                if key != "datasets":
-                    rename(value)
-        elif isinstance(node, list):
-            for value in node:
-                rename(value)
-
-    rename({k: v for k, v in spec.items() if k != "datasets"})
-    return spec
-
-
 @dataclass(frozen=True)
 class ElectionTables:
     """The election page's display tables of a whole network, formatted once (per cache
@@ -193,11 +155,11 @@ def election_view(
             else "The votes of the shown rounds are not recorded."
         )
     if len(shown_rounds) > 1:
-        view.trends = [_spec(chart) for chart in charts.round_trends(shown_rounds)]
+        view.trends = [charts.to_spec(chart) for chart in charts.round_trends(shown_rounds)]
     if not shown.empty:
         recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]
         timeline = elections.member_timeline(shown[shown["cycle_id"].isin(recent)])
-        view.timeline = _spec(charts.member_timeline(timeline))
+        view.timeline = charts.to_spec(charts.member_timeline(timeline))
         if len(recent) < shown["cycle_id"].nunique():
             view.timeline_note = (
                 f"The last {TIMELINE_ROUNDS} rounds of the selection; narrow the round filter "
@@ -239,7 +201,9 @@ def round_view(
         if note["header"] or note["bullet_points"]
     ]
     view = RoundView(
-        vote_power=_spec(charts.vote_power_bars(in_round, this_round["winning_threshold_joy"])),
+        vote_power=charts.to_spec(
+            charts.vote_power_bars(in_round, this_round["winning_threshold_joy"])
+        ),
         notes=notes,
         votes=tables.vote_table(elections.round_votes(votes, results)),
     )
@@ -305,7 +269,7 @@ def leaderboard_view(
         heatmap=None,
     )
     if matrix["participation"].notna().any():
-        view.heatmap = _spec(charts.participation_heatmap(matrix))
+        view.heatmap = charts.to_spec(charts.participation_heatmap(matrix))
         if len(terms) > CHART_TERMS:
             view.heatmap_note = (
                 f"The last {CHART_TERMS} of the {len(terms):,} chosen terms; narrow the "
@@ -359,10 +323,10 @@ def spending_view(
         report=spending.markdown_table(by_category),
     )
     if not by_category.empty:
-        view.category_chart = _spec(charts.category_shares(by_category))
+        view.category_chart = charts.to_spec(charts.category_shares(by_category))
     if not by_term.empty:
         charted = spending.largest_groups(by_term, "term", CHART_TERMS)
-        view.term_chart = _spec(charts.spending_by_term(charted))
+        view.term_chart = charts.to_spec(charts.spending_by_term(charted))
         chosen = by_term["term"].nunique()
         if charted["term"].nunique() < chosen:
             view.term_chart_note = (
@@ -370,7 +334,8 @@ def spending_view(
                 f"{chosen:,} chosen; the table below lists them all."
             )
     if shown["decided_at_time"].notna().any():
-        view.time_chart = _spec(charts.spending_over_time(spending.cumulative_spending(shown)))
+        cumulative = spending.cumulative_spending(shown)
+        view.time_chart = charts.to_spec(charts.spending_over_time(cumulative))
     return view
 
 
@@ -385,7 +350,7 @@ class KpiTermsView:
 def kpi_terms_view(items: pd.DataFrame) -> KpiTermsView:
     """Completion and rewards per term of the (filtered) KPI items, as a table and a chart."""
     summary = kpis.term_summary(items)
-    chart = _spec(charts.kpi_rewards(summary)) if len(summary) > 1 else None
+    chart = charts.to_spec(charts.kpi_rewards(summary)) if len(summary) > 1 else None
     return KpiTermsView(table=tables.kpi_summary_table(summary), chart=chart)
 
 
@@ -407,7 +372,7 @@ def council_budget_view(by_term: pd.DataFrame, terms: tuple[int, int]) -> Budget
     long = budget.spending_by_item(charted)
     view = BudgetView(table=budget_view.budget_table(chosen))
     if len(long):
-        view.chart = _spec(charts.budget_by_term(long))
+        view.chart = charts.to_spec(charts.budget_by_term(long))
     if len(charted) < len(chosen):
         view.chart_note = (
             f"The chart shows the last {CHART_TERMS} of the {len(chosen):,} chosen terms; "

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from council import views
+from council import charts, views
 
 NA = pd.NA
 
@@ -214,9 +214,9 @@ def test_datasets_are_named_by_their_order_not_their_rows() -> None:
         "layer": [{"mark": "bar"}, {"data": {"name": "data-ba5"}, "mark": "rule"}],
         "datasets": {"data-f00": [{"x": 1}], "data-ba5": [{"y": 2}]},
     }
-    assert views.stable_dataset_names(spec) == {
+    assert charts.stable_dataset_names(spec) == {
         "data": {"name": "data-0"},
         "layer": [{"mark": "bar"}, {"data": {"name": "data-1"}, "mark": "rule"}],
         "datasets": {"data-0": [{"x": 1}], "data-1": [{"y": 2}]},
     }
-    assert views.stable_dataset_names({"mark": "bar"}) == {"mark": "bar"}
+    assert charts.stable_dataset_names({"mark": "bar"}) == {"mark": "bar"}

@@ -96,7 +96,7 @@ def test_spending_rows_picked_from_the_formatted_ones_equal_rows_formatted_per_f
 def test_view_specs_equal_the_checked_specs(results, summary) -> None:
     view = views.election_view(results, summary, (1, 3), None, [], [], [3])
     assert view.trends == [
-        views.stable_dataset_names(chart.to_dict())
+        charts.stable_dataset_names(chart.to_dict())
         for chart in charts.round_trends(summary[summary["cycle_id"] <= 3])
     ]
 
@@ -135,7 +135,7 @@ def test_council_budget_view_equals_the_pages_former_steps() -> None:
         chosen = budget.filter_terms(table, terms)
         pd.testing.assert_frame_equal(shown.table, budget_view.budget_table(chosen))
         expected = charts.budget_by_term(budget.spending_by_item(chosen)).to_dict()
-        assert shown.chart == views.stable_dataset_names(expected)
+        assert shown.chart == charts.stable_dataset_names(expected)
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from council.charts import to_spec
 from council.data import CouncilData
 from council.stats import elections, voters
-from council.views import stable_dataset_names
 from council.voters import charts
 
 ROUND_LABELS = {
@@ -176,9 +176,7 @@ def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
         # Built by tested code from a fixed template: skip the schema validation (a third
         # of the charts' cost at 100x).
         # Datasets named by order: a range change then swaps rows into the drawn charts.
-        view.trends = [
-            stable_dataset_names(c.to_dict(validate=False)) for c in charts.voter_trends(rounds)
-        ]
+        view.trends = [to_spec(c) for c in charts.voter_trends(rounds)]
     return view
 
 
