@@ -43,8 +43,9 @@ WARM_UP_MODULES = ("council.views", "streamlit.emojis")
 
 def _warm_up_now(path: str, mtime: float) -> dict[str, object]:
     """Import :data:`WARM_UP_MODULES`, then compute what the pages share for the network a
-    visitor sees first (:func:`filters.network_options`' first) and the Spending page's
-    items and file check: the cached results, by the name of their function."""
+    visitor sees first (:func:`filters.network_options`' first), Election history's and
+    Working groups' first views, and the Spending page's items and file check: the cached
+    results, by the name of their function."""
     for name in WARM_UP_MODULES:
         importlib.import_module(name)
     warmed: dict[str, object] = {}
