@@ -4,7 +4,7 @@ import streamlit as st
 
 from council import budget_view, tables, ui
 from council.format import block_with_date
-from council.stats import budget, overview
+from council.stats import overview
 
 st.title("Joystream Council Dashboard")
 st.caption(
@@ -23,9 +23,8 @@ network = ui.network_or_stop(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def headline(cache_key: tuple[str, float], network: str) -> overview.Headline:
-    """The network's totals (its votes cast come from the shared election statistics)."""
-    _, rounds = ui.election_results(network)
-    return overview.headline(ui.council_data().for_network(network), rounds)
+    """The network's totals."""
+    return overview.headline(ui.council_data().for_network(network))
 
 
 facts = headline(ui.cache_key(), network)
@@ -48,14 +47,8 @@ if end is not None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def budget_so_far(cache_key: tuple[str, float], network: str) -> budget.SoFar | None:
-    """The latest term's council budget so far (council.stats.budget)."""
-    return budget.term_so_far(ui.council_budget(network))
-
-
 card, note = st.columns([1, 3])
-value, caption = budget_view.so_far_text(budget_so_far(ui.cache_key(), network))
+value, caption = budget_view.so_far_text(ui.budget_so_far(network))
 card.metric("Council budget spent this term", value, help=budget_view.SO_FAR_HELP)
 note.caption(caption)
 note.page_link(

@@ -66,10 +66,13 @@ INCREMENTAL_EVENT_TABLES = (
     "election_failures",
 )
 # Tables whose rows record events on chain with their block and that block's time, and that
-# can be large (at 100x: 200,000 working-group events, 45,000 council reward payments): where
-# the data ends (``council.stats.overview.data_end``) reads only each one's newest row
-# (:func:`newest_events`). (table, block column, time column); a table may appear twice.
+# can be large (at 100x: 200,000 working-group events, 45,000 council reward payments, 12,000
+# proposals): where the data ends (``council.stats.overview.data_end``) reads only each one's
+# newest row (:func:`newest_events`), so that a server's first page does not read them whole.
+# (table, block column, time column); a table may appear twice.
 EVENT_BLOCKS: tuple[tuple[str, str, str], ...] = (
+    ("proposals", "status_set_at_block", "status_set_at_time"),
+    ("proposals", "created_at_block", "created_at_time"),
     ("proposal_votes", "voted_at_block", "voted_at_time"),
     ("budget_refills", "block", "time"),
     ("reward_payments", "block", "time"),
@@ -125,6 +128,10 @@ UNREAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "reward_payments": ("id", "time", "council_member_id", "reward_account"),
     "candidates": ("staking_account", "reward_account"),
 }
+# Large event tables that a view from a block on (:meth:`CouncilData.since`) reads only from
+# that block: frame name -> block column. The Overview's budget of the newest term reads 45
+# of 45,000 reward payments at 100x.
+SINCE_BLOCK: dict[str, str] = {"reward_payments": "block", "budget_refills": "block"}
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),
@@ -159,10 +166,12 @@ class CouncilData:
         meta: dict[str, str] | None = None,
         parent: CouncilData | None = None,
         network: str | None = None,
+        since: float | None = None,
     ) -> None:
         self._path = Path(path) if path is not None else None
         self._parent = parent
         self._network = network
+        self._since = since
         self._frames: dict[str, pd.DataFrame] = {}
         self._lock = threading.Lock()
         self.meta = meta if meta is not None else {}
@@ -176,6 +185,8 @@ class CouncilData:
         return self._frames[name]
 
     def _read(self, name: str) -> pd.DataFrame:
+        if self._since is not None:
+            return self._read_since(name)
         if self._parent is not None:
             frame = getattr(self._parent, name)
             return frame[frame["network"] == self._network]
@@ -199,9 +210,57 @@ class CouncilData:
                 return with_known_seats(read_table(conn, table), _council_sizes(conn))
             return read_table(conn, table)
 
+    def _read_since(self, name: str) -> pd.DataFrame:
+        parent = self._parent
+        assert parent is not None
+        column = SINCE_BLOCK.get(name)
+        if column is None:
+            return getattr(parent, name)
+        root = self._root()
+        path = root._path
+        if name in parent._frames or name in root._frames or path is None or not path.exists():
+            frame = getattr(parent, name)  # read already: no second read
+            return frame[frame[column] >= self._since]
+        with _reading(path) as conn:
+            where = f'network = ? and "{column}" >= ?'
+            return read_table(conn, _TABLE_OF[name], (where, (self._network, self._since)))
+
+    def _root(self) -> CouncilData:
+        return self if self._parent is None else self._parent._root()
+
     def for_network(self, network: str) -> CouncilData:
         """The same tables restricted to one network's rows (also read lazily)."""
         return CouncilData(meta=self.meta, parent=self, network=network)
+
+    def since(self, block: float) -> CouncilData:
+        """This network's data (a :meth:`for_network` view) with the large event tables of
+        :data:`SINCE_BLOCK` holding only the rows at or after ``block``, read so from the
+        cache (the older rows are never read); every other frame is this view's."""
+        if self._network is None or self._since is not None:
+            raise ValueError("since() needs a for_network() view")
+        return CouncilData(meta=self.meta, parent=self, network=self._network, since=block)
+
+    def has_rows(self, name: str) -> bool:
+        """Whether the frame ``name`` has a row; for a :meth:`since` view, whether the whole
+        network's has. Asks the cache (one index seek) instead of reading a frame not read
+        yet."""
+        if self._since is not None:
+            assert self._parent is not None
+            return self._parent.has_rows(name)
+        table = _TABLE_OF.get(name)
+        root = self._root()
+        path = root._path
+        loaded = name in self._frames or name in root._frames
+        if loaded or table is None or path is None or not path.exists():
+            return not getattr(self, name).empty
+        with _reading(path) as conn:
+            if table not in _tables(conn):
+                return False
+            where, params = (
+                ("", ()) if self._network is None else (" where network = ?", (self._network,))
+            )
+            found = conn.execute(f"select exists(select 1 from {table}{where})", params)
+            return bool(found.fetchone()[0])
 
     @property
     def networks(self) -> list[str]:
@@ -332,9 +391,12 @@ def read_columns(table: str) -> list[str]:
     return [column for column in store.TABLES[table].columns if column not in unread]
 
 
-def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
+def read_table(
+    conn: sqlite3.Connection, table: str, where: tuple[str, tuple] | None = None
+) -> pd.DataFrame:
     """One cache table as a converted DataFrame (empty with its columns when absent), without
-    its :data:`UNREAD_COLUMNS`.
+    its :data:`UNREAD_COLUMNS`; ``where``: an SQL condition and its parameters, to read only
+    those rows (in the order of the whole table's).
 
     Only an absent table reads as empty; any other SQLite error is raised (as
     ``pd.errors.DatabaseError``), so that a damaged file never shows as a cache without rows.
@@ -343,7 +405,12 @@ def read_table(conn: sqlite3.Connection, table: str) -> pd.DataFrame:
     if table in _tables(conn):
         stored = {row[1] for row in conn.execute(f"pragma table_info({table})")}
         present = ", ".join(f'"{column}"' for column in wanted if column in stored)
-        frame = pd.read_sql_query(f"select {present} from {table}", conn)
+        if where is None:
+            frame = pd.read_sql_query(f"select {present} from {table}", conn)
+        else:
+            condition, params = where
+            query = f"select {present} from {table} where {condition} order by rowid"
+            frame = pd.read_sql_query(query, conn, params=params)
     else:  # a cache from before the table was added (see store.CORE_TABLES)
         frame = _empty_frame(table)
     for column in wanted:  # a cache from before a column was added

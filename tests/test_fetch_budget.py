@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import sqlite_utils
 from budget_records import with_budget_records
@@ -170,3 +171,24 @@ def test_budget_per_term_from_the_fetched_cache(cache: Path) -> None:
     assert table["spending_joy"].tolist() == [205_500.25, 102_880.0, 4_320.0]
     assert table["budget_start_joy"].isna().all() and table["difference_joy"].isna().all()
     assert set(table["source"]) == {"query node"}
+
+
+def test_the_overviews_budget_so_far_reads_only_the_newest_terms_events(cache: Path) -> None:
+    """``budget.so_far`` reads the reward payments and refills from the newest term's first
+    block on (``CouncilData.since``) and gives the whole table's newest row."""
+    whole = data.load(cache).for_network("mainnet")
+    expected = budget.term_so_far(budget.budget_by_term(budget.sources_from(whole)))
+    assert expected is not None and expected.spending_joy == 4_320.0
+    assert budget.so_far(data.load(cache).for_network("mainnet")) == expected
+
+    start = budget.newest_term_start(whole.councils)
+    newest = data.load(cache).for_network("mainnet").since(start)
+    for name in ("reward_payments", "budget_refills"):
+        frame = getattr(whole, name)
+        kept = frame[frame["block"] >= start].reset_index(drop=True)
+        assert 0 < len(kept) < len(frame)
+        pd.testing.assert_frame_equal(getattr(newest, name).reset_index(drop=True), kept)
+    # A term with no event yet still has its items recorded (by the whole network's rows).
+    later = data.load(cache).for_network("mainnet").since(10**9)
+    assert later.reward_payments.empty and later.has_rows("reward_payments")
+    assert budget.sources_from(later).recorded == budget.sources_from(whole).recorded

@@ -19,6 +19,7 @@ from live_stages import STAGES, stage_records
 from qn_server import QueryNodeServer
 
 from council import data, fetch
+from council.stats import budget
 
 PAGES = ALL_PAGES
 # Each stage as the node gives it, and voting without any referendum stage records: no
@@ -49,6 +50,15 @@ def test_every_page_renders_in_every_stage(live_cache, page: str, monkeypatch) -
     assert at.title, "page has no title"
     if page != "app_pages/election_watch.py":  # there, an error box is a concern to raise
         assert not at.error, [e.value for e in at.error]
+
+
+def test_the_overviews_budget_is_the_budget_tables_newest_term(live_cache) -> None:
+    """The Overview reads only the newest term's events (``budget.so_far``); the Spending
+    page's budget table reads them all: the same newest term, in every stage."""
+    _, db = live_cache
+    whole = data.load(db).for_network("mainnet")
+    table = budget.budget_by_term(budget.sources_from(whole))
+    assert budget.so_far(data.load(db).for_network("mainnet")) == budget.term_so_far(table)
 
 
 WATCH_STAGE = {

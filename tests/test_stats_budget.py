@@ -168,11 +168,9 @@ def test_a_wg_budget_change_without_its_amount_leaves_its_term_not_recorded() ->
 
 
 def test_recorded_items() -> None:
-    none = pd.DataFrame({"block": []})
-    some = pd.DataFrame({"block": [1]})
-    assert budget.recorded_items(none, none, some, ["councilBudgetFundedEvents"]) == frozenset()
-    assert budget.recorded_items(some, none, none, []) == {"refills", "council_rewards"}
-    assert budget.recorded_items(some, none, some, ["councilBudgetDecreasedEvents"]) == {
+    assert budget.recorded_items(False, True, ["councilBudgetFundedEvents"]) == frozenset()
+    assert budget.recorded_items(True, False, []) == {"refills", "council_rewards"}
+    assert budget.recorded_items(True, True, ["councilBudgetDecreasedEvents"]) == {
         "refills", "council_rewards", "decreased", "wg_top_ups", "funding_proposals"
     }  # fmt: skip
     assert budget.fetched_lists({"fetched_rows": '{"proposals": 3}'}) == {"proposals"}

@@ -110,44 +110,44 @@ def fetched_lists(meta: Mapping[str, str]) -> frozenset[str]:
     return frozenset(rows) if isinstance(rows, dict) else frozenset()
 
 
-def recorded_items(
-    refills: pd.DataFrame, payments: pd.DataFrame, proposals: pd.DataFrame, lists: Iterable[str]
-) -> frozenset[str]:
+def recorded_items(has_events: bool, has_proposals: bool, lists: Iterable[str]) -> frozenset[str]:
     """The items one network's data records: none unless the network has the chain's budget
-    events (refills or reward payments); then each item whose list was fetched (``lists``,
-    :func:`fetched_lists`) or, for events, that has rows. Proposal items need proposals."""
-    if refills.empty and payments.empty:
+    events (``has_events``: refills or reward payments); then each item whose list was fetched
+    (``lists``, :func:`fetched_lists`) or, for events, that has rows. Proposal items need
+    proposals (``has_proposals``)."""
+    if not has_events:
         return frozenset()
     lists = set(lists)
     recorded = {"refills", "council_rewards"}
     for item in ("funded", "decreased"):
         if ITEM_LISTS[item] in lists:
             recorded.add(item)
-    if not proposals.empty:
+    if has_proposals:
         recorded |= {"wg_top_ups", "funding_proposals"}
     return frozenset(recorded)
 
 
 def sources_from(data: CouncilData, meta: Mapping[str, str] | None = None) -> BudgetSources:
-    """The budget sources of one network's ``CouncilData`` (``data.for_network(...)``);
-    ``meta``: the cache's meta (default: ``data.meta``)."""
+    """The budget sources of one network's ``CouncilData`` (``data.for_network(...)``, or its
+    ``since(block)`` view: the events from that block on, what is recorded as for the whole
+    network); ``meta``: the cache's meta (default: ``data.meta``)."""
     meta = data.meta if meta is None else meta
     lists = fetched_lists(meta)
-    funded, decreased = data.council_budget_funded, data.council_budget_decreased
-    if not funded.empty:
+    if data.has_rows("council_budget_funded"):
         lists |= {ITEM_LISTS["funded"]}
-    if not decreased.empty:
+    if data.has_rows("council_budget_decreased"):
         lists |= {ITEM_LISTS["decreased"]}
+    has_events = data.has_rows("budget_refills") or data.has_rows("reward_payments")
     return BudgetSources(
         councils=data.councils,
         budget_refills=data.budget_refills,
-        council_budget_funded=funded,
-        council_budget_decreased=decreased,
+        council_budget_funded=data.council_budget_funded,
+        council_budget_decreased=data.council_budget_decreased,
         reward_payments=data.reward_payments,
         proposals=data.proposals,
         wg_budget_proposals=data.wg_budget_proposals,
         budget_figures=data.council_budget_figures,
-        recorded=recorded_items(data.budget_refills, data.reward_payments, data.proposals, lists),
+        recorded=recorded_items(has_events, data.has_rows("proposals"), lists),
     )
 
 
@@ -376,6 +376,26 @@ def term_so_far(table: pd.DataFrame) -> SoFar | None:
         balance_joy=balance,
         end_joy=_known(row["budget_end_joy"]),
     )
+
+
+def newest_term_start(councils: pd.DataFrame) -> float | None:
+    """The first block of the newest term of one network's councils (the last row of
+    :func:`budget_by_term`'s table); None without terms or when that term's start is not
+    recorded."""
+    term_table = leaderboard.terms(councils)
+    if term_table.empty:
+        return None
+    start = term_table["start_block"].iloc[-1]
+    return None if pd.isna(start) else float(start)
+
+
+def so_far(data: CouncilData) -> SoFar | None:
+    """:func:`term_so_far` of one network's data (``data.for_network(...)``), reading only
+    the newest term's reward payments and refills (``data.since``): the same figures as the
+    whole table's newest row, since a term's sums use only its own events."""
+    start = newest_term_start(data.councils)
+    newest = data if start is None else data.since(start)
+    return term_so_far(budget_by_term(sources_from(newest, data.meta)))
 
 
 def filter_terms(table: pd.DataFrame, term_range: tuple[int, int]) -> pd.DataFrame:

@@ -261,6 +261,27 @@ def _election_totals(election_stats: pd.DataFrame | None) -> pd.DataFrame:
     return totals[columns].drop_duplicates(["network", "cycle_id"])
 
 
+def votes_cast(
+    rounds: pd.DataFrame, round_votes: pd.DataFrame, election_stats: pd.DataFrame | None = None
+) -> pd.Series:
+    """Votes cast per round, as Election history shows them (:func:`round_summary`'s
+    ``votes_cast``, which takes them from here), aligned with ``rounds``: the round's vote rows
+    (``round_votes``, the per-round totals); null where the source does not record the round's
+    votes (a winners-only record without vote rows); a winners-only round with the archive's
+    election totals (``election_stats``) counts those, votes for losing candidates included.
+
+    Needs no candidacy: the Overview's total adds these without computing the election
+    results."""
+    keys = ["network", "cycle_id"]
+    frame = rounds[keys].join(round_votes.set_index(keys)["votes_cast"], on=keys)
+    recorded = _votes_recorded(frame, rounds, _rounds_with_votes(round_votes))
+    cast = frame["votes_cast"].fillna(0).astype("Int64").where(recorded)
+    winners_only = ~rounds["losers_recorded"].fillna(True).astype(bool)
+    totals = rounds[keys].merge(_election_totals(election_stats), on=keys, how="left")
+    totals.index = rounds.index
+    return cast.mask(winners_only & totals["_votes"].notna(), totals["_votes"])
+
+
 def round_summary(
     rounds: pd.DataFrame,
     results: pd.DataFrame,
@@ -322,8 +343,9 @@ def round_summary(
     votes_recorded = _votes_recorded(summary, rounds, _rounds_with_votes(round_votes))
     for column in ("candidates", "withdrawn", "seats_filled"):
         summary[column] = summary[column].fillna(0).astype(int)
-    for column in ("votes_cast", "voters", "unrevealed_votes"):
+    for column in ("voters", "unrevealed_votes"):
         summary[column] = summary[column].fillna(0).astype("Int64").where(votes_recorded)
+    summary["votes_cast"] = votes_cast(rounds, round_votes, election_stats)
     # A winners-only record lists no losers: the field and the votes come from the archive's
     # election totals where it has them, else they are unknown.
     winners_only = ~summary["losers_recorded"].fillna(True).astype(bool)
@@ -333,9 +355,6 @@ def round_summary(
         summary["candidates"].astype("Int64").mask(winners_only, totals["_applicants"])
     )
     summary["withdrawn"] = summary["withdrawn"].astype("Int64").mask(winners_only)
-    summary["votes_cast"] = summary["votes_cast"].mask(
-        winners_only & totals["_votes"].notna(), totals["_votes"]
-    )
     # No candidate: 0; candidates without a recorded stake (the mainnet record): unknown.
     summary["total_candidate_stake_joy"] = summary["total_candidate_stake_joy"].where(
         summary["candidates"].fillna(1) > 0, 0.0

@@ -27,17 +27,16 @@ class Headline:
     last_round_end: pd.Timestamp | None
 
 
-def headline(data: CouncilData, rounds: pd.DataFrame | None = None) -> Headline:
+def headline(data: CouncilData) -> Headline:
     """Totals over one network's data.
 
-    ``votes`` adds the election page's votes cast per round (so a winners-only round counts
-    the votes its election totals record, and a round whose votes nothing records adds
-    nothing); None when no round's votes are recorded. ``rounds``: that round summary
-    (``elections.election_tables(data)[1]``) when the caller has it already.
+    ``votes`` adds the election page's votes cast per round (:func:`elections.votes_cast`:
+    a winners-only round counts the votes its election totals record, and a round whose
+    votes nothing records adds nothing); None when no round's votes are recorded.
     """
-    if rounds is None:
-        _, rounds = elections.election_tables(data)
-    votes = rounds["votes_cast"].sum(min_count=1)
+    votes = elections.votes_cast(data.rounds, data.round_votes, data.archive_election_stats).sum(
+        min_count=1
+    )
     ended = data.rounds["ended_at_time"].dropna()
     elected = data.candidates[data.candidates["status"] == "elected"]
     return Headline(
@@ -118,8 +117,6 @@ _DATED = (
     ("rounds", "ended_at_block", "ended_at_time", True),
     ("councils", "elected_at_block", "elected_at_time", True),
     ("councils", "ended_at_block", "ended_at_time", False),
-    ("proposals", "status_set_at_block", "status_set_at_time", True),
-    ("proposals", "created_at_block", "created_at_time", True),
     ("council_stage_updates", "changed_at_block", "changed_at_time", False),
 )
 _EVENTS = tuple((table, block, time, True) for table, block, time in EVENT_BLOCKS)
@@ -208,10 +205,11 @@ def _records_of(data: CouncilData) -> pd.DataFrame:
 
 def data_end(data: CouncilData) -> DataEnd | None:
     """Where one network's data ends: the newest block (with its time) among its rounds,
-    councils (elected and ended), proposals, council stage changes and every event table with
-    a block (``data.EVENT_BLOCKS``: proposal votes, council budget and reward events, failed
-    elections, working-group events and workers' hires and exits; each read by its newest
-    row only); ``None`` when nothing is dated. Votes record no block (their round's do).
+    councils (elected and ended), council stage changes and every event table with a block
+    (``data.EVENT_BLOCKS``: proposals (created and decided), proposal votes, council budget
+    and reward events, failed elections, working-group events and workers' hires and exits;
+    each read by its newest row only); ``None`` when nothing is dated. Votes record no block
+    (their round's do).
 
     This is how current the data is, which a cache's refresh time does not say (the bundled
     snapshot is rebuilt today from records that end in 2022). The one place that says it:

@@ -30,6 +30,7 @@ from council.ui.elements import (
     table_in_expander,
 )
 from council.ui.shared import (
+    budget_so_far,
     cache_key,
     clear_caches,
     council_budget,
@@ -82,6 +83,7 @@ __all__ = [
     "WARM_UP_ENV",
     "WARM_UP_MODULES",
     "as_of_line",
+    "budget_so_far",
     "cache_key",
     "chart",
     "chart_tabs",

@@ -169,6 +169,18 @@ def council_budget(network: str) -> pd.DataFrame:
     return _council_budget(*cache_key(), network)
 
 
+@st.cache_resource(show_spinner="Computing the council budget…", max_entries=4)
+def _budget_so_far(path: str, mtime: float, network: str) -> budget.SoFar | None:
+    return budget.so_far(_load(path, mtime).for_network(network))
+
+
+def budget_so_far(network: str) -> budget.SoFar | None:
+    """The newest term's council budget so far (:func:`council.stats.budget.so_far`: the
+    newest row of :func:`council_budget`, reading only that term's events), once per cache
+    version: the Overview's card, on a fresh server's first page."""
+    return _budget_so_far(*cache_key(), network)
+
+
 @st.cache_resource(show_spinner="Computing the working groups…", max_entries=4)
 def _working_groups(path: str, mtime: float, network: str) -> WorkingGroupsPrepared | None:
     from council.working_groups import stats as wg_stats  # Altair with the views: only here
