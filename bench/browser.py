@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from council.ui.background import WARM_UP_DELAY
 from deploy.local_replicas import free_port, start_replica, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,8 +194,10 @@ def wait_server_idle(
     pid: int, window: float = 0.5, busy_share: float = 0.05, timeout: float = 60
 ) -> float:
     """Seconds until the server's CPU use over a ``window`` falls under ``busy_share`` (its
-    background warm-up after loading the cache is done), at most ``timeout``."""
+    background warm-up after loading the cache is done), at most ``timeout``; not before
+    the warm-up has started (``WARM_UP_DELAY`` after the page that read the cache)."""
     started = time.perf_counter()
+    time.sleep(WARM_UP_DELAY + 0.2)
     while time.perf_counter() - started < timeout:
         before = cpu_seconds(pid)
         time.sleep(window)

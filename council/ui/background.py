@@ -32,8 +32,10 @@ from council.ui.shared import (
 _LOG = logging.getLogger(__name__)
 
 
-# Seconds after the first page that read a cache has run: its last messages go out first.
-WARM_UP_DELAY = 0.3
+# Seconds after the first page that read a cache has run before the warm-up starts: its
+# last messages go out and its browser draws it first (on a small host, or a browser on the
+# same machine as the bench, the warm-up's CPU would otherwise compete with that page).
+WARM_UP_DELAY = 1.0
 
 
 # Modules the pages import on first use, each costing a page tenths of a second: the page
