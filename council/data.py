@@ -128,10 +128,14 @@ UNREAD_COLUMNS: dict[str, tuple[str, ...]] = {
     "reward_payments": ("id", "time", "council_member_id", "reward_account"),
     "candidates": ("staking_account", "reward_account"),
 }
-# Large event tables that a view from a block on (:meth:`CouncilData.since`) reads only from
-# that block: frame name -> block column. The Overview's budget of the newest term reads 45
-# of 45,000 reward payments at 100x.
-SINCE_BLOCK: dict[str, str] = {"reward_payments": "block", "budget_refills": "block"}
+# Large tables that a view from a block on (:meth:`CouncilData.since`) reads only from that
+# block: frame name -> block column (proposals: decided from the block on). The Overview's
+# budget of the newest term reads 45 of 45,000 reward payments at 100x.
+SINCE_BLOCK: dict[str, str] = {
+    "reward_payments": "block",
+    "budget_refills": "block",
+    "proposals": "status_set_at_block",
+}
 BOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "election_rounds": ("is_finished", "ended_at_time_estimated", "losers_recorded"),
     "councils": ("is_resigned",),

@@ -173,6 +173,10 @@ def test_budget_per_term_from_the_fetched_cache(cache: Path) -> None:
     assert set(table["source"]) == {"query node"}
 
 
+def table_of_terms(d: data.CouncilData):
+    return budget.budget_by_term(budget.sources_from(d))
+
+
 def test_the_overviews_budget_so_far_reads_only_the_newest_terms_events(cache: Path) -> None:
     """``budget.so_far`` reads the reward payments and refills from the newest term's first
     block on (``CouncilData.since``) and gives the whole table's newest row."""
@@ -181,7 +185,7 @@ def test_the_overviews_budget_so_far_reads_only_the_newest_terms_events(cache: P
     assert expected is not None and expected.spending_joy == 4_320.0
     assert budget.so_far(data.load(cache).for_network("mainnet")) == expected
 
-    start = budget.newest_term_start(whole.councils)
+    start = float(table_of_terms(whole)["start_block"].iloc[-1])
     newest = data.load(cache).for_network("mainnet").since(start)
     for name in ("reward_payments", "budget_refills"):
         frame = getattr(whole, name)

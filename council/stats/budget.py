@@ -218,7 +218,12 @@ def budget_by_term(sources: BudgetSources) -> pd.DataFrame:
     council rewards + working-group top-ups + funding proposals (creator payouts are not
     recorded); ``not_recorded`` names the figures the data does not hold for the term.
     """
-    term_table = leaderboard.terms(sources.councils)
+    return _budget_table(sources, leaderboard.terms(sources.councils))
+
+
+def _budget_table(sources: BudgetSources, term_table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`budget_by_term`'s rows of the terms in ``term_table`` (rows of
+    ``leaderboard.terms``): each term's figures use only its own events and reports."""
     if term_table.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
     index = pd.Index(term_table["council_id"].astype(str))
@@ -378,24 +383,18 @@ def term_so_far(table: pd.DataFrame) -> SoFar | None:
     )
 
 
-def newest_term_start(councils: pd.DataFrame) -> float | None:
-    """The first block of the newest term of one network's councils (the last row of
-    :func:`budget_by_term`'s table); None without terms or when that term's start is not
-    recorded."""
-    term_table = leaderboard.terms(councils)
+def so_far(data: CouncilData) -> SoFar | None:
+    """:func:`term_so_far` of one network's data (``data.for_network(...)``), computing only
+    the newest term's row and reading only that term's reward payments and refills
+    (``data.since``): the same figures as the whole table's newest row, since a term's
+    figures use only its own events and reports."""
+    term_table = leaderboard.terms(data.councils)
     if term_table.empty:
         return None
-    start = term_table["start_block"].iloc[-1]
-    return None if pd.isna(start) else float(start)
-
-
-def so_far(data: CouncilData) -> SoFar | None:
-    """:func:`term_so_far` of one network's data (``data.for_network(...)``), reading only
-    the newest term's reward payments and refills (``data.since``): the same figures as the
-    whole table's newest row, since a term's sums use only its own events."""
-    start = newest_term_start(data.councils)
-    newest = data if start is None else data.since(start)
-    return term_so_far(budget_by_term(sources_from(newest, data.meta)))
+    newest = term_table.tail(1).reset_index(drop=True)
+    start = newest["start_block"].iloc[0]
+    recent = data if pd.isna(start) else data.since(float(start))
+    return term_so_far(_budget_table(sources_from(recent, data.meta), newest))
 
 
 def filter_terms(table: pd.DataFrame, term_range: tuple[int, int]) -> pd.DataFrame:
