@@ -133,14 +133,16 @@ def spending_section() -> None:
 
     st.subheader("By term")
     ui.chart(view.term_chart, view.term_chart_note)
-    ui.show_table(view.term_table, "spending-by-term.csv")
+    ui.show_table(view.term_table, "spending-by-term.csv", chunk_rows=ui.CHUNK_ROWS)
 
     if view.time_chart:
         st.subheader("Over time")
         st.vega_lite_chart(view.time_chart, width="stretch")
 
     st.subheader("Proposals behind the numbers")
-    ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
+    ui.show_table(
+        view.proposal_table, "spending-proposals.csv", height=400, chunk_rows=ui.CHUNK_ROWS
+    )
 
     period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
     ui.markdown_source(

@@ -42,7 +42,7 @@ if view.note:
     st.caption(view.note)
 
 st.subheader("Voters per round")
-ui.show_table(view.round_table, f"voters-per-round-{network}.csv")
+ui.show_table(view.round_table, f"voters-per-round-{network}.csv", chunk_rows=ui.CHUNK_ROWS)
 ui.chart_tabs(view.trends, key="voter-trend")
 
 st.subheader("Could the unrevealed votes have changed the result?")
@@ -51,14 +51,14 @@ st.caption(
     "not elected, would it have passed the last elected seat? Yes when the unrevealed stake is "
     "larger than the margin between the two. A running round compares the places so far."
 )
-ui.show_table(view.change_table, f"unrevealed-votes-{network}.csv")
+ui.show_table(view.change_table, f"unrevealed-votes-{network}.csv", chunk_rows=ui.CHUNK_ROWS)
 
 st.subheader("Voters across the rounds")
 if view.voter_table.empty:
     ui.empty_state("No vote is recorded in the shown rounds.")
 else:
     st.caption("Sort by any column; the download keeps whole account addresses.")
-    ui.show_table(view.voter_table, f"voters-{network}.csv", height=420)
+    ui.show_table(view.voter_table, f"voters-{network}.csv", height=420, chunk_rows=ui.CHUNK_ROWS)
 
 st.subheader("One account's votes")
 if not account:

@@ -4,11 +4,13 @@ while open."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe import lazy_df_source
 
 from council import format as fmt
 from council.format import neutralise_formulas, safe_csv_bytes
@@ -53,6 +55,9 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
 
 # Tables longer than this send only the rows in view to the browser (and on scrolling).
 LAZY_ROWS = 2_000
+# A long table's rows per chunk where a page asks for it (show_table's chunk_rows): a visitor
+# sees about ten rows at a time.
+CHUNK_ROWS = 100
 
 
 @st.fragment
@@ -116,19 +121,44 @@ def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str)
             show_table(frame, file_name)
 
 
-def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
+@contextlib.contextmanager
+def _rows_per_chunk(rows: int) -> Iterator[None]:
+    """Streamlit's lazy tables send ``rows`` rows at a time (and lazily from more than
+    ``rows``) while inside: its chunk of 1,000 rows is fixed (``lazy_df_source``'s
+    ``DEFAULT_PAGE_SIZE`` and ``FORCED_LAZY_MIN_ROWS``, read on each call), with no parameter."""
+    saved = lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS
+    lazy_df_source.DEFAULT_PAGE_SIZE = lazy_df_source.FORCED_LAZY_MIN_ROWS = rows
+    try:
+        yield
+    finally:
+        lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS = saved
+
+
+def show_table(
+    frame: pd.DataFrame,
+    file_name: str,
+    height: int | str = "auto",
+    chunk_rows: int | None = None,
+) -> None:
     """A table plus a CSV download of exactly its rows and columns (the table shortens
-    account addresses, the download keeps them whole)."""
+    account addresses, the download keeps them whole).
+
+    ``chunk_rows``: a table longer than that sends only that many rows to the browser, and
+    more as the visitor scrolls or sorts (Streamlit's lazy table; without it, tables longer
+    than :data:`LAZY_ROWS` send 1,000 rows at a time): a filter change then re-sends a few
+    rows, not thousands. The CSV download keeps every row either way."""
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
+    chunked = chunk_rows is not None and len(frame) > chunk_rows
     # Shown cells are formula-safe too: the table's own toolbar can save it as CSV.
-    st.dataframe(
-        neutralise_formulas(fmt.display_frame(frame)),
-        column_config=column_config(frame),
-        hide_index=True,
-        height=height,
-        placeholder="–",  # not recorded / not applicable, instead of "None"
-        lazy=len(frame) > LAZY_ROWS,
-    )
+    with _rows_per_chunk(chunk_rows) if chunked else contextlib.nullcontext():
+        st.dataframe(
+            neutralise_formulas(fmt.display_frame(frame)),
+            column_config=column_config(frame),
+            hide_index=True,
+            height=height,
+            placeholder="–",  # not recorded / not applicable, instead of "None"
+            lazy=chunked or len(frame) > LAZY_ROWS,
+        )
     csv_download(frame, file_name)

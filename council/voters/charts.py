@@ -72,8 +72,14 @@ def voters_by_kind(stats: pd.DataFrame, max_rounds: int = BAR_ROUNDS) -> alt.Cha
 def voter_trends(stats: pd.DataFrame) -> list[alt.Chart]:
     """The voting accounts chart, then one line chart per trend of :data:`TRENDS`, over the
     rounds whose votes are recorded."""
+    return [voters_by_kind(stats), *trend_lines(stats)]
+
+
+def trend_lines(stats: pd.DataFrame) -> list[alt.Chart]:
+    """One line chart per trend of :data:`TRENDS`, over the rounds whose votes are recorded
+    (in ``stats``' order): a chart of some of the rounds has the same spec but for its rows."""
     frame = stats[stats["recorded"]]
-    charts: list[alt.Chart] = [voters_by_kind(stats)]
+    charts: list[alt.Chart] = []
     for column, (title, exact) in TRENDS.items():
         charts.append(
             alt.Chart(
