@@ -49,7 +49,9 @@ def spending_rows(cache_key: tuple[str, float], uploads_key: float):
     return views.formatted_rows(tables.spending_table, ui.spending_items())
 
 
-@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+# A shared resource, not cache_data: the same view object on every rerun, whose long tables
+# ui.show_table then converts once (read-only).
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=16)
 def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amount):
     """The page's tables and charts for one filter state (cached)."""
     every_item = ui.spending_items()

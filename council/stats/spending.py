@@ -198,9 +198,11 @@ def filter_items(
 
 def totals_by(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Total JOY and number of proposals per group, largest first (ties by name), with shares."""
+    # One column's size and sum, not a named aggregation: the same figures in half the time
+    # (a filter change on the Spending page computes two of these).
+    amounts = items.groupby(by, dropna=False)["amount_joy"]
     grouped = (
-        items.groupby(by, dropna=False)
-        .agg(proposals=("proposal_id", "size"), amount_joy=("amount_joy", "sum"))
+        pd.DataFrame({"proposals": amounts.size(), "amount_joy": amounts.sum()})
         .reset_index()
         .sort_values(["amount_joy", *by], ascending=[False] + [True] * len(by))
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 from streamlit.dataframe import lazy_df_source
 
 from council import format as fmt
@@ -134,6 +136,26 @@ def _rows_per_chunk(rows: int) -> Iterator[None]:
         lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS = saved
 
 
+# A chunked table's rows as Arrow, per table object (id -> (weak reference, rows)).
+_SHOWN_ROWS: dict[int, tuple[weakref.ref, object]] = {}
+
+
+def _shown_rows(frame: pd.DataFrame):
+    """``frame`` as a table shows it (accounts shortened, formula-safe) as the Arrow table a
+    lazy table serves its chunks from, made once per table object: a view cached as a shared
+    resource (``st.cache_resource``) is the same object on every rerun, and converting
+    thousands of rows on each was most of a rerun's work. Treat ``frame`` as read-only."""
+    key = id(frame)
+    made = _SHOWN_ROWS.get(key)
+    if made is not None and made[0]() is frame:
+        return made[1]
+    shown = neutralise_formulas(fmt.display_frame(frame))
+    # As Streamlit's lazy table converts a pandas frame (its index kept as a column).
+    rows = dataframe_util.convert_pandas_df_to_arrow_table(shown, preserve_index=True)
+    _SHOWN_ROWS[key] = (weakref.ref(frame, lambda _: _SHOWN_ROWS.pop(key, None)), rows)
+    return rows
+
+
 def show_table(
     frame: pd.DataFrame,
     file_name: str,
@@ -146,7 +168,8 @@ def show_table(
     ``chunk_rows``: a table longer than that sends only that many rows to the browser, and
     more as the visitor scrolls or sorts (Streamlit's lazy table; without it, tables longer
     than :data:`LAZY_ROWS` send 1,000 rows at a time): a filter change then re-sends a few
-    rows, not thousands. The CSV download keeps every row either way."""
+    rows, not thousands. Its rows are prepared once per table object (:func:`_shown_rows`).
+    The CSV download keeps every row either way."""
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
@@ -154,7 +177,7 @@ def show_table(
     # Shown cells are formula-safe too: the table's own toolbar can save it as CSV.
     with _rows_per_chunk(chunk_rows) if chunked else contextlib.nullcontext():
         st.dataframe(
-            neutralise_formulas(fmt.display_frame(frame)),
+            _shown_rows(frame) if chunked else neutralise_formulas(fmt.display_frame(frame)),
             column_config=column_config(frame),
             hide_index=True,
             height=height,
