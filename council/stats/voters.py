@@ -450,15 +450,19 @@ def account_runs(votes: pd.DataFrame, by_pair: Pairs, backed: np.ndarray) -> Acc
     pair_key = (by_pair.cycle - base) * size + by_pair.account
     vote_key = (votes["cycle_id"].to_numpy(dtype="int64")[voted] - base) * size + codes[voted]
     steps = np.diff(vote_key)
-    if (steps >= 0).all():  # votes in pair order (as the cache stores them): count pairs
-        pair_of = np.concatenate([[0], np.cumsum(steps > 0)]) if len(vote_key) else vote_key
-    else:
+    pair_of: np.ndarray | None = None  # None: vote i is pair i (one vote per pair, in order)
+    if not (steps >= 0).all():
         pair_of = np.searchsorted(pair_key, vote_key)
+    elif len(vote_key) != len(pair_key):  # in pair order, some pairs with several votes
+        pair_of = np.concatenate([[0], np.cumsum(steps > 0)])
     revealed = votes["vote_for_candidate_id"].notna().to_numpy(dtype=bool)[voted]
     order = np.argsort(by_pair.account, kind="stable")  # by account, then round
 
     def running(per_vote: np.ndarray) -> np.ndarray:
-        per_pair = np.bincount(pair_of[per_vote], minlength=len(pair_key))[order]
+        if pair_of is None:
+            per_pair = per_vote.astype("int64")[order]
+        else:
+            per_pair = np.bincount(pair_of[per_vote], minlength=len(pair_key))[order]
         return np.concatenate([[0], np.cumsum(per_pair)]).astype("int64")
 
     account, cycle = by_pair.account[order], by_pair.cycle[order]
@@ -466,7 +470,7 @@ def account_runs(votes: pd.DataFrame, by_pair: Pairs, backed: np.ndarray) -> Acc
         key=account * span + (cycle - base),
         cycle=cycle,
         stake=by_pair.stake[order],
-        cast=running(np.ones(len(pair_of), dtype=bool)),
+        cast=running(np.ones(len(vote_key), dtype=bool)),
         revealed=running(revealed),
         backed=running(backed[voted]),
         names=by_pair.names,
