@@ -488,14 +488,17 @@ def _run_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np
     starts, lengths = starts[order], lengths[order]
     total, compensation = np.zeros(len(starts)), np.zeros(len(starts))
     active = len(starts)
-    for j in range(int(lengths[0]) if len(lengths) else 0):
-        while active and lengths[active - 1] <= j:
-            active -= 1
-        y = values[starts[:active] + j] - compensation[:active]
-        t = total[:active] + y
-        step = (t - total[:active]) - y
-        step[np.isnan(step)] = 0.0  # an infinite value: pandas resets the compensation
-        compensation[:active], total[:active] = step, t
+    finite = bool(np.isfinite(values).all())
+    with np.errstate(invalid="ignore"):  # inf - inf: the NaN pandas resets to 0
+        for j in range(int(lengths[0]) if len(lengths) else 0):
+            while active and lengths[active - 1] <= j:
+                active -= 1
+            y = values[starts[:active] + j] - compensation[:active]
+            t = total[:active] + y
+            step = (t - total[:active]) - y
+            if not finite:  # an infinite value: pandas resets the compensation
+                step[np.isnan(step)] = 0.0
+            compensation[:active], total[:active] = step, t
     out = np.empty(len(starts))
     out[order] = total
     return out
