@@ -33,7 +33,7 @@ def test_every_round_gives_the_hand_worked_table(compact: bool) -> None:
 def test_runs_keep_each_pairs_votes_revealed_and_elected() -> None:
     runs = runs_of(votes_frame(compact=True))
     # By account, then round: A 1 2 5, B 1 4 5, C 1 4, D 2, E 4 5, F 1.
-    assert runs.cycle.tolist() == [1, 2, 5, 1, 4, 5, 1, 4, 2, 4, 5, 1]
+    assert runs.cycles(np.arange(12)).tolist() == [1, 2, 5, 1, 4, 5, 1, 4, 2, 4, 5, 1]
     assert runs.stake.tolist() == [100, 40, 25, 50, 50, 40, 30, 30, 20, 30, 5, 10]
     assert np.diff(runs.cast).tolist() == [1] * 11 + [2]  # F's two votes in round 1
     assert np.diff(runs.revealed).tolist() == [1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1]

@@ -423,12 +423,12 @@ class AccountRuns:
     account's rounds in a round range are one run of these arrays, found by binary search, so
     a range's :func:`voter_table` sums runs instead of grouping every pair of the range.
 
-    ``key`` is account * ``span`` + (round - ``base``), sorted; ``cycle`` and ``stake`` per
-    pair; ``cast``, ``revealed`` and ``backed`` the running totals (a leading 0) of each
-    pair's votes, revealed votes and votes for an elected candidate; ``names`` the accounts."""
+    ``key`` is account * ``span`` + (round - ``base``), sorted; ``stake`` per pair; ``cast``,
+    ``revealed`` and ``backed`` the running totals (a leading 0) of each pair's votes,
+    revealed votes and votes for an elected candidate (32-bit while they fit: these arrays
+    stay in memory for the cache's life); ``names`` the accounts."""
 
     key: np.ndarray
-    cycle: np.ndarray
     stake: np.ndarray
     cast: np.ndarray
     revealed: np.ndarray
@@ -436,6 +436,10 @@ class AccountRuns:
     names: np.ndarray
     base: int
     span: int
+
+    def cycles(self, at: np.ndarray) -> np.ndarray:
+        """The round of the pairs at positions ``at``."""
+        return self.key[at] % self.span + self.base
 
 
 def account_runs(votes: pd.DataFrame, by_pair: Pairs, backed: np.ndarray) -> AccountRuns:
@@ -458,17 +462,17 @@ def account_runs(votes: pd.DataFrame, by_pair: Pairs, backed: np.ndarray) -> Acc
     revealed = votes["vote_for_candidate_id"].notna().to_numpy(dtype=bool)[voted]
     order = np.argsort(by_pair.account, kind="stable")  # by account, then round
 
+    counts = "int32" if len(vote_key) < 2**31 else "int64"
+
     def running(per_vote: np.ndarray) -> np.ndarray:
         if pair_of is None:
-            per_pair = per_vote.astype("int64")[order]
+            per_pair = per_vote.astype(counts)[order]
         else:
             per_pair = np.bincount(pair_of[per_vote], minlength=len(pair_key))[order]
-        return np.concatenate([[0], np.cumsum(per_pair)]).astype("int64")
+        return np.concatenate([[0], np.cumsum(per_pair, dtype=counts)]).astype(counts)
 
-    account, cycle = by_pair.account[order], by_pair.cycle[order]
     return AccountRuns(
-        key=account * span + (cycle - base),
-        cycle=cycle,
+        key=by_pair.account[order] * span + (by_pair.cycle[order] - base),
         stake=by_pair.stake[order],
         cast=running(np.ones(len(vote_key), dtype=bool)),
         revealed=running(revealed),
@@ -521,18 +525,20 @@ def range_voter_table(runs: AccountRuns, cycle_range: tuple[int, int]) -> pd.Dat
     # Runs are disjoint and in order: every other reduceat segment is a run.
     bounds = np.column_stack([start, end]).ravel()
     largest = np.maximum.reduceat(np.append(runs.stake, 0.0), bounds)[::2]
-    cast = runs.cast[end] - runs.cast[start]
+    cast = (runs.cast[end] - runs.cast[start]).astype("int64")
     frame = pd.DataFrame(
         {
             "cast_by": runs.names[accounts],
             "rounds_voted": lengths.astype("int64"),
-            "first_round": runs.cycle[start],
-            "last_round": runs.cycle[end - 1],
+            "first_round": runs.cycles(start),
+            "last_round": runs.cycles(end - 1),
             "total_stake_joy": total,
             "mean_stake_joy": total / lengths,
             "max_stake_joy": largest,
-            "revealed_share_pct": (runs.revealed[end] - runs.revealed[start]) / cast * 100,
-            "backed_elected": runs.backed[end] - runs.backed[start],
+            "revealed_share_pct": (runs.revealed[end] - runs.revealed[start]).astype("int64")
+            / cast
+            * 100,
+            "backed_elected": (runs.backed[end] - runs.backed[start]).astype("int64"),
         }
     )
     order = np.lexsort((accounts, -total))  # the largest total first, then by account

@@ -60,7 +60,8 @@ class VoterStats:
     ``votes`` are the network's votes sorted by round (``council.data.load_voter_votes``),
     ``pairs`` their stake per (round, account) and ``backed`` per vote whether it was for an
     elected candidate: a round range is a slice of each. Made once for every range: ``runs``
-    (the pairs by account, :func:`council.stats.voters.account_runs`), the rounds' and the
+    (the pairs by account, :func:`council.stats.voters.account_runs`; ``pairs`` is then left
+    out, the runs hold what the ranges need of it), the rounds' and the
     unrevealed votes' display rows (``round_rows``, ``change_rows``, newest first, with
     their ``cycle_id`` as index) and the trend line charts of every round (``line_specs``):
     a range's view picks from them."""
@@ -101,7 +102,7 @@ def voter_stats(
         rounds=per_round,
         change=change,
         votes=votes,
-        pairs=by_pair,
+        pairs=None,
         backed=backed,
         runs=voters.account_runs(votes, by_pair, backed),
         round_rows=_round_rows(newest_first),
@@ -161,14 +162,19 @@ def _count(value: object) -> str:
     return "not recorded" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
+def _votes_in(stats: VoterStats, cycle_range: tuple[int, int]) -> slice:
+    """The votes of the rounds in the range: a slice of ``stats.votes``."""
+    cycles = stats.votes["cycle_id"].to_numpy()
+    return slice(
+        int(np.searchsorted(cycles, cycle_range[0], side="left")),
+        int(np.searchsorted(cycles, cycle_range[1], side="right")),
+    )
+
+
 def _in_range(stats: VoterStats, cycle_range: tuple[int, int]) -> tuple[slice, voters.Pairs]:
     """The votes (a slice of ``stats.votes``) and the pairs of the rounds in the range."""
     lo, hi = cycle_range
-    cycles = stats.votes["cycle_id"].to_numpy()
-    shown = slice(
-        int(np.searchsorted(cycles, lo, side="left")),
-        int(np.searchsorted(cycles, hi, side="right")),
-    )
+    shown = _votes_in(stats, cycle_range)
     by_pair = stats.pairs if stats.pairs is not None else voters.pairs(stats.votes)
     start, end = by_pair.rounds(np.array([lo, hi]))
     part = slice(int(start[0]), int(end[1]))
@@ -185,13 +191,16 @@ def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
     """The page's tables and charts for the rounds in ``cycle_range``."""
     in_range = stats.rounds["cycle_id"].between(*cycle_range)
     rounds = stats.rounds[in_range].sort_values("cycle_id", ascending=False)
-    shown, by_pair = _in_range(stats, cycle_range)
-    shown_votes = stats.votes.iloc[shown]
     recorded = rounds[rounds["recorded"]]
     if stats.runs is not None:
+        shown = _votes_in(stats, cycle_range)
         table = voters.range_voter_table(stats.runs, cycle_range)
     else:
-        table = voters.voter_table(shown_votes, stats.results, by_pair, stats.backed[shown])
+        shown, by_pair = _in_range(stats, cycle_range)
+        table = voters.voter_table(
+            stats.votes.iloc[shown], stats.results, by_pair, stats.backed[shown]
+        )
+    shown_votes = stats.votes.iloc[shown]
     accounts = len(table) if len(recorded) else None  # one row per account that voted
     view = VotersView(
         headline={
