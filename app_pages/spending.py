@@ -135,7 +135,7 @@ def spending_section() -> None:
 
     st.subheader("By term")
     ui.chart(view.term_chart, view.term_chart_note)
-    ui.show_table(view.term_table, "spending-by-term.csv", chunk_rows=ui.CHUNK_ROWS)
+    ui.show_table(view.term_table, "spending-by-term.csv")
 
     if view.time_chart:
         st.subheader("Over time")

@@ -44,7 +44,7 @@ if view.note:
     st.caption(view.note)
 
 st.subheader("Voters per round")
-ui.show_table(view.round_table, f"voters-per-round-{network}.csv", chunk_rows=ui.CHUNK_ROWS)
+ui.show_table(view.round_table, f"voters-per-round-{network}.csv")
 ui.chart_tabs(view.trends, key="voter-trend")
 
 st.subheader("Could the unrevealed votes have changed the result?")
@@ -53,7 +53,7 @@ st.caption(
     "not elected, would it have passed the last elected seat? Yes when the unrevealed stake is "
     "larger than the margin between the two. A running round compares the places so far."
 )
-ui.show_table(view.change_table, f"unrevealed-votes-{network}.csv", chunk_rows=ui.CHUNK_ROWS)
+ui.show_table(view.change_table, f"unrevealed-votes-{network}.csv")
 
 st.subheader("Voters across the rounds")
 if view.voter_table.empty:

@@ -1,4 +1,4 @@
-"""Long tables sent a chunk at a time (``ui.show_table``'s ``chunk_rows``): Streamlit's chunk
+"""Lazy tables sent a chunk at a time (``ui.show_table``'s ``chunk_rows``): Streamlit's chunk
 size while one is drawn, and the rows they serve, prepared once per table object."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ ACCOUNT = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 
 
 def test_chunk_size_holds_only_while_a_table_is_drawn() -> None:
-    before = lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS
+    before = lazy_df_source.DEFAULT_PAGE_SIZE
     with elements._rows_per_chunk(100):
-        assert lazy_df_source.DEFAULT_PAGE_SIZE == lazy_df_source.FORCED_LAZY_MIN_ROWS == 100
-    assert before == (lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS)
+        assert lazy_df_source.DEFAULT_PAGE_SIZE == 100
+    assert before == lazy_df_source.DEFAULT_PAGE_SIZE == 1_000
     with pytest.raises(RuntimeError), elements._rows_per_chunk(7):
         raise RuntimeError("a table that failed to draw")
-    assert before == (lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS)
+    assert before == lazy_df_source.DEFAULT_PAGE_SIZE
 
 
 def test_served_rows_are_shown_cells_made_once_per_table() -> None:

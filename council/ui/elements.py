@@ -57,7 +57,7 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
 
 # Tables longer than this send only the rows in view to the browser (and on scrolling).
 LAZY_ROWS = 2_000
-# A long table's rows per chunk where a page asks for it (show_table's chunk_rows): a visitor
+# A lazy table's rows per chunk where a page asks for it (show_table's chunk_rows): a visitor
 # sees about ten rows at a time.
 CHUNK_ROWS = 100
 
@@ -125,15 +125,14 @@ def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str)
 
 @contextlib.contextmanager
 def _rows_per_chunk(rows: int) -> Iterator[None]:
-    """Streamlit's lazy tables send ``rows`` rows at a time (and lazily from more than
-    ``rows``) while inside: its chunk of 1,000 rows is fixed (``lazy_df_source``'s
-    ``DEFAULT_PAGE_SIZE`` and ``FORCED_LAZY_MIN_ROWS``, read on each call), with no parameter."""
-    saved = lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS
-    lazy_df_source.DEFAULT_PAGE_SIZE = lazy_df_source.FORCED_LAZY_MIN_ROWS = rows
+    """Streamlit's lazy tables send ``rows`` rows at a time while inside: its chunk of 1,000
+    rows has no parameter (``lazy_df_source.DEFAULT_PAGE_SIZE``, read on each call)."""
+    saved = lazy_df_source.DEFAULT_PAGE_SIZE
+    lazy_df_source.DEFAULT_PAGE_SIZE = rows
     try:
         yield
     finally:
-        lazy_df_source.DEFAULT_PAGE_SIZE, lazy_df_source.FORCED_LAZY_MIN_ROWS = saved
+        lazy_df_source.DEFAULT_PAGE_SIZE = saved
 
 
 # A chunked table's rows as Arrow, per table object (id -> (weak reference, rows)).
@@ -165,15 +164,17 @@ def show_table(
     """A table plus a CSV download of exactly its rows and columns (the table shortens
     account addresses, the download keeps them whole).
 
-    ``chunk_rows``: a table longer than that sends only that many rows to the browser, and
-    more as the visitor scrolls or sorts (Streamlit's lazy table; without it, tables longer
-    than :data:`LAZY_ROWS` send 1,000 rows at a time): a filter change then re-sends a few
-    rows, not thousands. Its rows are prepared once per table object (:func:`_shown_rows`).
-    The CSV download keeps every row either way."""
+    A table longer than :data:`LAZY_ROWS` sends the browser only the rows in view and more as
+    the visitor scrolls or sorts (Streamlit's lazy table), 1,000 rows at a time, or
+    ``chunk_rows`` (:data:`CHUNK_ROWS`): a filter change then re-sends a hundred rows, not a
+    thousand; such a table's rows are prepared once per table object (:func:`_shown_rows`).
+    Shorter tables are sent whole (the table's search needs every row in the browser). The
+    CSV download keeps every row either way."""
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
-    chunked = chunk_rows is not None and len(frame) > chunk_rows
+    lazy = len(frame) > LAZY_ROWS
+    chunked = lazy and chunk_rows is not None
     # Shown cells are formula-safe too: the table's own toolbar can save it as CSV.
     with _rows_per_chunk(chunk_rows) if chunked else contextlib.nullcontext():
         st.dataframe(
@@ -182,6 +183,6 @@ def show_table(
             hide_index=True,
             height=height,
             placeholder="–",  # not recorded / not applicable, instead of "None"
-            lazy=chunked or len(frame) > LAZY_ROWS,
+            lazy=lazy,
         )
     csv_download(frame, file_name)
