@@ -97,6 +97,8 @@ def stats_with_runs() -> view.VoterStats:
         stats.change["cycle_id"].to_numpy()
     )
     stats.line_specs = [view.to_spec(c) for c in view.charts.trend_lines(newest_first)]
+    bars = view.to_spec(view.charts.voters_by_kind(newest_first))
+    stats.bars = (view.charts.bar_rounds(newest_first), bars)
     return stats
 
 
@@ -123,3 +125,13 @@ def test_rounds_four_and_five_rows_from_the_made_once_parts() -> None:
         {"cycle_id": 5, "vote_stake_joy": 70.0},
         {"cycle_id": 4, "vote_stake_joy": 110.0},
     ]
+
+
+def test_a_range_keeping_the_newest_rounds_draws_the_bars_made_once() -> None:
+    stats = stats_with_runs()
+    assert stats.bars[0] == ((1, 2, 4, 5), False)  # round 3's votes are not recorded
+    assert view.voters_view(stats, (0, 9)).trends[0] is stats.bars[1]
+    assert view.voters_view(stats, (1, 5)).trends[0] is stats.bars[1]
+    narrower = view.voters_view(stats, (2, 5)).trends[0]  # without round 1: drawn anew
+    assert narrower is not stats.bars[1]
+    assert [row["cycle_id"] for row in narrower["datasets"]["data-0"]] == [5, 5, 4, 2, 2]

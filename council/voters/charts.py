@@ -19,6 +19,15 @@ VOTER_KINDS = {"returning": "#0072B2", "new": "#E69F00"}
 BAR_ROUNDS = MAX_BARS  # rounds in the voting-accounts bars (the newest)
 
 
+def bar_rounds(stats: pd.DataFrame, max_rounds: int = BAR_ROUNDS) -> tuple[tuple[int, ...], bool]:
+    """The rounds :func:`voters_by_kind` draws of ``stats`` (the newest ``max_rounds``
+    recorded, ascending) and whether some recorded rounds are left out: two round tables with
+    the same (and the same rows for them) give the same chart."""
+    recorded = stats.loc[stats["recorded"], "cycle_id"]
+    newest = tuple(sorted(int(c) for c in recorded.nlargest(max_rounds)))
+    return newest, len(newest) < len(recorded)
+
+
 def voters_by_kind(stats: pd.DataFrame, max_rounds: int = BAR_ROUNDS) -> alt.Chart:
     """Voting accounts per round as stacked bars: returning (voted in the previous round) and
     new. Rounds whose returning voters are unknown show their voters as one bar, "unknown".

@@ -63,8 +63,10 @@ class VoterStats:
     (the pairs by account, :func:`council.stats.voters.account_runs`; ``pairs`` is then left
     out, the runs hold what the ranges need of it), the rounds' and the
     unrevealed votes' display rows (``round_rows``, ``change_rows``, newest first, with
-    their ``cycle_id`` as index) and the trend line charts of every round (``line_specs``):
-    a range's view picks from them."""
+    their ``cycle_id`` as index), the trend line charts of every round (``line_specs``) and
+    the voting-accounts bars of every round with the rounds they draw
+    (``bars``, :func:`council.voters.charts.bar_rounds`): a range's view picks from them, and
+    draws the same bars while it keeps the same newest rounds."""
 
     results: pd.DataFrame
     recorded: pd.DataFrame
@@ -77,6 +79,7 @@ class VoterStats:
     round_rows: pd.DataFrame | None = None
     change_rows: pd.DataFrame | None = None
     line_specs: list[dict] = field(default_factory=list)
+    bars: tuple[tuple, dict] | None = None
 
 
 def voter_stats(
@@ -108,6 +111,11 @@ def voter_stats(
         round_rows=_round_rows(newest_first),
         change_rows=_labelled(change, CHANGE_LABELS).set_axis(change["cycle_id"].to_numpy()),
         line_specs=[to_spec(c) for c in charts.trend_lines(newest_first)],
+        bars=(
+            (charts.bar_rounds(newest_first), to_spec(charts.voters_by_kind(newest_first)))
+            if newest_first["recorded"].sum() > 1
+            else None
+        ),
     )
 
 
@@ -237,7 +245,10 @@ def voters_view(stats: VoterStats, cycle_range: tuple[int, int]) -> VotersView:
         # Datasets named by order: a range change then swaps rows into the drawn charts.
         # The line charts of every round are made once (VoterStats.line_specs): a range
         # keeps their rows in it.
-        bars = to_spec(charts.voters_by_kind(rounds))
+        if stats.bars is not None and charts.bar_rounds(rounds) == stats.bars[0]:
+            bars = stats.bars[1]  # shared, read-only
+        else:
+            bars = to_spec(charts.voters_by_kind(rounds))
         if stats.line_specs:
             view.trends = [bars, *(_lines_in(s, cycle_range) for s in stats.line_specs)]
         else:
