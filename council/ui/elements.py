@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
@@ -123,16 +124,23 @@ def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str)
             show_table(frame, file_name)
 
 
+# Streamlit's own chunk size, and a lock so that two sessions drawing chunked tables at once
+# cannot leave the other's size in place.
+_STREAMLIT_CHUNK_ROWS = lazy_df_source.DEFAULT_PAGE_SIZE
+_CHUNK_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _rows_per_chunk(rows: int) -> Iterator[None]:
     """Streamlit's lazy tables send ``rows`` rows at a time while inside: its chunk of 1,000
-    rows has no parameter (``lazy_df_source.DEFAULT_PAGE_SIZE``, read on each call)."""
-    saved = lazy_df_source.DEFAULT_PAGE_SIZE
-    lazy_df_source.DEFAULT_PAGE_SIZE = rows
-    try:
-        yield
-    finally:
-        lazy_df_source.DEFAULT_PAGE_SIZE = saved
+    rows has no parameter (``lazy_df_source.DEFAULT_PAGE_SIZE``, read on each call). Its own
+    size is back on leaving."""
+    with _CHUNK_LOCK:
+        lazy_df_source.DEFAULT_PAGE_SIZE = rows
+        try:
+            yield
+        finally:
+            lazy_df_source.DEFAULT_PAGE_SIZE = _STREAMLIT_CHUNK_ROWS
 
 
 # A chunked table's rows as Arrow, per table object (id -> (weak reference, rows)).
