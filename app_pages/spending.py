@@ -49,7 +49,9 @@ def spending_rows(cache_key: tuple[str, float], uploads_key: float):
     return views.formatted_rows(tables.spending_table, ui.spending_items())
 
 
-@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+# A shared resource, not cache_data: the same view object on every rerun, whose long tables
+# ui.show_table then converts once (read-only).
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=16)
 def spending_view(cache_key, uploads_key, terms, categories, date_range, min_amount):
     """The page's tables and charts for one filter state (cached)."""
     every_item = ui.spending_items()
@@ -140,7 +142,9 @@ def spending_section() -> None:
         st.vega_lite_chart(view.time_chart, width="stretch")
 
     st.subheader("Proposals behind the numbers")
-    ui.show_table(view.proposal_table, "spending-proposals.csv", height=400)
+    ui.show_table(
+        view.proposal_table, "spending-proposals.csv", height=400, chunk_rows=ui.CHUNK_ROWS
+    )
 
     period = f"{date_range[0]} to {date_range[1]}" if date_range else "all dates"
     ui.markdown_source(

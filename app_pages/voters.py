@@ -22,7 +22,9 @@ network = ui.network_or_stop(
 )
 
 
-@st.cache_data(show_spinner="Preparing the tables and charts…", max_entries=32)
+# A shared resource, not cache_data: the same view object on every rerun, whose long tables
+# ui.show_table then converts once (read-only).
+@st.cache_resource(show_spinner="Preparing the tables and charts…", max_entries=16)
 def voters_view(cache_key, network, cycle_range) -> voters.VotersView:
     """The page's tables and charts for one round range (cached)."""
     return voters.voters_view(ui.voter_stats(network), cycle_range)
@@ -58,7 +60,7 @@ if view.voter_table.empty:
     ui.empty_state("No vote is recorded in the shown rounds.")
 else:
     st.caption("Sort by any column; the download keeps whole account addresses.")
-    ui.show_table(view.voter_table, f"voters-{network}.csv", height=420)
+    ui.show_table(view.voter_table, f"voters-{network}.csv", height=420, chunk_rows=ui.CHUNK_ROWS)
 
 st.subheader("One account's votes")
 if not account:

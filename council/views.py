@@ -323,10 +323,10 @@ def spending_view(
         report=spending.markdown_table(by_category),
     )
     if not by_category.empty:
-        view.category_chart = charts.to_spec(charts.category_shares(by_category))
+        view.category_chart = charts.rows_spec(charts.category_shares, by_category)
     if not by_term.empty:
         charted = spending.largest_groups(by_term, "term", CHART_TERMS)
-        view.term_chart = charts.to_spec(charts.spending_by_term(charted))
+        view.term_chart = charts.rows_spec(charts.spending_by_term, charted)
         chosen = by_term["term"].nunique()
         if charted["term"].nunique() < chosen:
             view.term_chart_note = (
@@ -335,7 +335,7 @@ def spending_view(
             )
     if shown["decided_at_time"].notna().any():
         cumulative = spending.cumulative_spending(shown)
-        view.time_chart = charts.to_spec(charts.spending_over_time(cumulative))
+        view.time_chart = charts.rows_spec(charts.spending_over_time, cumulative)
     return view
 
 

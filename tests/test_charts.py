@@ -148,3 +148,39 @@ def test_charts_with_a_mark_per_round_or_cell_draw_on_a_canvas() -> None:
         charts.member_timeline(TIMELINE).to_dict()
     ]:
         assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+
+
+SPENDING = pd.DataFrame(
+    {
+        "decided_at_time": pd.to_datetime(
+            ["2023-01-01", "2023-01-09", "2023-02-01", "2023-03-05"], utc=True
+        ),
+        "amount_joy": [10.0, 20.0, 5.5, 7.0],
+        "proposal_id": ["1", "2", "3", "4"],
+        "term": ["term 1", "term 1", "term 2", "term 2"],
+        "category": ["Bounties", "Tools", "Bounties", "Bounties"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("build", "rows_of"),
+    [
+        (charts.category_shares, lambda items: spending.totals_by(items, ["category"])),
+        (charts.spending_by_term, lambda items: spending.totals_by(items, ["term", "category"])),
+        (charts.spending_over_time, spending.cumulative_spending),
+    ],
+)
+def test_spending_charts_made_once_take_only_new_rows(build, rows_of) -> None:
+    # charts.rows_spec makes these specs once and writes each filter's rows into a copy: right
+    # only while the spec does not depend on the rows.
+    charts._ROW_SPECS.pop(build, None)
+    wide, narrow = rows_of(SPENDING), rows_of(SPENDING.iloc[2:])
+    first = charts.rows_spec(build, wide)
+    assert first == charts.to_spec(build(wide))
+    again = charts.rows_spec(build, narrow)
+    assert again == charts.to_spec(build(narrow))
+    assert again["datasets"] != first["datasets"]
+    assert len(again["datasets"]["data-0"]) == len(narrow)
+    again["encoding"]["x"]["title"] = "changed by a caller"  # a copy: the next is unchanged
+    assert charts.rows_spec(build, narrow) == charts.to_spec(build(narrow))

@@ -211,3 +211,24 @@ def test_cumulative_spending_keeps_each_periods_last_running_total() -> None:
     assert frame["cumulative_joy"].tolist() == [7.0, 31.0]
     by_day = spending.cumulative_spending(items, max_points=4)
     assert by_day["cumulative_joy"].tolist() == [3.0, 7.0, 15.0, 31.0]
+
+
+def test_period_codes_split_where_pandas_periods_do() -> None:
+    moments = pd.to_datetime(
+        ["2024-01-06 23:59", "2024-01-07 00:00", "2024-01-08 00:00", "2024-03-31 12:00",
+         "2024-04-01 00:00", "2024-12-31 23:59", "2025-01-01 00:00"]
+    ).to_numpy()  # fmt: skip
+    days = spending._period_codes(moments, "D")
+    assert (days[1:] != days[:-1]).tolist() == [True, True, True, True, True, True]
+    # Weeks run Monday to Sunday: Saturday 6th and Sunday 7th share one, Monday 8th starts one;
+    # Tuesday 31 December and Wednesday 1 January share one.
+    weeks = spending._period_codes(moments, "W")
+    assert (weeks[1:] != weeks[:-1]).tolist() == [False, True, True, True, True, False]
+    quarters = spending._period_codes(moments, "Q")
+    assert (quarters[1:] != quarters[:-1]).tolist() == [False, False, False, True, True, True]
+    years = spending._period_codes(moments, "Y")
+    assert (years[1:] != years[:-1]).tolist() == [False, False, False, False, False, True]
+    for period in spending.CUMULATIVE_PERIODS:
+        pandas = pd.Series(moments).dt.to_period(period).to_numpy()
+        codes = spending._period_codes(moments, period)
+        assert ((pandas[1:] != pandas[:-1]) == (codes[1:] != codes[:-1])).all()

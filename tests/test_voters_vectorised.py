@@ -289,5 +289,5 @@ def test_voting_accounts_chart_draws_the_newest_rounds_only() -> None:
     assert [(r["cycle_id"], r["kind"]) for r in rows] == [
         (5, "returning"), (5, "new"), (4, "unknown"),
     ]  # fmt: skip
-    assert spec["encoding"]["x"]["title"] == "Round (the newest 2 of 4)"
+    assert spec["encoding"]["x"]["title"] == "Round (the newest 2)"
     assert charts.voters_by_kind(stats).to_dict()["encoding"]["x"]["title"] == "Round"

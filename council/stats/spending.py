@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from council import csv_values
@@ -198,9 +199,11 @@ def filter_items(
 
 def totals_by(items: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Total JOY and number of proposals per group, largest first (ties by name), with shares."""
+    # One column's size and sum, not a named aggregation: the same figures in half the time
+    # (a filter change on the Spending page computes two of these).
+    amounts = items.groupby(by, dropna=False)["amount_joy"]
     grouped = (
-        items.groupby(by, dropna=False)
-        .agg(proposals=("proposal_id", "size"), amount_joy=("amount_joy", "sum"))
+        pd.DataFrame({"proposals": amounts.size(), "amount_joy": amounts.sum()})
         .reset_index()
         .sort_values(["amount_joy", *by], ascending=[False] + [True] * len(by))
     )
@@ -233,11 +236,27 @@ def cumulative_spending(items: pd.DataFrame, max_points: int = 400) -> pd.DataFr
     if len(frame) <= max_points:
         return frame
     naive = frame["date"].dt.tz_localize(None) if frame["date"].dt.tz else frame["date"]
+    moments = naive.to_numpy(dtype="datetime64[ns]")
     for period in CUMULATIVE_PERIODS:
-        last = frame.groupby(naive.dt.to_period(period), sort=False).tail(1)
+        # Sorted by time, each period's decisions are one run: keep each run's last.
+        codes = _period_codes(moments, period)
+        last = frame[np.append(codes[1:] != codes[:-1], True)]
         if len(last) <= max_points:
             break
     return last.reset_index(drop=True)
+
+
+def _period_codes(moments: np.ndarray, period: str) -> np.ndarray:
+    """A number per moment (``datetime64``, no time zone) naming its period of
+    :data:`CUMULATIVE_PERIODS` as pandas' ``to_period`` does: a day, a week from Monday to
+    Sunday (``W``), a month, a quarter or a year."""
+    if period in ("D", "W"):
+        days = moments.astype("datetime64[D]").astype("int64")
+        return days if period == "D" else (days + 3) // 7  # 1970-01-01 was a Thursday
+    if period in ("M", "Q"):
+        months = moments.astype("datetime64[M]").astype("int64")
+        return months if period == "M" else months // 3
+    return moments.astype("datetime64[Y]").astype("int64")
 
 
 def markdown_table(totals: pd.DataFrame, column: str = "category", label: str = "Category") -> str:

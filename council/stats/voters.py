@@ -415,3 +415,131 @@ def voter_table(
     frame = frame.sort_values(["total_stake_joy", "account"], ascending=[False, True])
     frame["cast_by"] = by_pair.names[frame["account"].to_numpy()]
     return frame[ACCOUNT_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class AccountRuns:
+    """The stake per (round, account) (:class:`Pairs`) ordered by account, then round: an
+    account's rounds in a round range are one run of these arrays, found by binary search, so
+    a range's :func:`voter_table` sums runs instead of grouping every pair of the range.
+
+    ``key`` is account * ``span`` + (round - ``base``), sorted; ``stake`` per pair; ``cast``,
+    ``revealed`` and ``backed`` the running totals (a leading 0) of each pair's votes,
+    revealed votes and votes for an elected candidate (32-bit while they fit: these arrays
+    stay in memory for the cache's life); ``names`` the accounts."""
+
+    key: np.ndarray
+    stake: np.ndarray
+    cast: np.ndarray
+    revealed: np.ndarray
+    backed: np.ndarray
+    names: np.ndarray
+    base: int
+    span: int
+
+    def cycles(self, at: np.ndarray) -> np.ndarray:
+        """The round of the pairs at positions ``at``."""
+        return self.key[at] % self.span + self.base
+
+
+def account_runs(votes: pd.DataFrame, by_pair: Pairs, backed: np.ndarray) -> AccountRuns:
+    """:class:`AccountRuns` of ``votes``, their :func:`pairs` and per vote whether it was for
+    an elected candidate (:func:`elected_votes`)."""
+    codes, _ = account_codes(votes)
+    voted = codes >= 0
+    base = int(by_pair.cycle.min()) if len(by_pair.cycle) else 0
+    span = int(by_pair.cycle.max()) - base + 1 if len(by_pair.cycle) else 1
+    size = len(by_pair.names)
+    # Each vote's pair: pairs are sorted by round, then account, so their keys are sorted.
+    pair_key = (by_pair.cycle - base) * size + by_pair.account
+    vote_key = (votes["cycle_id"].to_numpy(dtype="int64")[voted] - base) * size + codes[voted]
+    steps = np.diff(vote_key)
+    pair_of: np.ndarray | None = None  # None: vote i is pair i (one vote per pair, in order)
+    if not (steps >= 0).all():
+        pair_of = np.searchsorted(pair_key, vote_key)
+    elif len(vote_key) != len(pair_key):  # in pair order, some pairs with several votes
+        pair_of = np.concatenate([[0], np.cumsum(steps > 0)])
+    revealed = votes["vote_for_candidate_id"].notna().to_numpy(dtype=bool)[voted]
+    order = np.argsort(by_pair.account, kind="stable")  # by account, then round
+
+    counts = "int32" if len(vote_key) < 2**31 else "int64"
+
+    def running(per_vote: np.ndarray) -> np.ndarray:
+        if pair_of is None:
+            per_pair = per_vote.astype(counts)[order]
+        else:
+            per_pair = np.bincount(pair_of[per_vote], minlength=len(pair_key))[order]
+        return np.concatenate([[0], np.cumsum(per_pair, dtype=counts)]).astype(counts)
+
+    return AccountRuns(
+        key=by_pair.account[order] * span + (by_pair.cycle[order] - base),
+        stake=by_pair.stake[order],
+        cast=running(np.ones(len(vote_key), dtype=bool)),
+        revealed=running(revealed),
+        backed=running(backed[voted]),
+        names=by_pair.names,
+        base=base,
+        span=span,
+    )
+
+
+def _run_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The sum of each run ``values[start : start + length]``, in the run's order with the
+    compensated (Kahan) summation pandas' groupby sum uses, so that each sum is pandas'
+    to the last bit. Vectorised across the runs: step ``j`` adds the ``j``-th value of every
+    run that long."""
+    order = np.argsort(-lengths, kind="stable")
+    starts, lengths = starts[order], lengths[order]
+    total, compensation = np.zeros(len(starts)), np.zeros(len(starts))
+    active = len(starts)
+    finite = bool(np.isfinite(values).all())
+    with np.errstate(invalid="ignore"):  # inf - inf: the NaN pandas resets to 0
+        for j in range(int(lengths[0]) if len(lengths) else 0):
+            while active and lengths[active - 1] <= j:
+                active -= 1
+            y = values[starts[:active] + j] - compensation[:active]
+            t = total[:active] + y
+            step = (t - total[:active]) - y
+            if not finite:  # an infinite value: pandas resets the compensation
+                step[np.isnan(step)] = 0.0
+            compensation[:active], total[:active] = step, t
+    out = np.empty(len(starts))
+    out[order] = total
+    return out
+
+
+def range_voter_table(runs: AccountRuns, cycle_range: tuple[int, int]) -> pd.DataFrame:
+    """:func:`voter_table` of the votes of the rounds in ``cycle_range`` (inclusive), from
+    :func:`account_runs` of all the votes: the same rows, figures and order."""
+    lo = max(int(cycle_range[0]) - runs.base, 0)
+    hi = min(int(cycle_range[1]) - runs.base, runs.span - 1)
+    accounts = np.arange(len(runs.names), dtype="int64")
+    start = np.searchsorted(runs.key, accounts * runs.span + lo, side="left")
+    end = np.searchsorted(runs.key, accounts * runs.span + hi, side="right")
+    lengths = end - start
+    voted = lengths > 0
+    if lo > hi or not voted.any():
+        return pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    accounts, start, end, lengths = accounts[voted], start[voted], end[voted], lengths[voted]
+    total = _run_sums(runs.stake, start, lengths)
+    # Runs are disjoint and in order: every other reduceat segment is a run.
+    bounds = np.column_stack([start, end]).ravel()
+    largest = np.maximum.reduceat(np.append(runs.stake, 0.0), bounds)[::2]
+    cast = (runs.cast[end] - runs.cast[start]).astype("int64")
+    frame = pd.DataFrame(
+        {
+            "cast_by": runs.names[accounts],
+            "rounds_voted": lengths.astype("int64"),
+            "first_round": runs.cycles(start),
+            "last_round": runs.cycles(end - 1),
+            "total_stake_joy": total,
+            "mean_stake_joy": total / lengths,
+            "max_stake_joy": largest,
+            "revealed_share_pct": (runs.revealed[end] - runs.revealed[start]).astype("int64")
+            / cast
+            * 100,
+            "backed_elected": (runs.backed[end] - runs.backed[start]).astype("int64"),
+        }
+    )
+    order = np.lexsort((accounts, -total))  # the largest total first, then by account
+    return frame.take(order).reset_index(drop=True)

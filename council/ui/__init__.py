@@ -18,6 +18,7 @@ from council.ui.background import (
     warm_up,
 )
 from council.ui.elements import (
+    CHUNK_ROWS,
     LAZY_ROWS,
     chart,
     chart_tabs,
@@ -77,6 +78,7 @@ from council.ui.url_state import (
 
 __all__ = [
     "APP_DIR",
+    "CHUNK_ROWS",
     "DEFAULT_PAGE",
     "LAZY_ROWS",
     "WARM_UP_DELAY",

@@ -4,11 +4,16 @@ while open."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Mapping, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
+from streamlit.dataframe import lazy_df_source
 
 from council import format as fmt
 from council.format import neutralise_formulas, safe_csv_bytes
@@ -53,6 +58,9 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
 
 # Tables longer than this send only the rows in view to the browser (and on scrolling).
 LAZY_ROWS = 2_000
+# A lazy table's rows per chunk where a page asks for it (show_table's chunk_rows): a visitor
+# sees about ten rows at a time.
+CHUNK_ROWS = 100
 
 
 @st.fragment
@@ -116,19 +124,73 @@ def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str)
             show_table(frame, file_name)
 
 
-def show_table(frame: pd.DataFrame, file_name: str, height: int | str = "auto") -> None:
+# Streamlit's own chunk size, and a lock so that two sessions drawing chunked tables at once
+# cannot leave the other's size in place.
+_STREAMLIT_CHUNK_ROWS = lazy_df_source.DEFAULT_PAGE_SIZE
+_CHUNK_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _rows_per_chunk(rows: int) -> Iterator[None]:
+    """Streamlit's lazy tables send ``rows`` rows at a time while inside: its chunk of 1,000
+    rows has no parameter (``lazy_df_source.DEFAULT_PAGE_SIZE``, read on each call). Its own
+    size is back on leaving."""
+    with _CHUNK_LOCK:
+        lazy_df_source.DEFAULT_PAGE_SIZE = rows
+        try:
+            yield
+        finally:
+            lazy_df_source.DEFAULT_PAGE_SIZE = _STREAMLIT_CHUNK_ROWS
+
+
+# A chunked table's rows as Arrow, per table object (id -> (weak reference, rows)).
+_SHOWN_ROWS: dict[int, tuple[weakref.ref, object]] = {}
+
+
+def _shown_rows(frame: pd.DataFrame):
+    """``frame`` as a table shows it (accounts shortened, formula-safe) as the Arrow table a
+    lazy table serves its chunks from, made once per table object: a view cached as a shared
+    resource (``st.cache_resource``) is the same object on every rerun, and converting
+    thousands of rows on each was most of a rerun's work. Treat ``frame`` as read-only."""
+    key = id(frame)
+    made = _SHOWN_ROWS.get(key)
+    if made is not None and made[0]() is frame:
+        return made[1]
+    shown = neutralise_formulas(fmt.display_frame(frame))
+    # As Streamlit's lazy table converts a pandas frame (its index kept as a column).
+    rows = dataframe_util.convert_pandas_df_to_arrow_table(shown, preserve_index=True)
+    _SHOWN_ROWS[key] = (weakref.ref(frame, lambda _: _SHOWN_ROWS.pop(key, None)), rows)
+    return rows
+
+
+def show_table(
+    frame: pd.DataFrame,
+    file_name: str,
+    height: int | str = "auto",
+    chunk_rows: int | None = None,
+) -> None:
     """A table plus a CSV download of exactly its rows and columns (the table shortens
-    account addresses, the download keeps them whole)."""
+    account addresses, the download keeps them whole).
+
+    A table longer than :data:`LAZY_ROWS` sends the browser only the rows in view and more as
+    the visitor scrolls or sorts (Streamlit's lazy table), 1,000 rows at a time, or
+    ``chunk_rows`` (:data:`CHUNK_ROWS`): a filter change then re-sends a hundred rows, not a
+    thousand; such a table's rows are prepared once per table object (:func:`_shown_rows`).
+    Shorter tables are sent whole (the table's search needs every row in the browser). The
+    CSV download keeps every row either way."""
     if frame.empty:
         empty_state("No rows match the current filters.")
         return
+    lazy = len(frame) > LAZY_ROWS
+    chunked = lazy and chunk_rows is not None
     # Shown cells are formula-safe too: the table's own toolbar can save it as CSV.
-    st.dataframe(
-        neutralise_formulas(fmt.display_frame(frame)),
-        column_config=column_config(frame),
-        hide_index=True,
-        height=height,
-        placeholder="–",  # not recorded / not applicable, instead of "None"
-        lazy=len(frame) > LAZY_ROWS,
-    )
+    with _rows_per_chunk(chunk_rows) if chunked else contextlib.nullcontext():
+        st.dataframe(
+            _shown_rows(frame) if chunked else neutralise_formulas(fmt.display_frame(frame)),
+            column_config=column_config(frame),
+            hide_index=True,
+            height=height,
+            placeholder="–",  # not recorded / not applicable, instead of "None"
+            lazy=lazy,
+        )
     csv_download(frame, file_name)
