@@ -87,7 +87,15 @@ if view.archive_rounds:
         )
 
 st.subheader("Candidacies")
-ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
+# Drawn only while open: 20,000 rows at 100x cost the browser time on every filter change.
+ui.table_in_expander(
+    "Every candidacy of the selection: table and CSV",
+    view.candidacy_table,
+    f"candidacies-{network}.csv",
+    key="candidacies",
+    height=420,
+    url=True,
+)
 shares = here.vote_shares[here.vote_shares["cycle_id"].isin(view.shown_rounds)]
 if not shares.empty:  # the mainnet record: shares, not stakes, per elected seat
     st.markdown("**Vote shares the term reports give** (share of the election's vote stake)")
