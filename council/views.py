@@ -155,7 +155,7 @@ def election_view(
             else "The votes of the shown rounds are not recorded."
         )
     if len(shown_rounds) > 1:
-        view.trends = [charts.to_spec(chart) for chart in charts.round_trends(shown_rounds)]
+        view.trends = charts.round_trend_specs(shown_rounds)
     if not shown.empty:
         recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]
         timeline = elections.member_timeline(shown[shown["cycle_id"].isin(recent)])

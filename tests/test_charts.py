@@ -148,3 +148,24 @@ def test_charts_with_a_mark_per_round_or_cell_draw_on_a_canvas() -> None:
         charts.member_timeline(TIMELINE).to_dict()
     ]:
         assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+
+
+def test_round_trend_specs_equal_the_charts_specs_and_keep_their_own_rows() -> None:
+    # Made from specs without rows: the same dicts Altair writes, NA and NaN as None.
+    first = charts.round_trend_specs(SUMMARY)
+    assert first == [charts.to_spec(chart) for chart in charts.round_trends(SUMMARY)]
+    assert first[1]["datasets"] == {
+        "data-0": [
+            {"cycle_id": 1, "votes_cast": 30.0},
+            {"cycle_id": 2, "votes_cast": None},
+            {"cycle_id": 4, "votes_cast": 25.0},
+        ]
+    }
+    assert first[4]["datasets"]["data-0"][0] == {"cycle_id": 1, "re_elected_share": None}
+    # Other rows later leave earlier specs as they were (the specs share all but their rows).
+    later = charts.round_trend_specs(SUMMARY[SUMMARY["cycle_id"] == 2])
+    assert later[0]["datasets"] == {"data-0": [{"cycle_id": 2, "candidates": 12}]}
+    assert [row["cycle_id"] for row in first[0]["datasets"]["data-0"]] == [1, 2, 4]
+    assert {k: v for k, v in later[0].items() if k != "datasets"} == {
+        k: v for k, v in first[0].items() if k != "datasets"
+    }
