@@ -67,6 +67,8 @@ if view.headline_note:
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
 ui.chart_tabs(view.trends, key="round-trend")
+if view.trends_note:
+    st.caption(view.trends_note)
 
 here = data.for_network(network)
 attempts = failed_elections.data_attempts(here)

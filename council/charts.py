@@ -38,6 +38,11 @@ ON_CANVAS = {"usermeta": {"embedOptions": {"renderer": "canvas"}}}
 # Member handles on a band axis: long ones are cut ("…") so the plot keeps room on a phone.
 HANDLE_LABEL_LIMIT = 120
 
+# A round trend draws a point per round, its values shown on hover, up to this many rounds;
+# past it a plain line: a point per round cost the browser ~0.2 s at 1,000 rounds, where each
+# is about a pixel wide, too narrow to hover. The rounds table keeps every value.
+TREND_POINTS = 200
+
 ROUND_TRENDS = {
     "candidates": "Candidates",
     "votes_cast": "Votes cast",
@@ -113,9 +118,13 @@ def _outcome_legend() -> alt.Legend:
     return alt.Legend(orient="top", title=None, columns=2)
 
 
-def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
+def round_trends(summary: pd.DataFrame, points: bool | None = None) -> list[alt.Chart]:
     """Small multiples over rounds, one chart each: candidates, votes, voters (turnout),
-    backing stake, share re-elected."""
+    backing stake, share re-elected. ``points``: a point per round with its values on hover
+    (a line alone has no tooltip: it would show one round's values for the whole line);
+    None: up to :data:`TREND_POINTS` rounds."""
+    if points is None:
+        points = len(summary) <= TREND_POINTS
     frame = summary[["cycle_id", *ROUND_TRENDS]].copy()
     # The rounds the data has, not a rounded-up axis (rounds 0–45 for rounds 1–41), taken
     # from the data rather than written into the spec: a filter change then changes only
@@ -126,19 +135,20 @@ def round_trends(summary: pd.DataFrame) -> list[alt.Chart]:
         share = column.endswith("share")
         exact = ".0%" if share else ",.0f"  # tooltips exact, axis labels short
         axis = alt.Axis(format=".0%") if share else _short_axis()
+        tooltip = [
+            alt.Tooltip("cycle_id:Q", title="Round"),
+            alt.Tooltip(f"{column}:Q", title=title, format=exact),
+        ]
         charts.append(
             # Each chart carries only its own column: a fifth of the data to build and send.
             alt.Chart(
                 frame[["cycle_id", column]], title=title, height=160, **FULL_WIDTH, **ON_CANVAS
             )
-            .mark_line(point=True)
+            .mark_line(point=points)
             .encode(
                 x=alt.X("cycle_id:Q", title="Round", axis=alt.Axis(format="d"), scale=rounds),
                 y=alt.Y(f"{column}:Q", title=None, axis=axis),
-                tooltip=[
-                    alt.Tooltip("cycle_id:Q", title="Round"),
-                    alt.Tooltip(f"{column}:Q", title=title, format=exact),
-                ],
+                **({"tooltip": tooltip} if points else {}),
             )
         )
     return charts
@@ -149,9 +159,10 @@ def round_trend_specs(summary: pd.DataFrame) -> list[dict]:
     specs made once: a trend chart's spec but its rows is the same for every summary, and
     building it with Altair took ten times as long as its rows (0.09 s for the five at 100x,
     on every new filter state of Election history). The specs share every part but their
-    rows: read-only."""
+    rows: read-only. Points as :func:`round_trends` draws them by default."""
     specs = []
-    for template, column in zip(_round_trend_templates(), ROUND_TRENDS, strict=True):
+    templates = _round_trend_templates(len(summary) <= TREND_POINTS)
+    for template, column in zip(templates, ROUND_TRENDS, strict=True):
         rows = chart_rows(summary[["cycle_id", column]])
         specs.append({**template, "datasets": {_ROWS: rows}})
     return specs
@@ -162,10 +173,11 @@ _ROWS = "data-0"
 
 
 @functools.cache
-def _round_trend_templates() -> tuple[dict, ...]:
-    """The specs of :func:`round_trends`'s charts without rows (made once per process)."""
-    empty = pd.DataFrame({"cycle_id": [0], **{column: [0.0] for column in ROUND_TRENDS}})
-    specs = tuple(to_spec(chart) for chart in round_trends(empty))
+def _round_trend_templates(points: bool) -> tuple[dict, ...]:
+    """The specs of :func:`round_trends`'s charts (with or without ``points``) without
+    their rows (made once per process)."""
+    one_row = pd.DataFrame({"cycle_id": [0], **{column: [0.0] for column in ROUND_TRENDS}})
+    specs = tuple(to_spec(chart) for chart in round_trends(one_row, points))
     for spec in specs:
         if list(spec.get("datasets", {})) != [_ROWS]:
             raise ValueError("a round trend chart's spec has not exactly one dataset")

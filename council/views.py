@@ -33,6 +33,7 @@ class ElectionView:
     trends: list[dict] = field(default_factory=list)
     timeline: dict | None = None
     timeline_note: str = ""
+    trends_note: str = ""
     headline_note: str = ""
     shown_rounds: list[int] = field(default_factory=list)
     archive_rounds: list[int] = field(default_factory=list)
@@ -156,6 +157,11 @@ def election_view(
         )
     if len(shown_rounds) > 1:
         view.trends = charts.round_trend_specs(shown_rounds)
+        if len(shown_rounds) > charts.TREND_POINTS:
+            view.trends_note = (
+                f"A line without a point per round above {charts.TREND_POINTS} rounds; narrow "
+                "the round filter to hover a round's values. The table above lists them all."
+            )
     if not shown.empty:
         recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]
         timeline = elections.member_timeline(shown[shown["cycle_id"].isin(recent)])

@@ -169,3 +169,26 @@ def test_round_trend_specs_equal_the_charts_specs_and_keep_their_own_rows() -> N
     assert {k: v for k, v in later[0].items() if k != "datasets"} == {
         k: v for k, v in first[0].items() if k != "datasets"
     }
+
+
+def _rounds(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"cycle_id": range(1, n + 1), **{column: [1.0] * n for column in charts.ROUND_TRENDS}}
+    )
+
+
+def test_round_trends_draw_a_point_per_round_up_to_trend_points() -> None:
+    few, many = _rounds(charts.TREND_POINTS), _rounds(charts.TREND_POINTS + 1)
+    for spec in charts.round_trend_specs(few):
+        assert spec["mark"] == {"type": "line", "point": True}
+        assert spec["encoding"]["tooltip"][0]["title"] == "Round"
+    for spec in charts.round_trend_specs(many):
+        # A plain line, and no tooltip: on a line it would show one round's values throughout.
+        assert spec["mark"] == {"type": "line", "point": False}
+        assert "tooltip" not in spec["encoding"]
+        assert len(spec["datasets"]["data-0"]) == charts.TREND_POINTS + 1
+    assert charts.round_trend_specs(many) == [
+        charts.to_spec(chart) for chart in charts.round_trends(many)
+    ]
+    forced = charts.round_trends(many, points=True)[0].to_dict()
+    assert forced["mark"] == {"type": "line", "point": True}

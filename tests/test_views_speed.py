@@ -232,3 +232,17 @@ def test_participation_heatmap_draws_the_last_terms_of_a_long_range(monkeypatch)
     assert (
         views.leaderboard_view(results, term_table, card, members, (2, 3), "", 0).heatmap_note == ""
     )
+
+
+def test_round_trends_of_more_rounds_than_trend_points_are_lines_with_a_note(
+    results, summary, monkeypatch
+) -> None:
+    monkeypatch.setattr(charts, "TREND_POINTS", 2)
+    three = views.election_view(results, summary, (1, 3), None, [], [])
+    assert [spec["mark"]["point"] for spec in three.trends] == [False] * 5
+    assert three.trends_note.startswith("A line without a point per round above 2 rounds")
+    (rows,) = three.trends[0]["datasets"].values()
+    assert [row["cycle_id"] for row in rows] == [3, 2, 1]  # every round's row still drawn
+    two = views.election_view(results, summary, (2, 3), None, [], [])
+    assert [spec["mark"]["point"] for spec in two.trends] == [True] * 5
+    assert two.trends_note == ""
