@@ -159,8 +159,8 @@ def election_view(
         view.trends = charts.round_trend_specs(shown_rounds)
         if len(shown_rounds) > charts.TREND_POINTS:
             view.trends_note = (
-                f"A line without a point per round above {charts.TREND_POINTS} rounds; narrow "
-                "the round filter to hover a round's values. The table above lists them all."
+                f"More than {charts.TREND_POINTS} rounds: a line without points. Narrow the "
+                "round filter to hover a round's values; the table above lists them all."
             )
     if not shown.empty:
         recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]

@@ -240,7 +240,7 @@ def test_round_trends_of_more_rounds_than_trend_points_are_lines_with_a_note(
     monkeypatch.setattr(charts, "TREND_POINTS", 2)
     three = views.election_view(results, summary, (1, 3), None, [], [])
     assert [spec["mark"]["point"] for spec in three.trends] == [False] * 5
-    assert three.trends_note.startswith("A line without a point per round above 2 rounds")
+    assert three.trends_note.startswith("More than 2 rounds: a line without points.")
     (rows,) = three.trends[0]["datasets"].values()
     assert [row["cycle_id"] for row in rows] == [3, 2, 1]  # every round's row still drawn
     two = views.election_view(results, summary, (2, 3), None, [], [])
