@@ -67,6 +67,8 @@ if view.headline_note:
 st.subheader("Rounds")
 ui.show_table(view.round_table, f"rounds-{network}.csv")
 ui.chart_tabs(view.trends, key="round-trend")
+if view.trends_note:
+    st.caption(view.trends_note)
 
 here = data.for_network(network)
 attempts = failed_elections.data_attempts(here)
@@ -87,7 +89,15 @@ if view.archive_rounds:
         )
 
 st.subheader("Candidacies")
-ui.show_table(view.candidacy_table, f"candidacies-{network}.csv", height=420)
+# Drawn only while open: 20,000 rows at 100x cost the browser time on every filter change.
+ui.table_in_expander(
+    "Every candidacy of the selection: table and CSV",
+    view.candidacy_table,
+    f"candidacies-{network}.csv",
+    key="candidacies",
+    height=420,
+    url=True,
+)
 shares = here.vote_shares[here.vote_shares["cycle_id"].isin(view.shown_rounds)]
 if not shares.empty:  # the mainnet record: shares, not stakes, per elected seat
     st.markdown("**Vote shares the term reports give** (share of the election's vote stake)")

@@ -33,6 +33,7 @@ class ElectionView:
     trends: list[dict] = field(default_factory=list)
     timeline: dict | None = None
     timeline_note: str = ""
+    trends_note: str = ""
     headline_note: str = ""
     shown_rounds: list[int] = field(default_factory=list)
     archive_rounds: list[int] = field(default_factory=list)
@@ -102,6 +103,24 @@ def cycle_bounds(summary: pd.DataFrame) -> tuple[int, int]:
     return int(summary["cycle_id"].min()), int(summary["cycle_id"].max())
 
 
+def election_timeline(
+    results: pd.DataFrame,
+    rounds: list[int],
+    date_range: tuple[date, date] | None,
+    handles: list[str],
+    outcomes: list[str],
+) -> dict:
+    """The "who stood when" chart (a Vega-Lite dict) of the candidacies in ``rounds`` (sorted)
+    that the date range, members and outcomes keep. It depends on these alone, not on the
+    round filter: a step of the filter's lower end leaves the selection's last rounds, and so
+    the chart, as they were (the page caches it by them)."""
+    shown = elections.filter_candidacies(
+        results, (rounds[0], rounds[-1]), date_range, handles, outcomes
+    )
+    timeline = elections.member_timeline(shown[shown["cycle_id"].isin(rounds)])
+    return charts.to_spec(charts.member_timeline(timeline))
+
+
 def election_view(
     results: pd.DataFrame,
     summary: pd.DataFrame,
@@ -111,13 +130,17 @@ def election_view(
     outcomes: list[str],
     archive_rounds: Iterable[int] = (),
     formatted: ElectionTables | None = None,
+    timeline_of: Callable[[list[int]], dict] | None = None,
 ) -> ElectionView:
     """Filter the election statistics and build the page's tables and charts.
 
     The headline counts the shown rows: with a member or outcome filter the votes are those
     the shown candidacies received, not every vote of their rounds. ``formatted``: the
     network's tables formatted once (:func:`election_tables` of ``results`` and ``summary``),
-    so only the shown rows are picked; without it they are formatted here.
+    so only the shown rows are picked; without it they are formatted here. ``timeline_of``:
+    the "who stood when" chart of the selection's last rounds (a cached
+    :func:`election_timeline` with this date range, members and outcomes); without it, made
+    here.
     """
     shown = elections.filter_candidacies(results, cycle_range, date_range, handles, outcomes)
     in_range = summary["cycle_id"].between(*cycle_range)
@@ -155,11 +178,18 @@ def election_view(
             else "The votes of the shown rounds are not recorded."
         )
     if len(shown_rounds) > 1:
-        view.trends = [charts.to_spec(chart) for chart in charts.round_trends(shown_rounds)]
+        view.trends = charts.round_trend_specs(shown_rounds)
+        if len(shown_rounds) > charts.TREND_POINTS:
+            view.trends_note = (
+                f"More than {charts.TREND_POINTS} rounds: a line without points. Narrow the "
+                "round filter to hover a round's values; the table above lists them all."
+            )
     if not shown.empty:
-        recent = sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]
-        timeline = elections.member_timeline(shown[shown["cycle_id"].isin(recent)])
-        view.timeline = charts.to_spec(charts.member_timeline(timeline))
+        recent = [int(c) for c in sorted(shown["cycle_id"].unique())[-TIMELINE_ROUNDS:]]
+        if timeline_of is None:
+            view.timeline = election_timeline(results, recent, date_range, handles, outcomes)
+        else:
+            view.timeline = timeline_of(recent)
         if len(recent) < shown["cycle_id"].nunique():
             view.timeline_note = (
                 f"The last {TIMELINE_ROUNDS} rounds of the selection; narrow the round filter "

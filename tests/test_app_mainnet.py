@@ -42,7 +42,7 @@ def test_overview_shows_the_latest_mainnet_council(fresh_clone: Path, monkeypatc
 def test_election_history_shows_mainnet_councillors_and_vote_shares(
     fresh_clone: Path, monkeypatch
 ) -> None:
-    at = run_page("app_pages/elections.py", fresh_clone, monkeypatch)
+    at = run_page("app_pages/elections.py", fresh_clone, monkeypatch, candidacies="true")
     candidacies = frame_with_column(at, "Candidate")
     assert sorted(candidacies["Round"].unique()) == list(range(3, 36))
     assert set(candidacies["Outcome"]) == {"elected"}

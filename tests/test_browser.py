@@ -266,7 +266,7 @@ def test_vote_download_carries_exact_stakes_and_whole_accounts(
 def test_url_opens_the_filtered_view(page, app_url: str, cache_db: Path) -> None:
     tab = open_page(
         page,
-        f"{app_url}/elections?network=sumer&rounds=10-20&member=blackmass",
+        f"{app_url}/elections?network=sumer&rounds=10-20&member=blackmass&candidacies=true",
         "elections-filtered",
     )
     got = download_csv(tab, "candidacies-sumer.csv")
@@ -278,7 +278,8 @@ def test_url_opens_the_filtered_view(page, app_url: str, cache_db: Path) -> None
 def test_election_table_download_matches_the_table_and_a_filter_changes_both(
     page, app_url: str, cache_db: Path
 ) -> None:
-    tab = open_page(page, f"{app_url}/elections?network=sumer", "elections-sumer")
+    # The candidacies table is drawn only while its expander is open: the URL opens it.
+    tab = open_page(page, f"{app_url}/elections?network=sumer&candidacies=true", "elections-sumer")
     assert_chart_drawn(tab)
     before = download_csv(tab, "candidacies-sumer.csv")
     expected = expected_candidacies(cache_db)

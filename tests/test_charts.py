@@ -184,3 +184,47 @@ def test_spending_charts_made_once_take_only_new_rows(build, rows_of) -> None:
     assert len(again["datasets"]["data-0"]) == len(narrow)
     again["encoding"]["x"]["title"] = "changed by a caller"  # a copy: the next is unchanged
     assert charts.rows_spec(build, narrow) == charts.to_spec(build(narrow))
+
+
+def test_round_trend_specs_equal_the_charts_specs_and_keep_their_own_rows() -> None:
+    # Made from specs without rows: the same dicts Altair writes, NA and NaN as None.
+    first = charts.round_trend_specs(SUMMARY)
+    assert first == [charts.to_spec(chart) for chart in charts.round_trends(SUMMARY)]
+    assert first[1]["datasets"] == {
+        "data-0": [
+            {"cycle_id": 1, "votes_cast": 30.0},
+            {"cycle_id": 2, "votes_cast": None},
+            {"cycle_id": 4, "votes_cast": 25.0},
+        ]
+    }
+    assert first[4]["datasets"]["data-0"][0] == {"cycle_id": 1, "re_elected_share": None}
+    # Other rows later leave earlier specs as they were (the specs share all but their rows).
+    later = charts.round_trend_specs(SUMMARY[SUMMARY["cycle_id"] == 2])
+    assert later[0]["datasets"] == {"data-0": [{"cycle_id": 2, "candidates": 12}]}
+    assert [row["cycle_id"] for row in first[0]["datasets"]["data-0"]] == [1, 2, 4]
+    assert {k: v for k, v in later[0].items() if k != "datasets"} == {
+        k: v for k, v in first[0].items() if k != "datasets"
+    }
+
+
+def _rounds(n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"cycle_id": range(1, n + 1), **{column: [1.0] * n for column in charts.ROUND_TRENDS}}
+    )
+
+
+def test_round_trends_draw_a_point_per_round_up_to_trend_points() -> None:
+    few, many = _rounds(charts.TREND_POINTS), _rounds(charts.TREND_POINTS + 1)
+    for spec in charts.round_trend_specs(few):
+        assert spec["mark"] == {"type": "line", "point": True}
+        assert spec["encoding"]["tooltip"][0]["title"] == "Round"
+    for spec in charts.round_trend_specs(many):
+        # A plain line, and no tooltip: on a line it would show one round's values throughout.
+        assert spec["mark"] == {"type": "line", "point": False}
+        assert "tooltip" not in spec["encoding"]
+        assert len(spec["datasets"]["data-0"]) == charts.TREND_POINTS + 1
+    assert charts.round_trend_specs(many) == [
+        charts.to_spec(chart) for chart in charts.round_trends(many)
+    ]
+    forced = charts.round_trends(many, points=True)[0].to_dict()
+    assert forced["mark"] == {"type": "line", "point": True}

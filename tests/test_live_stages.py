@@ -83,7 +83,7 @@ def test_election_watch_shows_the_stage(live_cache, monkeypatch) -> None:
 
 def test_election_history_shows_the_running_round(live_cache, monkeypatch) -> None:
     stage, db = live_cache
-    at = run_page("app_pages/elections.py", db, monkeypatch)
+    at = run_page("app_pages/elections.py", db, monkeypatch, candidacies="true")
     candidacies = frame_with_column(at, "Candidate")
     round_3 = candidacies[candidacies["Round"] == 3].set_index("Candidate")
     assert set(round_3.index) == {"leet_joy", "0x2bc", "kate_fm", "bwhm0"}

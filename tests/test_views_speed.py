@@ -238,3 +238,48 @@ def test_participation_heatmap_draws_the_last_terms_of_a_long_range(monkeypatch)
     assert (
         views.leaderboard_view(results, term_table, card, members, (2, 3), "", 0).heatmap_note == ""
     )
+
+
+def test_round_trends_of_more_rounds_than_trend_points_are_lines_with_a_note(
+    results, summary, monkeypatch
+) -> None:
+    monkeypatch.setattr(charts, "TREND_POINTS", 2)
+    three = views.election_view(results, summary, (1, 3), None, [], [])
+    assert [spec["mark"]["point"] for spec in three.trends] == [False] * 5
+    assert three.trends_note.startswith("More than 2 rounds: a line without points.")
+    (rows,) = three.trends[0]["datasets"].values()
+    assert [row["cycle_id"] for row in rows] == [3, 2, 1]  # every round's row still drawn
+    two = views.election_view(results, summary, (2, 3), None, [], [])
+    assert [spec["mark"]["point"] for spec in two.trends] == [True] * 5
+    assert two.trends_note == ""
+
+
+def test_the_timeline_depends_on_the_selections_last_rounds_not_the_round_filter(
+    results, summary, monkeypatch
+) -> None:
+    monkeypatch.setattr(views, "TIMELINE_ROUNDS", 2)
+    asked = []
+
+    def timeline_of(rounds: list[int]) -> dict:
+        asked.append(rounds)
+        return {"rounds": rounds}
+
+    wide = views.election_view(results, summary, (1, 3), None, [], [], timeline_of=timeline_of)
+    views.election_view(results, summary, (2, 3), None, [], [], timeline_of=timeline_of)
+    assert asked == [[2, 3], [2, 3]]  # a cache by these rounds serves both
+    assert wide.timeline == {"rounds": [2, 3]}
+    assert wide.timeline_note.startswith("The last 2 rounds of the selection")
+    # Without a cache the view makes the same chart of those rounds' shown candidacies.
+    shown = elections.filter_candidacies(results, (2, 3))
+    expected = charts.to_spec(charts.member_timeline(elections.member_timeline(shown)))
+    assert views.election_view(results, summary, (1, 3), None, [], []).timeline == expected
+    assert views.election_timeline(results, [2, 3], None, [], []) == expected
+
+
+def test_the_timeline_of_rounds_with_a_gap_leaves_the_gap_out(results) -> None:
+    spec = views.election_timeline(results, [1, 3], None, [], [])
+    (rows,) = spec["datasets"].values()
+    assert {row["cycle_id"] for row in rows} == {1, 3}
+    only_a = views.election_timeline(results, [1, 3], None, ["a"], [])
+    (rows,) = only_a["datasets"].values()
+    assert {row["handle"] for row in rows} == {"a"}

@@ -99,11 +99,13 @@ def chart(spec: dict | None, note: str | None = None) -> None:
         st.caption(note)
 
 
-def _open_expander(label: str, key: str, icon: str | None = None):
+def _open_expander(label: str, key: str, icon: str | None = None, url: bool = False):
     """An expander whose content is sent and drawn only while it is open (a closed one's
     content costs the browser as much as an open one's): the container while open, else None.
-    Open: ``st.session_state[key]`` (opening it reruns the page)."""
-    box = st.expander(label, key=key, on_change="rerun", icon=icon)
+    Open: ``st.session_state[key]`` (opening it reruns the page); ``url``: also in the URL as
+    ``?KEY=true`` (Streamlit's own query-parameter binding), so a link can open it."""
+    bind = "query-params" if url else None
+    box = st.expander(label, key=key, on_change="rerun", icon=icon, bind=bind)
     return box if box.open else None
 
 
@@ -117,11 +119,19 @@ def markdown_source(label: str, text: str, key: str, note: str | None = None) ->
         box.code(text, language="markdown")
 
 
-def table_in_expander(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """:func:`show_table` in an expander drawn only while open (:func:`_open_expander`)."""
-    if box := _open_expander(label, key):
+def table_in_expander(
+    label: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    key: str,
+    height: int | str = "auto",
+    url: bool = False,
+) -> None:
+    """:func:`show_table` in an expander drawn only while open (:func:`_open_expander`;
+    ``url``: its open state in the URL as ``?KEY=true``)."""
+    if box := _open_expander(label, key, url=url):
         with box:
-            show_table(frame, file_name)
+            show_table(frame, file_name, height=height)
 
 
 # Streamlit's own chunk size, and a lock so that two sessions drawing chunked tables at once

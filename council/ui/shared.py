@@ -108,10 +108,33 @@ def _election_view(
     results, summary = _election_results(path, mtime, network)
     from_reports = archive_views.archive_rounds(_load(path, mtime).for_network(network))
     formatted = _election_display(path, mtime, network)
+
+    def timeline_of(rounds: list[int]) -> dict:
+        return _election_timeline(
+            path, mtime, network, tuple(rounds), date_range, members, outcomes
+        )
+
     return views.election_view(
         results, summary, cycle_range, date_range, list(members), list(outcomes), from_reports,
-        formatted,
+        formatted, timeline_of,
     )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _election_timeline(
+    path: str,
+    mtime: float,
+    network: str,
+    rounds: tuple[int, ...],
+    date_range: tuple[date, date] | None,
+    members: tuple[str, ...],
+    outcomes: tuple[str, ...],
+) -> dict:
+    # By the selection's last rounds, not the round filter: a step of its lower end reuses it.
+    from council import views
+
+    results, _summary = _election_results(path, mtime, network)
+    return views.election_timeline(results, list(rounds), date_range, list(members), list(outcomes))
 
 
 def election_view(
