@@ -60,7 +60,7 @@ note.page_link(
 
 st.subheader(overview.latest_council_heading(facts))
 latest = overview.latest_council(data.for_network(network))
-ui.show_table(tables.council_table(latest), f"latest-council-{network}.csv")
+ui.show_short_table(tables.council_table(latest), f"latest-council-{network}.csv")
 st.page_link(
     "app_pages/elections.py", label="See every election round", icon=":material/arrow_forward:"
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from datetime import datetime
 
 import numpy as np
@@ -117,7 +118,13 @@ def percent_cell(value: float | None) -> str:
 
 
 def markdown_cell(label: str, value: object) -> str:
-    """One cell of a display table in markdown, formatted as the table shows it."""
+    """One cell of a display table in a markdown table, formatted as the table shows it."""
+    return cell_text(label, value).replace("|", "\\|")
+
+
+def cell_text(label: str, value: object) -> str:
+    """One cell of a display table as text, formatted as the table shows it: ``–`` where
+    not recorded, shares as ``91.67 %``, numbers with thousands separators."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if is_percent(label) and isinstance(value, numbers.Real):
@@ -128,7 +135,29 @@ def markdown_cell(label: str, value: object) -> str:
         return f"{int(value):,}"
     if isinstance(value, numbers.Real):
         return f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return str(value).replace("|", "\\|")
+    return str(value)
+
+
+# ASCII punctuation: a backslash before any of it shows it as written in Markdown (CommonMark).
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` that Markdown shows as written: every ASCII punctuation mark escaped, line
+    breaks as spaces (a member's handle such as ``[x](https://…)`` is text, not a link)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+
+
+def escaped_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A display table's cells as a static Markdown table shows them as written: each
+    :func:`cell_text`, then :func:`escape_markdown`."""
+    return pd.DataFrame(
+        {
+            column: [escape_markdown(cell_text(column, value)) for value in frame[column]]
+            for column in frame.columns
+        },
+        index=frame.index,
+    )
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:

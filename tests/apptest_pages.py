@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -57,8 +58,12 @@ def markdown_source(at: AppTest, key: str) -> str:
 
 
 def frame_with_column(at: AppTest, column: str) -> pd.DataFrame:
-    """The first table the page shows that has ``column``."""
+    """The first table the page shows that has ``column``; a static table's (``st.table``,
+    ``ui.show_short_table``) as text, its Markdown escapes undone."""
     for frame in at.dataframe:
         if column in frame.value.columns:
             return frame.value
+    for table in at.table:
+        if column in table.value.columns:
+            return table.value.map(lambda cell: re.sub(r"\\(.)", r"\1", str(cell)))
     raise AssertionError(f"no table with a {column!r} column")

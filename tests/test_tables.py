@@ -159,3 +159,28 @@ def test_candidates_notes_are_one_markdown_list() -> None:
         "- **ana**: Grow\n    - a\n    - b\n- **bo**\n    - c\n- **cy**: Listen"
     )
     assert tables.notes_markdown([]) == ""
+
+
+def test_a_static_tables_cells_show_as_written_never_as_markdown() -> None:
+    """The Overview's latest council is a static table (``ui.show_short_table``), whose
+    cells Streamlit draws as Markdown: each cell is formatted as the tables format it, then
+    every ASCII punctuation mark is escaped."""
+    frame = pd.DataFrame(
+        {
+            "Councillor": ["zephyr_onyx", "[win](https://x.io) *bold*", "a|b\nc"],
+            "Member ID": ["4278", "11026", None],
+            "Vote power (JOY)": [2_246_249.1, 784_563.28, float("nan")],
+            "Share (%)": [91.66666, 5.0, None],
+        }
+    )
+    cells = format.escaped_cells(frame)
+    assert cells.to_dict("list") == {
+        "Councillor": [
+            "zephyr\\_onyx",
+            "\\[win\\]\\(https\\:\\/\\/x\\.io\\) \\*bold\\*",
+            "a\\|b c",
+        ],
+        "Member ID": ["4278", "11026", "–"],
+        "Vote power (JOY)": ["2\\,246\\,249\\.1", "784\\,563\\.28", "–"],
+        "Share (%)": ["91\\.67 \\%", "5\\.00 \\%", "–"],
+    }

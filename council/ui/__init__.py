@@ -27,6 +27,7 @@ from council.ui.elements import (
     empty_state,
     markdown_source,
     section_tabs,
+    show_short_table,
     show_table,
     table_in_expander,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "saved_views_sidebar",
     "section_tabs",
     "set_params",
+    "show_short_table",
     "show_table",
     "spending_file_check",
     "spending_items",

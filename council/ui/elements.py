@@ -56,6 +56,19 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
     return config
 
 
+def show_short_table(frame: pd.DataFrame, file_name: str) -> None:
+    """A short table (a council's seats) drawn static, plus a CSV download of exactly its rows
+    and columns: cells as :func:`show_table` shows them (``council.format``'s rule), text as
+    written (Markdown escaped: ``st.table`` draws its cells as Markdown). The browser then
+    needs none of the interactive table's code, ~1.6 MB that a new visitor's first page (the
+    Overview) would otherwise wait for; no sorting, which a few rows do not need."""
+    if frame.empty:
+        empty_state("No rows match the current filters.")
+        return
+    st.table(fmt.escaped_cells(fmt.display_frame(frame)), hide_index=True)
+    csv_download(frame, file_name)
+
+
 # Tables longer than this send only the rows in view to the browser (and on scrolling).
 LAZY_ROWS = 2_000
 # A lazy table's rows per chunk where a page asks for it (show_table's chunk_rows): a visitor
