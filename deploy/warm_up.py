@@ -2,9 +2,10 @@
 
     python -m deploy.warm_up http://127.0.0.1:8501 [http://127.0.0.1:8502 ...] [--timeout 300]
 
-A fresh server pays, on its first page, for importing the app (pandas and the rest), reading
-the cache and computing the statistics the pages share: about 3-4 s at 100x mainnet on two
-cores, most of it the same at every size (bench/results/latest.md). Streamlit's script health
+A fresh server pays, on its first page, for importing the app (pandas and the rest) and
+reading the cache, and its visitors' next pages for the statistics the pages share: a fresh
+server's first page takes about 2.6-3.2 s at 100x mainnet on two cores, a warmed one's about
+2 s (bench/results/latest.md). Streamlit's script health
 check (``server.scriptHealthCheckEnabled`` in .streamlit/config.toml) runs the app's default
 page, the Overview, in a session of its own: that run does all of it, and the app's background
 warm-up (``ui.warm_up``) then computes what the other pages share. The replica's unit
