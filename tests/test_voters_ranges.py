@@ -89,17 +89,7 @@ def test_run_sums_of_infinite_stakes_as_pandas() -> None:
 
 def stats_with_runs() -> view.VoterStats:
     """:func:`voter_stats` with what ``view.voter_stats`` makes once for every range."""
-    stats = voter_stats()
-    newest_first = stats.rounds.sort_values("cycle_id", ascending=False)
-    stats.runs = voters.account_runs(stats.votes, stats.pairs, stats.backed)
-    stats.round_rows = view._round_rows(newest_first)
-    stats.change_rows = view._labelled(stats.change, view.CHANGE_LABELS).set_axis(
-        stats.change["cycle_id"].to_numpy()
-    )
-    stats.line_specs = [view.to_spec(c) for c in view.charts.trend_lines(newest_first)]
-    bars = view.to_spec(view.charts.voters_by_kind(newest_first))
-    stats.bars = (view.charts.bar_rounds(newest_first), bars)
-    return stats
+    return view.made_once(voter_stats())
 
 
 @pytest.mark.parametrize("cycle_range", [(1, 5), (2, 5), (4, 5), (3, 3), (1, 1), (5, 9)])

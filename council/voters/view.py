@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,19 +96,30 @@ def voter_stats(
     )
     votes = votes.take(voters.round_order(votes["cycle_id"].to_numpy())).reset_index(drop=True)
     by_pair = voters.pairs(votes)
-    backed = voters.elected_votes(votes, results)
-    per_round = voters.round_voter_stats(votes, recorded, by_pair)
-    change = voters.unrevealed_could_change(votes, results, rounds, recorded)
-    newest_first = per_round.sort_values("cycle_id", ascending=False)
-    return VoterStats(
-        results=results,
-        recorded=recorded.reset_index(drop=True),
-        rounds=per_round,
-        change=change,
-        votes=votes,
+    return made_once(
+        VoterStats(
+            results=results,
+            recorded=recorded.reset_index(drop=True),
+            rounds=voters.round_voter_stats(votes, recorded, by_pair),
+            change=voters.unrevealed_could_change(votes, results, rounds, recorded),
+            votes=votes,
+            pairs=by_pair,
+            backed=voters.elected_votes(votes, results),
+        )
+    )
+
+
+def made_once(stats: VoterStats) -> VoterStats:
+    """``stats`` with what every round range's view picks from, made once: the account runs
+    (``pairs`` then left out), the rounds' and unrevealed votes' display rows, the trend
+    line charts and the voting-accounts bars of every round (see :class:`VoterStats`)."""
+    by_pair = stats.pairs if stats.pairs is not None else voters.pairs(stats.votes)
+    newest_first = stats.rounds.sort_values("cycle_id", ascending=False)
+    change = stats.change
+    return dataclasses.replace(
+        stats,
         pairs=None,
-        backed=backed,
-        runs=voters.account_runs(votes, by_pair, backed),
+        runs=voters.account_runs(stats.votes, by_pair, stats.backed),
         round_rows=_round_rows(newest_first),
         change_rows=_labelled(change, CHANGE_LABELS).set_axis(change["cycle_id"].to_numpy()),
         line_specs=[to_spec(c) for c in charts.trend_lines(newest_first)],
