@@ -385,8 +385,8 @@ def term_so_far(table: pd.DataFrame) -> SoFar | None:
 
 def so_far(data: CouncilData) -> SoFar | None:
     """:func:`term_so_far` of one network's data (``data.for_network(...)``), computing only
-    the newest term's row and reading only that term's reward payments and refills
-    (``data.since``): the same figures as the whole table's newest row, since a term's
+    the newest term's row and reading only that term's reward payments, refills and decided
+    proposals (``data.since``): the same figures as the whole table's newest row, since a term's
     figures use only its own events and reports."""
     term_table = leaderboard.terms(data.councils)
     if term_table.empty:

@@ -188,7 +188,8 @@ def _council_budget(path: str, mtime: float, network: str) -> pd.DataFrame:
 
 def council_budget(network: str) -> pd.DataFrame:
     """The council budget per term of one network (:func:`council.stats.budget.budget_by_term`),
-    computed once per cache version and shared read-only by the Overview and Spending pages."""
+    computed once per cache version and shared read-only by the Spending and Term report
+    pages (the Overview's card: :func:`budget_so_far`)."""
     return _council_budget(*cache_key(), network)
 
 
