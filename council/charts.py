@@ -72,7 +72,8 @@ def rows_spec(build: Callable[[pd.DataFrame], alt.TopLevelMixin], frame: pd.Data
     template = _ROW_SPECS.get(build)
     if template is None:
         spec = to_spec(build(frame))
-        _ROW_SPECS[build] = {k: v for k, v in spec.items() if k != "datasets"}
+        # A copy: the spec returned now is the caller's, the template stays as made.
+        _ROW_SPECS[build] = copy.deepcopy({k: v for k, v in spec.items() if k != "datasets"})
         return spec
     rows = alt.data_transformers.get()(frame)["values"]
     return {**copy.deepcopy(template), "datasets": {"data-0": rows}}
